@@ -1,0 +1,181 @@
+//! A minimal column table for writing outputs (equity, fills, sweeps) as Parquet without letting
+//! Arrow types leave this crate. Files are written atomically: a temp file in the same folder,
+//! then a rename, so a reader never sees a half-written file.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+    TimestampNanosecondArray,
+};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use crate::DataError;
+
+/// One named column of values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Timestamps in ns UTC (written as timestamp[ns, UTC]).
+    Timestamp(String, Vec<i64>),
+    /// 64-bit floats; NaN is written as null.
+    F64(String, Vec<f64>),
+    /// Optional floats (null for None).
+    OptF64(String, Vec<Option<f64>>),
+    /// 64-bit integers.
+    I64(String, Vec<i64>),
+    /// Strings.
+    Str(String, Vec<String>),
+    /// Booleans.
+    Bool(String, Vec<bool>),
+    /// Calendar dates as days since 1970-01-01 (Arrow date32).
+    Date32(String, Vec<i32>),
+}
+
+impl Column {
+    /// The column's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Column::Timestamp(n, _)
+            | Column::F64(n, _)
+            | Column::OptF64(n, _)
+            | Column::I64(n, _)
+            | Column::Str(n, _)
+            | Column::Bool(n, _)
+            | Column::Date32(n, _) => n,
+        }
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Timestamp(_, v) | Column::I64(_, v) => v.len(),
+            Column::F64(_, v) => v.len(),
+            Column::OptF64(_, v) => v.len(),
+            Column::Str(_, v) => v.len(),
+            Column::Bool(_, v) => v.len(),
+            Column::Date32(_, v) => v.len(),
+        }
+    }
+
+    /// True when the column has no values.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn to_arrow(&self) -> (Field, ArrayRef) {
+        let name = self.name();
+        match self {
+            Column::Timestamp(_, v) => (
+                Field::new(
+                    name,
+                    DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into())),
+                    false,
+                ),
+                Arc::new(TimestampNanosecondArray::from(v.clone()).with_timezone("UTC")),
+            ),
+            Column::F64(_, v) => (
+                Field::new(name, DataType::Float64, true),
+                Arc::new(Float64Array::from_iter(
+                    v.iter().map(|x| if x.is_nan() { None } else { Some(*x) }),
+                )),
+            ),
+            Column::OptF64(_, v) => (
+                Field::new(name, DataType::Float64, true),
+                Arc::new(Float64Array::from(v.clone())),
+            ),
+            Column::I64(_, v) => (
+                Field::new(name, DataType::Int64, false),
+                Arc::new(Int64Array::from(v.clone())),
+            ),
+            Column::Str(_, v) => (
+                Field::new(name, DataType::Utf8, false),
+                Arc::new(StringArray::from_iter_values(v.iter())),
+            ),
+            Column::Bool(_, v) => (
+                Field::new(name, DataType::Boolean, false),
+                Arc::new(BooleanArray::from(v.clone())),
+            ),
+            Column::Date32(_, v) => (
+                Field::new(name, DataType::Date32, false),
+                Arc::new(Date32Array::from(v.clone())),
+            ),
+        }
+    }
+}
+
+/// Columns of equal length, written as one Parquet file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// The columns, in output order.
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    /// A table from columns (all must have the same length).
+    pub fn new(columns: Vec<Column>) -> Self {
+        Table { columns }
+    }
+
+    /// Writes the table as zstd-compressed Parquet, atomically (temp file, then rename).
+    pub fn write_parquet(&self, path: &Path) -> Result<(), DataError> {
+        let write_err = |e: &dyn std::fmt::Display| DataError::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) =
+            self.columns.iter().map(Column::to_arrow).unzip();
+        let schema = Arc::new(Schema::new(fields));
+        let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| write_err(&e))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(9).map_err(|e| write_err(&e))?))
+            .set_created_by("rotor".into())
+            .build();
+        let tmp = temp_path(path);
+        let file = File::create(&tmp).map_err(|e| write_err(&e))?;
+        let result = (|| {
+            let mut writer =
+                ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| write_err(&e))?;
+            writer.write(&batch).map_err(|e| write_err(&e))?;
+            let file = writer.into_inner().map_err(|e| write_err(&e))?;
+            file.sync_all().map_err(|e| write_err(&e))?;
+            std::fs::rename(&tmp, path).map_err(|e| write_err(&e))
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+/// `dir/.name.tmp-PID`: same folder, so the final rename is atomic.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DataError> {
+    use std::io::Write;
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        DataError::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        }
+    })
+}
