@@ -63,6 +63,11 @@ pub enum DataError {
         symbol: String,
         available: String,
     },
+    /// The input as a whole breaks a rule that no single row does (daily bars in one file and
+    /// intraday in another, a codec this build cannot read, an output that would overwrite its
+    /// input...).
+    #[error("{path}: {detail}")]
+    Invalid { path: PathBuf, detail: String },
     /// Writing an output file failed.
     #[error("{path}: cannot write: {reason}")]
     Write { path: PathBuf, reason: String },

@@ -318,7 +318,8 @@ mod tests {
     #[test]
     fn aligns_on_union_with_nan_gaps() {
         let mut b = MarketBuilder::new(true);
-        b.add(bars("A", &[5, 6, 8], 10.0)).add(bars("B", &[6, 7], 20.0));
+        b.add(bars("A", &[5, 6, 8], 10.0))
+            .add(bars("B", &[6, 7], 20.0));
         let m = b.build();
         assert_eq!(m.n_bars(), 4);
         assert_eq!(m.symbol_index("B"), Some(1));

@@ -1,1 +1,1028 @@
-//! (being written)
+//! Reading OHLCV bars from Parquet: one file, a directory of per-symbol files, or hive folders
+//! `symbol=XYZ/`.
+//!
+//! Invariant: every bar this module hands out has passed the checks of [`crate::validate`], and
+//! per-symbol bars come out sorted by timestamp with no duplicate (symbol, timestamp). Only the
+//! needed columns are decoded, row groups wholly outside the date range are never decoded, and
+//! rows outside the range or of unwanted symbols are dropped before validation (what is not
+//! loaded is not judged). Everything here is crate-private: Arrow and Parquet types never leave
+//! rotor-data; callers use [`crate::load`] and [`crate::inspect`].
+
+// DataError carries path, column, row, symbol and timestamp by design (one precise error line);
+// its size is not a hot-path concern here.
+#![allow(clippy::result_large_err)]
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::Array;
+use arrow_schema::{DataType, Schema, TimeUnit};
+use chrono::NaiveDate;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+use parquet::basic::Compression;
+use parquet::file::metadata::RowGroupMetaData;
+use parquet::file::statistics::Statistics;
+
+use crate::market::SymbolBars;
+use crate::time::{daily_close_ns, date_to_ns, ns_to_date, NS_PER_DAY};
+use crate::validate::{self, PriceNames, RowRef};
+use crate::DataError;
+
+/// Accepted names (normalized: lower case, spaces as `_`) of the symbol column.
+pub(crate) const SYMBOL_ALIASES: &[&str] = &["symbol", "ticker"];
+/// Accepted names of the timestamp column.
+pub(crate) const TIMESTAMP_ALIASES: &[&str] = &["timestamp", "date", "datetime", "time", "ts"];
+/// Accepted names of the adjusted-close column.
+pub(crate) const ADJ_CLOSE_ALIASES: &[&str] = &["adj_close", "adjclose"];
+const OPEN: &[&str] = &["open"];
+const HIGH: &[&str] = &["high"];
+const LOW: &[&str] = &["low"];
+const CLOSE: &[&str] = &["close"];
+const VOLUME: &[&str] = &["volume"];
+
+const PRICE_TYPES: &str = "float64, float32 or an integer type";
+const SUPPORTED_CODECS: &str = "uncompressed, snappy, zstd";
+
+/// A column name as compared with the aliases: trimmed, lower case, spaces and dashes as `_`.
+pub(crate) fn normalize_name(name: &str) -> String {
+    name.trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .replace([' ', '-'], "_")
+}
+
+/// Index of the first field matching the aliases (alias order is priority order).
+pub(crate) fn find_column(schema: &Schema, aliases: &[&str]) -> Option<usize> {
+    let names: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| normalize_name(f.name()))
+        .collect();
+    aliases
+        .iter()
+        .find_map(|a| names.iter().position(|n| n == a))
+}
+
+/// One Parquet file to read, and the symbol its name implies (used when it has no symbol column).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BarSource {
+    /// The file.
+    pub path: PathBuf,
+    /// Symbol from the file stem or the `symbol=XYZ` folder.
+    pub implied_symbol: Option<String>,
+    /// True when the symbol comes from a hive folder (authoritative: the file may be skipped
+    /// unopened by a symbol filter).
+    pub hive: bool,
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('_')
+}
+
+fn is_parquet_name(path: &Path) -> bool {
+    path.extension()
+        .map(|e| {
+            let e = e.to_string_lossy().to_lowercase();
+            e == "parquet" || e == "pq" || e == "parq"
+        })
+        .unwrap_or(false)
+}
+
+fn stem(path: &Path) -> Option<String> {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<(String, PathBuf, bool)>, DataError> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| DataError::io(dir, e))? {
+        let entry = entry.map_err(|e| DataError::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_hidden(&name) {
+            continue;
+        }
+        let path = entry.path();
+        let is_dir = path.is_dir();
+        out.push((name, path, is_dir));
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
+    for (_, path, is_dir) in sorted_entries(dir)? {
+        if is_dir {
+            files_under(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The files behind `path`: the file itself, the `*.parquet` files of a directory (symbol from
+/// the stem), and every file under its `symbol=XYZ/` folders. Sorted by path, so the result is
+/// deterministic; hidden files (`.x`, `_SUCCESS`) are ignored.
+pub(crate) fn discover(path: &Path) -> Result<Vec<BarSource>, DataError> {
+    let meta = std::fs::metadata(path).map_err(|e| DataError::io(path, e))?;
+    if !meta.is_dir() {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if ext == "csv" || ext == "txt" {
+            return Err(DataError::Invalid {
+                path: path.to_path_buf(),
+                detail: "bars must be Parquet; convert a CSV first with `rotor data import FILE \
+                         --out DIR`"
+                    .into(),
+            });
+        }
+        return Ok(vec![BarSource {
+            path: path.to_path_buf(),
+            implied_symbol: stem(path),
+            hive: false,
+        }]);
+    }
+    let mut out = Vec::new();
+    for (name, p, is_dir) in sorted_entries(path)? {
+        if is_dir {
+            let is_hive = name
+                .get(..7)
+                .is_some_and(|p| p.eq_ignore_ascii_case("symbol="));
+            if let Some(sym) = name
+                .get(7..)
+                .filter(|_| is_hive)
+                .map(|s| s.trim().to_string())
+            {
+                if sym.is_empty() {
+                    continue;
+                }
+                let mut files = Vec::new();
+                files_under(&p, &mut files)?;
+                out.extend(files.into_iter().map(|f| BarSource {
+                    path: f,
+                    implied_symbol: Some(sym.clone()),
+                    hive: true,
+                }));
+            }
+        } else if is_parquet_name(&p) {
+            out.push(BarSource {
+                implied_symbol: stem(&p),
+                path: p,
+                hive: false,
+            });
+        }
+    }
+    if out.is_empty() {
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+            detail: ": no .parquet files and no symbol=XYZ/ folders in this directory".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// Which rows to keep: a date range on the bar's UTC date, and a set of symbols.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowFilter {
+    /// First instant kept (midnight UTC of the start date).
+    pub start_ns: Option<i64>,
+    /// First instant no longer kept (midnight UTC after the end date).
+    pub end_ns_excl: Option<i64>,
+    /// Symbols to keep (all when `None`).
+    pub symbols: Option<HashSet<String>>,
+}
+
+impl RowFilter {
+    /// A filter for an inclusive date range and optional symbols.
+    pub(crate) fn new(
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+        symbols: Option<&[String]>,
+    ) -> Self {
+        RowFilter {
+            start_ns: start.map(date_to_ns),
+            end_ns_excl: end.map(|d| date_to_ns(d).saturating_add(NS_PER_DAY)),
+            symbols: symbols.map(|s| s.iter().cloned().collect()),
+        }
+    }
+
+    fn in_range(&self, ns: i64) -> bool {
+        self.start_ns.is_none_or(|s| ns >= s) && self.end_ns_excl.is_none_or(|e| ns < e)
+    }
+
+    fn overlaps(&self, min: i64, max: i64) -> bool {
+        self.start_ns.is_none_or(|s| max >= s) && self.end_ns_excl.is_none_or(|e| min < e)
+    }
+
+    /// True when `symbol` is wanted.
+    pub(crate) fn wants(&self, symbol: &str) -> bool {
+        self.symbols.as_ref().is_none_or(|s| s.contains(symbol))
+    }
+}
+
+/// One symbol's rows from one file, in file order, with their 1-based row numbers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawSymbol {
+    /// The bars (timestamps already mapped to bar closes; not yet sorted).
+    pub bars: SymbolBars,
+    /// 1-based row of each bar in its file.
+    pub rows: Vec<usize>,
+}
+
+/// What one file gave.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FileBars {
+    /// The file.
+    pub path: PathBuf,
+    /// `Some(true)` for date-stamped bars, `Some(false)` for intraday, `None` when no row was
+    /// decoded and the column type does not say.
+    pub daily: Option<bool>,
+    /// The kept bars, per symbol in first-seen order.
+    pub symbols: Vec<RawSymbol>,
+    /// Every symbol seen in decoded rows (before the symbol and date filters).
+    pub seen: BTreeSet<String>,
+    /// Row groups in the file.
+    pub row_groups: usize,
+    /// Row groups skipped by their statistics.
+    pub skipped_row_groups: usize,
+    /// True when the file has a symbol column.
+    pub has_symbol_column: bool,
+}
+
+#[derive(Clone, Copy)]
+enum TsKind {
+    /// Timestamp with this many ns per unit.
+    Instant(i64),
+    Date32,
+    Date64,
+}
+
+fn ts_kind(dt: &DataType) -> Option<TsKind> {
+    match dt {
+        DataType::Timestamp(unit, _) => Some(TsKind::Instant(match unit {
+            TimeUnit::Second => 1_000_000_000,
+            TimeUnit::Millisecond => 1_000_000,
+            TimeUnit::Microsecond => 1_000,
+            TimeUnit::Nanosecond => 1,
+        })),
+        DataType::Date32 => Some(TsKind::Date32),
+        DataType::Date64 => Some(TsKind::Date64),
+        _ => None,
+    }
+}
+
+fn is_numeric(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Float64
+            | DataType::Float32
+            | DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64
+    )
+}
+
+fn is_string(dt: &DataType) -> bool {
+    match dt {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, v) => is_string(v),
+        _ => false,
+    }
+}
+
+/// Values of a numeric column as f64 (None for null); None when the type is not numeric.
+pub(crate) fn f64_values(arr: &dyn Array) -> Option<Vec<Option<f64>>> {
+    macro_rules! prim {
+        ($t:ty) => {
+            arr.as_primitive_opt::<$t>()
+                .map(|a| a.iter().map(|v| v.map(|x| x as f64)).collect())
+        };
+    }
+    match arr.data_type() {
+        DataType::Float64 => prim!(Float64Type),
+        DataType::Float32 => prim!(Float32Type),
+        DataType::Int8 => prim!(Int8Type),
+        DataType::Int16 => prim!(Int16Type),
+        DataType::Int32 => prim!(Int32Type),
+        DataType::Int64 => prim!(Int64Type),
+        DataType::UInt8 => prim!(UInt8Type),
+        DataType::UInt16 => prim!(UInt16Type),
+        DataType::UInt32 => prim!(UInt32Type),
+        DataType::UInt64 => prim!(UInt64Type),
+        _ => None,
+    }
+}
+
+/// Values of a string column (utf8, large utf8, utf8 view, or a dictionary of those).
+pub(crate) fn string_values(arr: &dyn Array) -> Option<Vec<Option<String>>> {
+    match arr.data_type() {
+        DataType::Utf8 => arr
+            .as_string_opt::<i32>()
+            .map(|a| a.iter().map(|v| v.map(str::to_string)).collect()),
+        DataType::LargeUtf8 => arr
+            .as_string_opt::<i64>()
+            .map(|a| a.iter().map(|v| v.map(str::to_string)).collect()),
+        DataType::Utf8View => arr
+            .as_string_view_opt()
+            .map(|a| a.iter().map(|v| v.map(str::to_string)).collect()),
+        DataType::Dictionary(_, _) => {
+            let dict = arr.as_any_dictionary_opt()?;
+            let values = string_values(dict.values().as_ref())?;
+            let keys = dict.normalized_keys();
+            Some(
+                keys.iter()
+                    .enumerate()
+                    .map(|(i, &k)| {
+                        if arr.is_null(i) {
+                            None
+                        } else {
+                            values.get(k).cloned().flatten()
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Instants (ns UTC) of a timestamp/date column; `Err(i)` when row `i` overflows i64 ns.
+fn instant_values(arr: &dyn Array, kind: TsKind) -> Option<Result<Vec<Option<i64>>, usize>> {
+    let scale = |vals: Vec<Option<i64>>, factor: i64| -> Result<Vec<Option<i64>>, usize> {
+        vals.into_iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                None => Ok(None),
+                Some(x) => x.checked_mul(factor).map(Some).ok_or(i),
+            })
+            .collect()
+    };
+    Some(match kind {
+        TsKind::Instant(f) => {
+            let vals: Vec<Option<i64>> = match arr.data_type() {
+                DataType::Timestamp(TimeUnit::Second, _) => arr
+                    .as_primitive_opt::<TimestampSecondType>()?
+                    .iter()
+                    .collect(),
+                DataType::Timestamp(TimeUnit::Millisecond, _) => arr
+                    .as_primitive_opt::<TimestampMillisecondType>()?
+                    .iter()
+                    .collect(),
+                DataType::Timestamp(TimeUnit::Microsecond, _) => arr
+                    .as_primitive_opt::<TimestampMicrosecondType>()?
+                    .iter()
+                    .collect(),
+                DataType::Timestamp(TimeUnit::Nanosecond, _) => arr
+                    .as_primitive_opt::<TimestampNanosecondType>()?
+                    .iter()
+                    .collect(),
+                _ => return None,
+            };
+            scale(vals, f)
+        }
+        TsKind::Date32 => {
+            let vals = arr
+                .as_primitive_opt::<Date32Type>()?
+                .iter()
+                .map(|v| v.map(i64::from))
+                .collect();
+            scale(vals, NS_PER_DAY)
+        }
+        TsKind::Date64 => {
+            // Milliseconds; a date64 that is not a whole day is taken as its day.
+            let vals = arr
+                .as_primitive_opt::<Date64Type>()?
+                .iter()
+                .map(|v| v.map(|ms| ms.div_euclid(86_400_000)))
+                .collect();
+            scale(vals, NS_PER_DAY)
+        }
+    })
+}
+
+/// Min and max of the timestamp column in a row group, in ns, from its statistics.
+fn row_group_range(rg: &RowGroupMetaData, col: usize, kind: TsKind) -> Option<(i64, i64)> {
+    let stats = rg.columns().get(col)?.statistics()?;
+    let (min, max, factor) = match (stats, kind) {
+        (Statistics::Int32(s), TsKind::Date32 | TsKind::Date64) => (
+            i64::from(*s.min_opt()?),
+            i64::from(*s.max_opt()?),
+            NS_PER_DAY,
+        ),
+        (Statistics::Int64(s), TsKind::Instant(f)) => (*s.min_opt()?, *s.max_opt()?, f),
+        (Statistics::Int64(s), TsKind::Date64) => (
+            s.min_opt()?.div_euclid(86_400_000),
+            s.max_opt()?.div_euclid(86_400_000),
+            NS_PER_DAY,
+        ),
+        _ => return None,
+    };
+    Some((min.saturating_mul(factor), max.saturating_mul(factor)))
+}
+
+/// Fails unless `codec` is one this build can decompress.
+pub(crate) fn check_codec(path: &Path, column: &str, codec: Compression) -> Result<(), DataError> {
+    match codec {
+        Compression::UNCOMPRESSED | Compression::SNAPPY | Compression::ZSTD(_) => Ok(()),
+        other => Err(DataError::Invalid {
+            path: path.to_path_buf(),
+            detail: format!(
+                "column `{column}` is compressed with {other}, which rotor cannot read \
+                 (supported codecs: {SUPPORTED_CODECS}); rewrite the file with one of those"
+            ),
+        }),
+    }
+}
+
+fn corrupt(path: &Path, e: impl std::fmt::Display) -> DataError {
+    let reason = e.to_string();
+    if reason.contains("Disabled feature") {
+        return DataError::Invalid {
+            path: path.to_path_buf(),
+            detail: format!(
+                "compressed with a codec rotor cannot read ({reason}; supported codecs: \
+                 {SUPPORTED_CODECS})"
+            ),
+        };
+    }
+    DataError::Corrupt {
+        path: path.to_path_buf(),
+        format: "Parquet",
+        reason,
+    }
+}
+
+/// Opens a Parquet file's footer.
+pub(crate) fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, DataError> {
+    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    quietly(|| ParquetRecordBatchReaderBuilder::try_new(file))
+        .unwrap_or_else(|| {
+            Err(parquet::errors::ParquetError::General(
+                "malformed footer".into(),
+            ))
+        })
+        .map_err(|e| corrupt(path, e))
+}
+
+/// The column names and Arrow types of a Parquet file, for `inspect`.
+pub(crate) fn schema_of(path: &Path) -> Result<Vec<(String, String)>, DataError> {
+    let b = open(path)?;
+    Ok(b.schema()
+        .fields()
+        .iter()
+        .map(|f| (f.name().to_string(), f.data_type().to_string()))
+        .collect())
+}
+
+struct Cols {
+    symbol: Option<usize>,
+    ts: usize,
+    ohlc: Option<[usize; 3]>,
+    close: usize,
+    volume: Option<usize>,
+    adj: Option<usize>,
+}
+
+fn resolve_columns(path: &Path, schema: &Schema, need_symbol: bool) -> Result<Cols, DataError> {
+    let found: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect();
+    let req = |canon: &str, aliases: &[&str]| {
+        find_column(schema, aliases)
+            .ok_or_else(|| validate::missing_column(path, canon, aliases, &found))
+    };
+    let symbol = find_column(schema, SYMBOL_ALIASES);
+    if symbol.is_none() && need_symbol {
+        return Err(validate::missing_column(
+            path,
+            "symbol",
+            SYMBOL_ALIASES,
+            &found,
+        ));
+    }
+    let ts = req("timestamp", TIMESTAMP_ALIASES)?;
+    let close = req("close", CLOSE)?;
+    let o = find_column(schema, OPEN);
+    let h = find_column(schema, HIGH);
+    let l = find_column(schema, LOW);
+    let ohlc = match (o, h, l) {
+        (Some(o), Some(h), Some(l)) => Some([o, h, l]),
+        (None, None, None) => None,
+        _ => {
+            // Some but not all: a half-present bar is a mistake, not a close-only series.
+            req("open", OPEN)?;
+            req("high", HIGH)?;
+            req("low", LOW)?;
+            None
+        }
+    };
+    let cols = Cols {
+        symbol,
+        ts,
+        ohlc,
+        close,
+        volume: find_column(schema, VOLUME),
+        adj: find_column(schema, ADJ_CLOSE_ALIASES),
+    };
+    let field = |i: usize| &schema.fields()[i];
+    let unsupported = |i: usize, expected: &'static str| DataError::UnsupportedType {
+        path: path.to_path_buf(),
+        column: field(i).name().to_string(),
+        found: field(i).data_type().to_string(),
+        expected,
+    };
+    if let Some(s) = cols.symbol {
+        if !is_string(field(s).data_type()) {
+            return Err(unsupported(
+                s,
+                "utf8, large utf8 or a dictionary of strings",
+            ));
+        }
+    }
+    if ts_kind(field(cols.ts).data_type()).is_none() {
+        return Err(unsupported(
+            cols.ts,
+            "a timestamp (any unit, with or without time zone), date32 or date64",
+        ));
+    }
+    let numeric = cols
+        .ohlc
+        .iter()
+        .flatten()
+        .copied()
+        .chain([cols.close])
+        .chain(cols.volume)
+        .chain(cols.adj);
+    for i in numeric {
+        if !is_numeric(field(i).data_type()) {
+            return Err(unsupported(i, PRICE_TYPES));
+        }
+    }
+    Ok(cols)
+}
+
+/// Reads, filters and validates one file. Never panics on a bad file: a decoder panic is
+/// reported as a corrupt file.
+pub(crate) fn read_file(src: &BarSource, filter: &RowFilter) -> Result<FileBars, DataError> {
+    quietly(|| read_file_inner(src, filter)).unwrap_or_else(|| {
+        Err(DataError::Corrupt {
+            path: src.path.clone(),
+            format: "Parquet",
+            reason: "the decoder failed on this file's contents (corrupt data pages?)".into(),
+        })
+    })
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside it into `None` without printing anything. The Parquet
+/// decoder panics on some corrupt pages (bad offsets, missing dictionary); a user's bad file
+/// must give an error line, not a panic message. The hook is installed once and defers to the
+/// previous hook for every panic outside `quietly` (on this thread or any other).
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.ok()
+}
+
+fn read_file_inner(src: &BarSource, filter: &RowFilter) -> Result<FileBars, DataError> {
+    let path = src.path.as_path();
+    let builder = open(path)?;
+    let schema = builder.schema().clone();
+    let cols = resolve_columns(path, &schema, src.implied_symbol.is_none())?;
+    let name = |i: usize| schema.fields()[i].name().to_string();
+    let kind = ts_kind(schema.fields()[cols.ts].data_type()).unwrap_or(TsKind::Instant(1));
+    let mut out = FileBars {
+        path: path.to_path_buf(),
+        daily: match kind {
+            TsKind::Instant(_) => None,
+            _ => Some(true),
+        },
+        has_symbol_column: cols.symbol.is_some(),
+        ..FileBars::default()
+    };
+    let meta = builder.metadata().clone();
+    if meta.file_metadata().num_rows() == 0 {
+        return Err(DataError::Empty {
+            path: path.to_path_buf(),
+            detail: ": the file has no rows".into(),
+        });
+    }
+    // Without a symbol column the file name says the symbol: skip the file if unwanted.
+    if cols.symbol.is_none() {
+        if let Some(sym) = &src.implied_symbol {
+            out.seen.insert(sym.clone());
+            if !filter.wants(sym) {
+                return Ok(out);
+            }
+        }
+    }
+
+    let mut wanted: Vec<usize> = [
+        Some(cols.ts),
+        Some(cols.close),
+        cols.symbol,
+        cols.volume,
+        cols.adj,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(cols.ohlc.iter().flatten().copied())
+    .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+
+    // Row groups: keep those that may overlap the range, remember where each starts.
+    out.row_groups = meta.num_row_groups();
+    let mut keep = Vec::new();
+    let mut group_rows = Vec::new(); // (first row, number of rows) of each kept group
+    let mut first_row = 0usize;
+    for (g, rg) in meta.row_groups().iter().enumerate() {
+        let n = usize::try_from(rg.num_rows()).unwrap_or(0);
+        let skip =
+            row_group_range(rg, cols.ts, kind).is_some_and(|(lo, hi)| !filter.overlaps(lo, hi));
+        if skip {
+            out.skipped_row_groups += 1;
+        } else {
+            for &c in &wanted {
+                if let Some(cc) = rg.columns().get(c) {
+                    check_codec(path, &name(c), cc.compression())?;
+                }
+            }
+            keep.push(g);
+            group_rows.push((first_row, n));
+        }
+        first_row += n;
+    }
+    if keep.is_empty() {
+        return Ok(out);
+    }
+
+    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
+    let reader = builder
+        .with_row_groups(keep)
+        .with_projection(mask)
+        .with_batch_size(65_536)
+        .build()
+        .map_err(|e| corrupt(path, e))?;
+    // Projected batches keep the file's column order.
+    let pos = |i: usize| wanted.iter().position(|&w| w == i).unwrap_or(0);
+    let names = PriceNames {
+        open: &cols
+            .ohlc
+            .map(|c| name(c[0]))
+            .unwrap_or_else(|| "open".into()),
+        high: &cols
+            .ohlc
+            .map(|c| name(c[1]))
+            .unwrap_or_else(|| "high".into()),
+        low: &cols
+            .ohlc
+            .map(|c| name(c[2]))
+            .unwrap_or_else(|| "low".into()),
+        close: &name(cols.close),
+    };
+    let ts_name = name(cols.ts);
+    let sym_name = cols.symbol.map(name).unwrap_or_default();
+    let vol_name = cols.volume.map(name).unwrap_or_default();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut all_midnight = true;
+    let mut any_row = false;
+    let (mut group, mut within) = (0usize, 0usize);
+
+    for batch in reader {
+        let batch = batch.map_err(|e| corrupt(path, e))?;
+        let col = |i: usize| batch.column(pos(i)).as_ref();
+        let unsupported = |i: usize, expected: &'static str| DataError::UnsupportedType {
+            path: path.to_path_buf(),
+            column: name(i),
+            found: batch.column(pos(i)).data_type().to_string(),
+            expected,
+        };
+        let nums = |i: usize| f64_values(col(i)).ok_or_else(|| unsupported(i, PRICE_TYPES));
+        let ts = instant_values(col(cols.ts), kind)
+            .ok_or_else(|| unsupported(cols.ts, "a timestamp, date32 or date64"))?;
+        let close = nums(cols.close)?;
+        let ohlc = match cols.ohlc {
+            Some([o, h, l]) => Some((nums(o)?, nums(h)?, nums(l)?)),
+            None => None,
+        };
+        let volume = cols.volume.map(nums).transpose()?;
+        let adj = cols.adj.map(nums).transpose()?;
+        let symbols = match cols.symbol {
+            Some(s) => Some(string_values(col(s)).ok_or_else(|| unsupported(s, "utf8"))?),
+            None => None,
+        };
+        for i in 0..batch.num_rows() {
+            while group < group_rows.len() && within >= group_rows[group].1 {
+                group += 1;
+                within = 0;
+            }
+            let row = group_rows.get(group).map_or(0, |g| g.0) + within + 1;
+            within += 1;
+            let mut r = RowRef {
+                path,
+                row,
+                symbol: None,
+                timestamp: None,
+            };
+            let t = match &ts {
+                Ok(v) => v[i].ok_or_else(|| validate::null_value(&r, &ts_name))?,
+                Err(bad) if *bad == i => {
+                    return Err(r.error(
+                        format!("timestamp out of range in column `{ts_name}`"),
+                        "not representable as nanoseconds since 1970 (years 1677-2262)",
+                    ))
+                }
+                Err(_) => continue,
+            };
+            let symbol: &str = match &symbols {
+                Some(v) => match &v[i] {
+                    Some(s) => s.as_str(),
+                    None => return Err(validate::null_value(&r, &sym_name)),
+                },
+                None => src.implied_symbol.as_deref().unwrap_or(""),
+            };
+            any_row = true;
+            all_midnight &= t.rem_euclid(NS_PER_DAY) == 0;
+            if !out.seen.contains(symbol) {
+                out.seen.insert(symbol.to_string());
+            }
+            if !filter.in_range(t) || !filter.wants(symbol) {
+                continue;
+            }
+            r.symbol = Some(symbol);
+            r.timestamp = Some(t);
+            let c = close[i].ok_or_else(|| validate::null_value(&r, names.close))?;
+            let (o, h, l) = match &ohlc {
+                Some((o, h, l)) => (
+                    o[i].ok_or_else(|| validate::null_value(&r, names.open))?,
+                    h[i].ok_or_else(|| validate::null_value(&r, names.high))?,
+                    l[i].ok_or_else(|| validate::null_value(&r, names.low))?,
+                ),
+                None => (c, c, c),
+            };
+            validate::check_ohlc(&r, &names, o, h, l, c)?;
+            let v = volume.as_ref().and_then(|v| v[i]).unwrap_or(f64::NAN);
+            validate::check_volume(&r, &vol_name, v)?;
+            let k = match index.get(symbol) {
+                Some(&k) => k,
+                None => {
+                    index.insert(symbol.to_string(), out.symbols.len());
+                    out.symbols.push(RawSymbol {
+                        bars: SymbolBars {
+                            symbol: symbol.to_string(),
+                            adj_close: adj.as_ref().map(|_| Vec::new()),
+                            close_only: ohlc.is_none(),
+                            ..SymbolBars::default()
+                        },
+                        rows: Vec::new(),
+                    });
+                    out.symbols.len() - 1
+                }
+            };
+            let s = &mut out.symbols[k];
+            s.rows.push(row);
+            let b = &mut s.bars;
+            b.timestamps.push(t);
+            b.open.push(o);
+            b.high.push(h);
+            b.low.push(l);
+            b.close.push(c);
+            b.volume.push(v);
+            if let (Some(dst), Some(src)) = (b.adj_close.as_mut(), adj.as_ref()) {
+                dst.push(src[i].unwrap_or(f64::NAN));
+            }
+        }
+    }
+    if any_row && out.daily.is_none() {
+        out.daily = Some(all_midnight);
+    }
+    if out.daily == Some(true) {
+        for s in &mut out.symbols {
+            for t in &mut s.bars.timestamps {
+                *t = daily_close_ns(ns_to_date(*t));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every symbol in a file's symbol column (all row groups), for an unknown-symbol check.
+pub(crate) fn scan_symbols(path: &Path) -> Result<BTreeSet<String>, DataError> {
+    quietly(|| scan_symbols_inner(path)).unwrap_or_else(|| Err(corrupt(path, "malformed data")))
+}
+
+fn scan_symbols_inner(path: &Path) -> Result<BTreeSet<String>, DataError> {
+    let builder = open(path)?;
+    let mut out = BTreeSet::new();
+    let Some(s) = find_column(builder.schema(), SYMBOL_ALIASES) else {
+        return Ok(out);
+    };
+    let mask = ProjectionMask::roots(builder.parquet_schema(), [s]);
+    let reader = builder
+        .with_projection(mask)
+        .build()
+        .map_err(|e| corrupt(path, e))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| corrupt(path, e))?;
+        if let Some(v) = string_values(batch.column(0).as_ref()) {
+            out.extend(v.into_iter().flatten());
+        }
+    }
+    Ok(out)
+}
+
+/// Joins one symbol's parts (from one or several files), sorts by timestamp and rejects
+/// duplicate timestamps, naming both rows.
+pub(crate) fn finish_symbol(parts: Vec<(PathBuf, RawSymbol)>) -> Result<SymbolBars, DataError> {
+    let mut order: Vec<(i64, usize, usize)> = Vec::new(); // (timestamp, part, index)
+    for (p, (_, raw)) in parts.iter().enumerate() {
+        order.extend(
+            raw.bars
+                .timestamps
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| (t, p, i)),
+        );
+    }
+    order.sort_by_key(|&(t, p, i)| (t, p, i));
+    for w in order.windows(2) {
+        let ((t, p1, i1), (t2, p2, i2)) = (w[0], w[1]);
+        if t != t2 {
+            continue;
+        }
+        let symbol = parts[p1].1.bars.symbol.clone();
+        let (r1, r2) = (parts[p1].1.rows[i1], parts[p2].1.rows[i2]);
+        if p1 == p2 || parts[p1].0 == parts[p2].0 {
+            return Err(DataError::Duplicate {
+                path: parts[p1].0.clone(),
+                symbol,
+                timestamp: crate::time::format_ns(t),
+                first_row: r1.min(r2),
+                second_row: r1.max(r2),
+            });
+        }
+        return Err(DataError::bad_value(
+            &parts[p2].0,
+            "duplicate bar",
+            r2,
+            Some(&symbol),
+            Some(t),
+            format!(
+                "the same symbol and timestamp is at row {r1} of {}",
+                parts[p1].0.display()
+            ),
+        ));
+    }
+    let first = parts.first().map(|(_, r)| &r.bars);
+    let any_adj = parts.iter().any(|(_, r)| r.bars.adj_close.is_some());
+    let mut out = SymbolBars {
+        symbol: first.map(|b| b.symbol.clone()).unwrap_or_default(),
+        close_only: parts.iter().any(|(_, r)| r.bars.close_only),
+        adj_close: any_adj.then(|| Vec::with_capacity(order.len())),
+        ..SymbolBars::default()
+    };
+    for &(t, p, i) in &order {
+        let b = &parts[p].1.bars;
+        out.timestamps.push(t);
+        out.open.push(b.open[i]);
+        out.high.push(b.high[i]);
+        out.low.push(b.low[i]);
+        out.close.push(b.close[i]);
+        out.volume.push(b.volume[i]);
+        if let Some(dst) = out.adj_close.as_mut() {
+            dst.push(b.adj_close.as_ref().map_or(f64::NAN, |a| a[i]));
+        }
+    }
+    Ok(out)
+}
+
+/// Helpers for tests across this crate: small Parquet files written with Arrow directly.
+#[cfg(test)]
+pub(crate) mod test_util {
+    use std::fs::File;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray};
+    use chrono::NaiveDate;
+    use parquet::arrow::ArrowWriter;
+
+    /// Writes one row group per entry of `groups` (all with the same columns).
+    pub fn write_groups(path: &Path, groups: Vec<Vec<(&str, ArrayRef)>>) {
+        let batches: Vec<RecordBatch> = groups
+            .into_iter()
+            .map(|g| {
+                RecordBatch::try_from_iter_with_nullable(g.into_iter().map(|(n, a)| (n, a, true)))
+                    .unwrap()
+            })
+            .collect();
+        let file = File::create(path).unwrap();
+        let mut w = ArrowWriter::try_new(file, batches[0].schema(), None).unwrap();
+        for b in &batches {
+            w.write(b).unwrap();
+            w.flush().unwrap();
+        }
+        w.close().unwrap();
+    }
+
+    /// Writes one row group.
+    pub fn write(path: &Path, cols: Vec<(&str, ArrayRef)>) {
+        write_groups(path, vec![cols]);
+    }
+
+    /// `YYYY-MM-DD` as a date.
+    pub fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// `YYYY-MM-DD` as days since 1970 (date32).
+    pub fn days(dates: &[&str]) -> Vec<i32> {
+        let epoch = d("1970-01-01");
+        dates
+            .iter()
+            .map(|s| (d(s) - epoch).num_days() as i32)
+            .collect()
+    }
+
+    /// Columns of a consistent daily OHLCV file: date32 `timestamp`, open = close,
+    /// high = close * 1.01, low = close * 0.99, volume 1000; with a `symbol` column if given.
+    pub fn daily_cols(
+        symbols: Option<&[&str]>,
+        dates: &[&str],
+        closes: &[f64],
+    ) -> Vec<(&'static str, ArrayRef)> {
+        let mut cols: Vec<(&'static str, ArrayRef)> = Vec::new();
+        if let Some(s) = symbols {
+            cols.push(("symbol", Arc::new(StringArray::from(s.to_vec()))));
+        }
+        cols.push(("timestamp", Arc::new(Date32Array::from(days(dates)))));
+        let f = |k: f64| -> ArrayRef {
+            Arc::new(Float64Array::from(
+                closes.iter().map(|c| c * k).collect::<Vec<_>>(),
+            ))
+        };
+        cols.push(("open", f(1.0)));
+        cols.push(("high", f(1.01)));
+        cols.push(("low", f(0.99)));
+        cols.push(("close", f(1.0)));
+        cols.push((
+            "volume",
+            Arc::new(Int64Array::from(vec![1000; closes.len()])),
+        ));
+        cols
+    }
+
+    /// Replaces (or appends) column `name`.
+    pub fn with_col(
+        mut cols: Vec<(&'static str, ArrayRef)>,
+        name: &'static str,
+        arr: ArrayRef,
+    ) -> Vec<(&'static str, ArrayRef)> {
+        match cols.iter().position(|(n, _)| *n == name) {
+            Some(i) => cols[i] = (name, arr),
+            None => cols.push((name, arr)),
+        }
+        cols
+    }
+
+    /// Drops column `name`.
+    pub fn without(
+        mut cols: Vec<(&'static str, ArrayRef)>,
+        name: &str,
+    ) -> Vec<(&'static str, ArrayRef)> {
+        cols.retain(|(n, _)| *n != name);
+        cols
+    }
+}

@@ -80,9 +80,13 @@ impl Column {
             ),
             Column::F64(_, v) => (
                 Field::new(name, DataType::Float64, true),
-                Arc::new(Float64Array::from_iter(
-                    v.iter().map(|x| if x.is_nan() { None } else { Some(*x) }),
-                )),
+                Arc::new(Float64Array::from_iter(v.iter().map(|x| {
+                    if x.is_nan() {
+                        None
+                    } else {
+                        Some(*x)
+                    }
+                }))),
             ),
             Column::OptF64(_, v) => (
                 Field::new(name, DataType::Float64, true),
@@ -132,7 +136,9 @@ impl Table {
         let schema = Arc::new(Schema::new(fields));
         let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| write_err(&e))?;
         let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(9).map_err(|e| write_err(&e))?))
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(9).map_err(|e| write_err(&e))?,
+            ))
             .set_created_by("rotor".into())
             .build();
         let tmp = temp_path(path);

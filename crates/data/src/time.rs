@@ -73,9 +73,17 @@ pub fn parse_timestamp(s: &str) -> Option<(i64, bool)> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return dt.timestamp_nanos_opt().map(|n| (n, false));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Utc.from_utc_datetime(&dt).timestamp_nanos_opt().map(|n| (n, false));
+            return Utc
+                .from_utc_datetime(&dt)
+                .timestamp_nanos_opt()
+                .map(|n| (n, false));
         }
     }
     for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
