@@ -1,1 +1,28 @@
-//! placeholder
+//! rotor-strategies: the built-in strategies and the config that selects one.
+//!
+//! A [`StrategyConfig`] (the `[strategy]` table of a config file) is validated, its symbols are
+//! resolved to market indices, and it is built into a [`BuiltStrategy`], a closed enum that the
+//! engine drives with static dispatch. [`run`] does all of that in one call.
+//!
+//! Invariant: every strategy here decides only from its [`rotor_engine::Context`], so none can
+//! look ahead; each trades exactly the symbols [`StrategyConfig::symbols`] lists.
+
+#![warn(missing_docs)]
+
+pub mod build;
+pub mod buy_and_hold;
+pub mod config;
+pub mod error;
+pub mod rolling;
+pub mod rotation;
+pub mod sma_cross;
+
+#[cfg(test)]
+mod tests;
+
+pub use build::{run, BuiltStrategy};
+pub use buy_and_hold::BuyAndHold;
+pub use config::{BuyAndHoldConfig, Rebalance, RotationConfig, SmaCrossConfig, StrategyConfig};
+pub use error::StrategyError;
+pub use rotation::Rotation;
+pub use sma_cross::SmaCross;

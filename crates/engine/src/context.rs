@@ -1,0 +1,166 @@
+//! What a strategy sees and can do during a callback.
+//!
+//! Invariant: every market slice a [`Context`] hands out ends at the latest bar whose close has
+//! happened ([`Context::bar`]); nothing after it is reachable, so a strategy cannot look ahead
+//! even by mistake. Orders it submits are queued and fill at a later bar's open.
+
+use rotor_data::Market;
+
+use crate::broker::Broker;
+use crate::order::{Order, OrderId, OrderKind};
+use crate::portfolio::Portfolio;
+
+/// A strategy's window on the run: history up to now, the account, and order entry.
+///
+/// Slices returned by [`close`](Context::close) and friends borrow the market, not the
+/// context, so they may be held while submitting orders.
+pub struct Context<'a> {
+    market: &'a Market,
+    portfolio: &'a Portfolio,
+    broker: &'a mut Broker,
+    bar: Option<usize>,
+    now: i64,
+}
+
+impl<'a> Context<'a> {
+    /// A context whose latest visible bar is `bar` at clock time `now`.
+    pub(crate) fn new(
+        market: &'a Market,
+        portfolio: &'a Portfolio,
+        broker: &'a mut Broker,
+        bar: Option<usize>,
+        now: i64,
+    ) -> Self {
+        Context {
+            market,
+            portfolio,
+            broker,
+            bar,
+            now,
+        }
+    }
+
+    /// Index of the latest bar whose close has happened; `None` before the first close (news
+    /// delivered before the first bar's open or during its session).
+    pub fn bar(&self) -> Option<usize> {
+        self.bar
+    }
+
+    /// The clock: the close of [`bar`](Context::bar) in `on_bar`, the event's timestamp in
+    /// `on_news`, the last instant before the open in `on_fill`. ns UTC.
+    pub fn time(&self) -> i64 {
+        self.now
+    }
+
+    fn visible(&self) -> usize {
+        self.bar.map_or(0, |b| b + 1)
+    }
+
+    /// Close instants of the visible bars.
+    pub fn timestamps(&self) -> &'a [i64] {
+        &self.market.timestamps()[..self.visible()]
+    }
+
+    /// Closes of symbol `s` over the visible bars (NaN where it had no bar).
+    pub fn close(&self, s: usize) -> &'a [f64] {
+        &self.market.close(s)[..self.visible()]
+    }
+
+    /// Opens of symbol `s` over the visible bars.
+    pub fn open(&self, s: usize) -> &'a [f64] {
+        &self.market.open(s)[..self.visible()]
+    }
+
+    /// Highs of symbol `s` over the visible bars.
+    pub fn high(&self, s: usize) -> &'a [f64] {
+        &self.market.high(s)[..self.visible()]
+    }
+
+    /// Lows of symbol `s` over the visible bars.
+    pub fn low(&self, s: usize) -> &'a [f64] {
+        &self.market.low(s)[..self.visible()]
+    }
+
+    /// Volumes of symbol `s` over the visible bars.
+    pub fn volume(&self, s: usize) -> &'a [f64] {
+        &self.market.volume(s)[..self.visible()]
+    }
+
+    /// Every symbol, in index order.
+    pub fn symbols(&self) -> &'a [String] {
+        self.market.symbols()
+    }
+
+    /// Index of `symbol`, if the market has it.
+    pub fn symbol_index(&self, symbol: &str) -> Option<usize> {
+        self.market.symbol_index(symbol)
+    }
+
+    /// Signed shares held of symbol `s` (orders still pending are not counted).
+    pub fn position(&self, s: usize) -> f64 {
+        self.portfolio.positions()[s]
+    }
+
+    /// Signed shares of every symbol.
+    pub fn positions(&self) -> &[f64] {
+        self.portfolio.positions()
+    }
+
+    /// Cash.
+    pub fn cash(&self) -> f64 {
+        self.portfolio.cash()
+    }
+
+    /// Cash plus positions marked at the latest visible closes.
+    pub fn equity(&self) -> f64 {
+        self.portfolio.equity()
+    }
+
+    /// Bars per year, for annualizing (252 for daily bars).
+    pub fn periods_per_year(&self) -> f64 {
+        self.market.periods_per_year()
+    }
+
+    /// Orders not yet filled, in submission order.
+    pub fn pending_orders(&self) -> &[Order] {
+        self.broker.pending()
+    }
+
+    fn submit(&mut self, s: usize, kind: OrderKind) -> OrderId {
+        assert!(s < self.market.n_symbols(), "symbol index {s} out of range");
+        self.broker.submit(s, kind, self.bar)
+    }
+
+    /// Buys (`quantity > 0`) or sells (`< 0`) shares of symbol `s` at the next open where it
+    /// trades. A zero or non-finite quantity is accepted and never fills.
+    ///
+    /// # Panics
+    /// If `s` is not a symbol index of the market.
+    pub fn market_order(&mut self, s: usize, quantity: f64) -> OrderId {
+        self.submit(s, OrderKind::Market { quantity })
+    }
+
+    /// Trades symbol `s` to `weight` of equity (signed) at the next open where it trades,
+    /// in whole shares sized at that fill price including costs (see [`crate::broker`]).
+    /// A non-finite weight is taken as 0.
+    ///
+    /// # Panics
+    /// If `s` is not a symbol index of the market.
+    pub fn target_weight(&mut self, s: usize, weight: f64) -> OrderId {
+        let weight = if weight.is_finite() { weight } else { 0.0 };
+        self.submit(s, OrderKind::TargetWeight { weight })
+    }
+
+    /// [`target_weight`](Context::target_weight) for each `(symbol, weight)`, in order.
+    /// Symbols not listed keep their positions.
+    pub fn target_weights(&mut self, weights: &[(usize, f64)]) {
+        for &(s, w) in weights {
+            self.target_weight(s, w);
+        }
+    }
+
+    /// Cancels every pending order.
+    pub fn cancel_all(&mut self) {
+        self.broker.cancel_all();
+    }
+}

@@ -1,0 +1,175 @@
+//! The book: cash, signed positions and the last known price of every symbol.
+//!
+//! Invariant: `equity() == cash + Σ position[s] * mark[s]` at all times, where `mark[s]` is the
+//! latest close visible to the strategy (carried forward over bars where the symbol has none).
+//! Positions are a `Vec<f64>` indexed by symbol: no strings or maps on the hot path.
+
+/// What closing a bar produced, for the equity curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CloseSnapshot {
+    /// Cash + marked positions after borrow.
+    pub equity: f64,
+    /// Cash after borrow.
+    pub cash: f64,
+    /// Σ value of long positions.
+    pub long_exposure: f64,
+    /// Σ |value| of short positions.
+    pub short_exposure: f64,
+    /// Borrow fee charged at this close.
+    pub borrow: f64,
+}
+
+/// Cash, positions and marks of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    cash: f64,
+    positions: Vec<f64>,
+    marks: Vec<f64>,
+}
+
+impl Portfolio {
+    /// A flat account of `n_symbols` symbols holding `cash`; no marks yet (NaN).
+    pub fn new(n_symbols: usize, cash: f64) -> Self {
+        Portfolio {
+            cash,
+            positions: vec![0.0; n_symbols],
+            marks: vec![f64::NAN; n_symbols],
+        }
+    }
+
+    /// Cash.
+    pub fn cash(&self) -> f64 {
+        self.cash
+    }
+
+    /// Signed shares of every symbol.
+    pub fn positions(&self) -> &[f64] {
+        &self.positions
+    }
+
+    /// Latest visible close of every symbol (NaN before its first).
+    pub fn marks(&self) -> &[f64] {
+        &self.marks
+    }
+
+    /// Cash plus every position at its mark. Flat symbols are skipped, so a symbol never seen
+    /// (mark NaN) cannot poison the sum.
+    pub fn equity(&self) -> f64 {
+        self.cash + self.positions_value(|_| f64::NAN)
+    }
+
+    /// Σ position * price over held symbols, with `price(s)` falling back to the mark where NaN.
+    pub fn positions_value(&self, price: impl Fn(usize) -> f64) -> f64 {
+        let mut v = 0.0;
+        for (s, &q) in self.positions.iter().enumerate() {
+            if q != 0.0 {
+                let p = price(s);
+                v += q * if p.is_nan() { self.marks[s] } else { p };
+            }
+        }
+        v
+    }
+
+    /// Books a trade of `quantity` at `price` (after slippage) paying `commission`; returns the
+    /// position before and after. A residue below 1e-9 of the traded size is snapped to 0 so
+    /// fractional round trips close exactly.
+    pub fn apply_fill(
+        &mut self,
+        symbol: usize,
+        quantity: f64,
+        price: f64,
+        commission: f64,
+    ) -> (f64, f64) {
+        let before = self.positions[symbol];
+        let mut after = before + quantity;
+        if after.abs() <= 1e-9 * before.abs().max(quantity.abs()) {
+            after = 0.0;
+        }
+        self.positions[symbol] = after;
+        self.cash -= quantity * price + commission;
+        if self.marks[symbol].is_nan() {
+            // First sight of this symbol is its fill: mark there until its first close.
+            self.marks[symbol] = price;
+        }
+        (before, after)
+    }
+
+    /// Moves every mark to `closes` where finite, charges `borrow_rate` (per bar, fraction of
+    /// short market value) on shorts, reporting each symbol's fee to `on_borrow`, and returns the
+    /// snapshot. One pass over the symbols.
+    pub fn close_bar(
+        &mut self,
+        closes: impl Fn(usize) -> f64,
+        borrow_rate: f64,
+        mut on_borrow: impl FnMut(usize, f64),
+    ) -> CloseSnapshot {
+        let mut long = 0.0;
+        let mut short = 0.0;
+        let mut borrow = 0.0;
+        for s in 0..self.positions.len() {
+            let c = closes(s);
+            if c.is_finite() {
+                self.marks[s] = c;
+            }
+            let q = self.positions[s];
+            if q > 0.0 {
+                long += q * self.marks[s];
+            } else if q < 0.0 {
+                let value = -q * self.marks[s];
+                short += value;
+                if borrow_rate > 0.0 {
+                    let fee = value * borrow_rate;
+                    borrow += fee;
+                    on_borrow(s, fee);
+                }
+            }
+        }
+        self.cash -= borrow;
+        CloseSnapshot {
+            equity: self.cash + long - short,
+            cash: self.cash,
+            long_exposure: long,
+            short_exposure: short,
+            borrow,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equity_is_cash_plus_marked_positions() {
+        let mut p = Portfolio::new(2, 1000.0);
+        let (b, a) = p.apply_fill(0, 10.0, 20.0, 1.0);
+        assert_eq!((b, a), (0.0, 10.0));
+        assert_eq!(p.cash(), 1000.0 - 200.0 - 1.0);
+        assert_eq!(p.equity(), 999.0); // marked at the fill price until a close
+        let snap = p.close_bar(|s| [25.0, f64::NAN][s], 0.0, |_, _| {});
+        assert_eq!(snap.equity, 799.0 + 250.0);
+        assert_eq!(snap.long_exposure, 250.0);
+    }
+
+    #[test]
+    fn borrow_is_charged_on_short_value() {
+        let mut p = Portfolio::new(1, 1000.0);
+        p.apply_fill(0, -10.0, 50.0, 0.0);
+        let mut seen = 0.0;
+        let snap = p.close_bar(|_| 40.0, 0.01, |_, f| seen += f);
+        assert_eq!(snap.short_exposure, 400.0);
+        assert_eq!(snap.borrow, 4.0);
+        assert_eq!(seen, 4.0);
+        assert_eq!(snap.cash, 1500.0 - 4.0);
+        assert_eq!(snap.equity, 1500.0 - 4.0 - 400.0);
+    }
+
+    #[test]
+    fn fractional_round_trip_snaps_to_zero() {
+        let mut p = Portfolio::new(1, 1000.0);
+        p.apply_fill(0, 0.1, 10.0, 0.0);
+        p.apply_fill(0, 0.2, 10.0, 0.0);
+        let (_, after) = p.apply_fill(0, -0.30000000000000004, 10.0, 0.0);
+        assert_eq!(after, 0.0);
+    }
+}

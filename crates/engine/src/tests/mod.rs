@@ -1,0 +1,6 @@
+//! Scenario and property tests of the whole loop on hand-built markets.
+
+mod accounting;
+mod news;
+mod props;
+mod support;

@@ -1,0 +1,191 @@
+//! Hand-built markets and scriptable strategies for the loop's tests.
+
+use chrono::NaiveDate;
+use rotor_data::time::daily_close_ns;
+use rotor_data::{Event, Market, MarketBuilder, SymbolBars};
+
+use crate::{Context, Fill, Strategy};
+
+/// The date of bar `i`: consecutive calendar days from Monday 2026-01-05.
+pub fn day(i: usize) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + chrono::Days::new(i as u64)
+}
+
+/// OHLC of one bar; `None` = the symbol has no bar there.
+pub type Bar = Option<(f64, f64, f64, f64)>;
+
+/// A daily market where symbol `k` has `bars[k][i]` on [`day`]`(i)`.
+pub fn market(symbols: &[(&str, Vec<Bar>)], events: Vec<Event>) -> Market {
+    let mut b = MarketBuilder::new(true);
+    for (name, bars) in symbols {
+        let mut sb = SymbolBars {
+            symbol: name.to_string(),
+            ..SymbolBars::default()
+        };
+        for (i, bar) in bars.iter().enumerate() {
+            if let Some((o, h, l, c)) = *bar {
+                sb.timestamps.push(daily_close_ns(day(i)));
+                sb.open.push(o);
+                sb.high.push(h);
+                sb.low.push(l);
+                sb.close.push(c);
+                sb.volume.push(1000.0);
+            }
+        }
+        b.add(sb);
+    }
+    b.events(events);
+    b.build()
+}
+
+/// A flat-range bar `(o, max(o,c)+1, min(o,c)-1, c)`.
+pub fn oc(o: f64, c: f64) -> Bar {
+    Some((o, o.max(c) + 1.0, o.min(c) - 1.0, c))
+}
+
+/// A news event at `ns` with one tag.
+pub fn event(ns: i64, tag: &str) -> Event {
+    Event {
+        timestamp: ns,
+        headline: format!("{tag} headline"),
+        tags: vec![tag.to_string()],
+        sentiment: None,
+        symbols: Vec::new(),
+    }
+}
+
+/// Runs closures as a strategy, recording what each callback saw.
+pub struct Probe<B, N>
+where
+    B: FnMut(&mut Context<'_>),
+    N: FnMut(&mut Context<'_>, &Event),
+{
+    pub bar: B,
+    pub news: N,
+    /// (headline, ctx.bar(), ctx.time()) for every on_news call.
+    pub news_seen: Vec<(String, Option<usize>, i64)>,
+    pub fills_seen: Vec<Fill>,
+}
+
+impl<B, N> Probe<B, N>
+where
+    B: FnMut(&mut Context<'_>),
+    N: FnMut(&mut Context<'_>, &Event),
+{
+    pub fn new(bar: B, news: N) -> Self {
+        Probe {
+            bar,
+            news,
+            news_seen: Vec::new(),
+            fills_seen: Vec::new(),
+        }
+    }
+}
+
+impl<B, N> Strategy for Probe<B, N>
+where
+    B: FnMut(&mut Context<'_>),
+    N: FnMut(&mut Context<'_>, &Event),
+{
+    fn on_bar(&mut self, ctx: &mut Context<'_>) {
+        // The context never shows more than the bars up to now.
+        let t = ctx.bar().unwrap();
+        assert_eq!(ctx.timestamps().len(), t + 1);
+        (self.bar)(ctx)
+    }
+
+    fn on_news(&mut self, ctx: &mut Context<'_>, event: &Event) {
+        assert_eq!(ctx.close(0).len(), ctx.bar().map_or(0, |b| b + 1));
+        self.news_seen
+            .push((event.headline.clone(), ctx.bar(), ctx.time()));
+        (self.news)(ctx, event)
+    }
+
+    fn on_fill(&mut self, _ctx: &mut Context<'_>, fill: &Fill) {
+        self.fills_seen.push(*fill);
+    }
+}
+
+/// Asserts `a == b` within `tol` relative.
+#[track_caller]
+pub fn close_to(a: f64, b: f64, tol: f64) {
+    assert!((a - b).abs() <= tol * b.abs().max(1.0), "{a} != {b}");
+}
+
+/// SplitMix64: a tiny deterministic generator for random markets.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in [0, n).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
+/// Random consistent OHLC bars: a random walk per symbol with gaps and missing bars.
+/// Bars `0..keep` are taken from `base` unchanged when given (for perturbation tests).
+pub fn random_bars(
+    rng: &mut Rng,
+    n_symbols: usize,
+    n_bars: usize,
+    base: Option<(&[Vec<Bar>], usize)>,
+) -> Vec<Vec<Bar>> {
+    (0..n_symbols)
+        .map(|k| {
+            let mut px = 20.0 + 80.0 * rng.unit();
+            let mut out = Vec::with_capacity(n_bars);
+            for i in 0..n_bars {
+                if let Some((b, keep)) = base {
+                    if i < keep {
+                        out.push(b[k][i]);
+                        if let Some((_, _, _, c)) = b[k][i] {
+                            px = c;
+                        }
+                        continue;
+                    }
+                }
+                if rng.unit() < 0.15 {
+                    out.push(None);
+                    continue;
+                }
+                let o = px * (1.0 + 0.02 * (rng.unit() - 0.5));
+                let c = o * (1.0 + 0.06 * (rng.unit() - 0.5));
+                let h = o.max(c) * (1.0 + 0.01 * rng.unit());
+                let l = o.min(c) * (1.0 - 0.01 * rng.unit());
+                px = c;
+                out.push(Some((o, h, l, c)));
+            }
+            out
+        })
+        .collect()
+}
+
+/// Names S0, S1, ... paired with their bars, as [`market`] takes them.
+pub fn named(bars: Vec<Vec<Bar>>) -> Vec<(String, Vec<Bar>)> {
+    bars.into_iter()
+        .enumerate()
+        .map(|(k, b)| (format!("S{k}"), b))
+        .collect()
+}
+
+/// [`market`] for owned names.
+pub fn market_of(symbols: &[(String, Vec<Bar>)], events: Vec<Event>) -> Market {
+    let refs: Vec<(&str, Vec<Bar>)> = symbols
+        .iter()
+        .map(|(s, b)| (s.as_str(), b.clone()))
+        .collect();
+    market(&refs, events)
+}

@@ -1,0 +1,112 @@
+//! From a validated config to a finished backtest, with static dispatch.
+//!
+//! Invariant: [`run`] never starts a backtest with an invalid strategy or execution config or
+//! with a symbol the market lacks; each of those is a [`StrategyError`] naming the key.
+
+use rotor_data::{Event, Market};
+use rotor_engine::{Context, ExecutionConfig, Fill, RunResult, Strategy};
+
+use crate::buy_and_hold::BuyAndHold;
+use crate::config::StrategyConfig;
+use crate::error::StrategyError;
+use crate::rotation::Rotation;
+use crate::sma_cross::SmaCross;
+
+/// A built-in strategy bound to a market's symbol indices. A closed enum, so the engine's
+/// per-bar call is one `match`, not a virtual call.
+#[derive(Debug, Clone)]
+pub enum BuiltStrategy {
+    /// See [`Rotation`].
+    Rotation(Rotation),
+    /// See [`BuyAndHold`].
+    BuyAndHold(BuyAndHold),
+    /// See [`SmaCross`].
+    SmaCross(SmaCross),
+}
+
+fn resolve(market: &Market, key: &str, names: &[String]) -> Result<Vec<usize>, StrategyError> {
+    names
+        .iter()
+        .map(|name| {
+            market
+                .symbol_index(name)
+                .ok_or_else(|| StrategyError::UnknownSymbol {
+                    key: key.to_string(),
+                    symbol: name.clone(),
+                })
+        })
+        .collect()
+}
+
+impl StrategyConfig {
+    /// Validates and binds the config to `market`'s symbols.
+    pub fn build(&self, market: &Market) -> Result<BuiltStrategy, StrategyError> {
+        self.validate()?;
+        Ok(match self {
+            StrategyConfig::Rotation(c) => BuiltStrategy::Rotation(Rotation::new(
+                resolve(market, "strategy.long", &c.long)?,
+                resolve(market, "strategy.short", &c.short)?,
+                c.lookback,
+                c.skip,
+                c.rebalance,
+                c.gross_exposure,
+                c.flip,
+            )),
+            StrategyConfig::BuyAndHold(c) => {
+                let weights = if c.symbols.is_empty() {
+                    let names: Vec<String> = c.weights.keys().cloned().collect();
+                    let idx = resolve(market, "strategy.weights", &names)?;
+                    idx.into_iter().zip(c.weights.values().copied()).collect()
+                } else {
+                    let w = 1.0 / c.symbols.len() as f64;
+                    resolve(market, "strategy.symbols", &c.symbols)?
+                        .into_iter()
+                        .map(|s| (s, w))
+                        .collect()
+                };
+                BuiltStrategy::BuyAndHold(BuyAndHold::new(weights))
+            }
+            StrategyConfig::SmaCross(c) => {
+                let s = resolve(market, "strategy.symbol", std::slice::from_ref(&c.symbol))?[0];
+                BuiltStrategy::SmaCross(SmaCross::new(s, c.fast, c.slow))
+            }
+        })
+    }
+}
+
+impl Strategy for BuiltStrategy {
+    fn on_bar(&mut self, ctx: &mut Context<'_>) {
+        match self {
+            BuiltStrategy::Rotation(s) => s.on_bar(ctx),
+            BuiltStrategy::BuyAndHold(s) => s.on_bar(ctx),
+            BuiltStrategy::SmaCross(s) => s.on_bar(ctx),
+        }
+    }
+
+    fn on_news(&mut self, ctx: &mut Context<'_>, event: &Event) {
+        match self {
+            BuiltStrategy::Rotation(s) => s.on_news(ctx, event),
+            BuiltStrategy::BuyAndHold(s) => s.on_news(ctx, event),
+            BuiltStrategy::SmaCross(s) => s.on_news(ctx, event),
+        }
+    }
+
+    fn on_fill(&mut self, ctx: &mut Context<'_>, fill: &Fill) {
+        match self {
+            BuiltStrategy::Rotation(s) => s.on_fill(ctx, fill),
+            BuiltStrategy::BuyAndHold(s) => s.on_fill(ctx, fill),
+            BuiltStrategy::SmaCross(s) => s.on_fill(ctx, fill),
+        }
+    }
+}
+
+/// Validates both configs, builds `strategy` for `market` and runs it.
+pub fn run(
+    market: &Market,
+    strategy: &StrategyConfig,
+    exec: &ExecutionConfig,
+) -> Result<RunResult, StrategyError> {
+    exec.validate()?;
+    let mut built = strategy.build(market)?;
+    Ok(rotor_engine::run(market, exec, &mut built))
+}

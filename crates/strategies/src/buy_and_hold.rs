@@ -1,0 +1,33 @@
+//! `buy_and_hold`: fixed weights bought once and never traded again.
+//!
+//! Invariant: every order is submitted at the close of the first bar, so each symbol fills at its
+//! first open after that bar (whole shares of `weight * equity at that open`), and nothing
+//! trades afterwards.
+
+use rotor_engine::{Context, Strategy};
+
+/// The running strategy.
+#[derive(Debug, Clone)]
+pub struct BuyAndHold {
+    weights: Vec<(usize, f64)>,
+    done: bool,
+}
+
+impl BuyAndHold {
+    /// Holds symbol indices at the given weights (each > 0, summing to at most 1).
+    pub fn new(weights: Vec<(usize, f64)>) -> Self {
+        BuyAndHold {
+            weights,
+            done: false,
+        }
+    }
+}
+
+impl Strategy for BuyAndHold {
+    fn on_bar(&mut self, ctx: &mut Context<'_>) {
+        if !self.done {
+            self.done = true;
+            ctx.target_weights(&self.weights);
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! The `[strategy]` table: which built-in strategy, with its parameters.
+//!
+//! Invariant: unknown keys are rejected (serde's `unknown field` message), every key has a
+//! documented default, and a config that passed [`StrategyConfig::validate`] can be built for
+//! any market holding its [`StrategyConfig::symbols`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::StrategyError;
+
+/// Which strategy to run, selected by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StrategyConfig {
+    /// Long one basket, short another, on relative momentum.
+    Rotation(RotationConfig),
+    /// Buy once, hold to the end.
+    BuyAndHold(BuyAndHoldConfig),
+    /// Long-only moving-average crossover on one symbol.
+    SmaCross(SmaCrossConfig),
+}
+
+/// When a rotation re-decides and rebalances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rebalance {
+    /// At the close of the first bar of every UTC date (every bar for daily data).
+    Daily,
+    /// At the close of the first bar of every ISO week (Monday-based).
+    #[default]
+    Weekly,
+    /// At the close of the first bar of every calendar month.
+    Monthly,
+}
+
+/// `kind = "rotation"`: long basket vs short basket on relative momentum, dollar-neutral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RotationConfig {
+    /// Symbols of the long basket (equal weight within it). Required, no default.
+    pub long: Vec<String>,
+    /// Symbols of the short basket (equal weight within it). Required, no default.
+    pub short: Vec<String>,
+    /// Momentum lookback in bars. Default `60`.
+    pub lookback: usize,
+    /// Most recent bars to skip before the lookback window. Default `0`.
+    pub skip: usize,
+    /// Rebalance calendar. Default `weekly`.
+    pub rebalance: Rebalance,
+    /// Gross exposure as a fraction of equity, split evenly between the legs. Default `1.0`.
+    pub gross_exposure: f64,
+    /// When the short basket leads: `true` reverses the legs, `false` goes flat. Default `true`.
+    pub flip: bool,
+}
+
+impl Default for RotationConfig {
+    fn default() -> Self {
+        RotationConfig {
+            long: Vec::new(),
+            short: Vec::new(),
+            lookback: 60,
+            skip: 0,
+            rebalance: Rebalance::Weekly,
+            gross_exposure: 1.0,
+            flip: true,
+        }
+    }
+}
+
+/// `kind = "buy_and_hold"`: buy at the open after the first bar and hold.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuyAndHoldConfig {
+    /// Symbols held in equal weight (total weight 1). Give this or `weights`. Default empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub symbols: Vec<String>,
+    /// Explicit weights, each > 0, summing to at most 1 (the rest stays cash). Default empty.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub weights: BTreeMap<String, f64>,
+}
+
+/// `kind = "sma_cross"`: long-only SMA crossover, all in (target weight 1) or all out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmaCrossConfig {
+    /// The traded symbol. Required, no default.
+    pub symbol: String,
+    /// Fast SMA length in bars. Default `10`.
+    pub fast: usize,
+    /// Slow SMA length in bars. Default `20`.
+    pub slow: usize,
+}
+
+impl Default for SmaCrossConfig {
+    fn default() -> Self {
+        SmaCrossConfig {
+            symbol: String::new(),
+            fast: 10,
+            slow: 20,
+        }
+    }
+}
+
+fn dedup_push(out: &mut Vec<String>, items: impl IntoIterator<Item = impl AsRef<str>>) {
+    for s in items {
+        let s = s.as_ref();
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    }
+}
+
+fn check_basket(key: &str, names: &[String]) -> Result<(), StrategyError> {
+    if names.is_empty() {
+        return Err(StrategyError::invalid(
+            key,
+            format!("{key} must list at least one symbol"),
+        ));
+    }
+    for (i, s) in names.iter().enumerate() {
+        if s.trim().is_empty() {
+            return Err(StrategyError::invalid(
+                key,
+                format!("{key} contains an empty symbol"),
+            ));
+        }
+        if names[..i].contains(s) {
+            return Err(StrategyError::invalid(
+                key,
+                format!("{key} lists `{s}` more than once"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl StrategyConfig {
+    /// The `kind` string: `rotation`, `buy_and_hold` or `sma_cross`.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            StrategyConfig::Rotation(_) => "rotation",
+            StrategyConfig::BuyAndHold(_) => "buy_and_hold",
+            StrategyConfig::SmaCross(_) => "sma_cross",
+        }
+    }
+
+    /// Every symbol the strategy trades, in config order, without duplicates (for a weights
+    /// table: key order, which is sorted).
+    pub fn symbols(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self {
+            StrategyConfig::Rotation(c) => {
+                dedup_push(&mut out, &c.long);
+                dedup_push(&mut out, &c.short);
+            }
+            StrategyConfig::BuyAndHold(c) => {
+                dedup_push(&mut out, &c.symbols);
+                dedup_push(&mut out, c.weights.keys());
+            }
+            StrategyConfig::SmaCross(c) => dedup_push(&mut out, [&c.symbol]),
+        }
+        out
+    }
+
+    /// Checks every parameter; the error names the key, e.g.
+    /// `strategy.fast (50) must be less than strategy.slow (20)`.
+    pub fn validate(&self) -> Result<(), StrategyError> {
+        match self {
+            StrategyConfig::Rotation(c) => {
+                check_basket("strategy.long", &c.long)?;
+                check_basket("strategy.short", &c.short)?;
+                if let Some(s) = c.long.iter().find(|s| c.short.contains(s)) {
+                    return Err(StrategyError::invalid(
+                        "strategy.short",
+                        format!("strategy.long and strategy.short both contain `{s}`"),
+                    ));
+                }
+                if c.lookback == 0 {
+                    return Err(StrategyError::invalid(
+                        "strategy.lookback",
+                        "strategy.lookback (0) must be at least 1",
+                    ));
+                }
+                if !(c.gross_exposure.is_finite() && c.gross_exposure > 0.0) {
+                    return Err(StrategyError::invalid(
+                        "strategy.gross_exposure",
+                        format!(
+                            "strategy.gross_exposure ({}) must be a finite number greater than 0",
+                            c.gross_exposure
+                        ),
+                    ));
+                }
+            }
+            StrategyConfig::BuyAndHold(c) => match (c.symbols.is_empty(), c.weights.is_empty()) {
+                (true, true) => {
+                    return Err(StrategyError::invalid(
+                        "strategy.symbols",
+                        "strategy.symbols or strategy.weights must be given",
+                    ))
+                }
+                (false, false) => {
+                    return Err(StrategyError::invalid(
+                        "strategy.weights",
+                        "give strategy.symbols or strategy.weights, not both",
+                    ))
+                }
+                (false, true) => check_basket("strategy.symbols", &c.symbols)?,
+                (true, false) => {
+                    for (s, &w) in &c.weights {
+                        if s.trim().is_empty() {
+                            return Err(StrategyError::invalid(
+                                "strategy.weights",
+                                "strategy.weights contains an empty symbol",
+                            ));
+                        }
+                        if !(w.is_finite() && w > 0.0) {
+                            return Err(StrategyError::invalid(
+                                format!("strategy.weights.{s}"),
+                                format!("strategy.weights.{s} ({w}) must be a finite number greater than 0"),
+                            ));
+                        }
+                    }
+                    let sum: f64 = c.weights.values().sum();
+                    if sum > 1.0 + 1e-9 {
+                        return Err(StrategyError::invalid(
+                            "strategy.weights",
+                            format!(
+                                "strategy.weights sum to {}; must be at most 1",
+                                (sum * 1e9).round() / 1e9
+                            ),
+                        ));
+                    }
+                }
+            },
+            StrategyConfig::SmaCross(c) => {
+                if c.symbol.trim().is_empty() {
+                    return Err(StrategyError::invalid(
+                        "strategy.symbol",
+                        "strategy.symbol must be given",
+                    ));
+                }
+                if c.fast == 0 {
+                    return Err(StrategyError::invalid(
+                        "strategy.fast",
+                        "strategy.fast (0) must be at least 1",
+                    ));
+                }
+                if c.fast >= c.slow {
+                    return Err(StrategyError::invalid(
+                        "strategy.fast",
+                        format!(
+                            "strategy.fast ({}) must be less than strategy.slow ({})",
+                            c.fast, c.slow
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<StrategyConfig, String> {
+        toml::from_str::<StrategyConfig>(s).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn parses_each_kind_with_defaults() {
+        let c = parse("kind = \"rotation\"\nlong = [\"IWM\"]\nshort = [\"QQQ\"]\n").unwrap();
+        let StrategyConfig::Rotation(r) = &c else {
+            panic!()
+        };
+        assert_eq!(
+            (r.lookback, r.skip, r.rebalance, r.gross_exposure, r.flip),
+            (60, 0, Rebalance::Weekly, 1.0, true)
+        );
+        assert_eq!(c.kind_name(), "rotation");
+        assert_eq!(c.symbols(), vec!["IWM", "QQQ"]);
+        c.validate().unwrap();
+
+        let c = parse("kind = \"sma_cross\"\nsymbol = \"GOOG\"\n").unwrap();
+        assert_eq!(
+            c,
+            StrategyConfig::SmaCross(SmaCrossConfig {
+                symbol: "GOOG".into(),
+                fast: 10,
+                slow: 20
+            })
+        );
+
+        let c = parse("kind = \"buy_and_hold\"\n[weights]\nSPY = 0.6\nAGG = 0.4\n").unwrap();
+        assert_eq!(c.symbols(), vec!["AGG", "SPY"]);
+        c.validate().unwrap();
+
+        let c = parse("kind = \"rotation\"\nlong = [\"A\"]\nshort = [\"B\"]\nrebalance = \"monthly\"\nflip = false\n").unwrap();
+        let StrategyConfig::Rotation(r) = &c else {
+            panic!()
+        };
+        assert_eq!((r.rebalance, r.flip), (Rebalance::Monthly, false));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_by_serde() {
+        let e = parse("kind = \"sma_cross\"\nsymbol = \"GOOG\"\nfastt = 5\n").unwrap_err();
+        assert!(e.contains("unknown field `fastt`"), "{e}");
+        let e = parse("kind = \"rotation\"\nlong = [\"A\"]\nshort = [\"B\"]\nlookbak = 5\n")
+            .unwrap_err();
+        assert!(e.contains("unknown field `lookbak`"), "{e}");
+        let e = parse("kind = \"buy_and_hold\"\nsymbols = [\"A\"]\nweight = 1\n").unwrap_err();
+        assert!(e.contains("unknown field `weight`"), "{e}");
+        let e = parse("kind = \"momentum\"\n").unwrap_err();
+        assert!(e.contains("unknown variant `momentum`"), "{e}");
+        let e =
+            parse("kind = \"rotation\"\nlong = [\"A\"]\nshort = [\"B\"]\nrebalance = \"hourly\"\n")
+                .unwrap_err();
+        assert!(e.contains("unknown variant `hourly`"), "{e}");
+        let e = parse("symbol = \"A\"\n").unwrap_err();
+        assert!(e.contains("kind"), "{e}");
+    }
+
+    #[test]
+    fn round_trips_through_toml_with_defaults_filled_in() {
+        for src in [
+            "kind = \"rotation\"\nlong = [\"IWM\", \"RSP\"]\nshort = [\"QQQ\"]\nskip = 5\n",
+            "kind = \"buy_and_hold\"\nsymbols = [\"SPY\"]\n",
+            "kind = \"buy_and_hold\"\nweights = { SPY = 0.5 }\n",
+            "kind = \"sma_cross\"\nsymbol = \"GOOG\"\nfast = 20\nslow = 50\n",
+        ] {
+            let c = parse(src).unwrap();
+            let text = toml::to_string(&c).unwrap();
+            assert_eq!(parse(&text).unwrap(), c, "{text}");
+        }
+    }
+
+    fn invalid(src: &str) -> String {
+        parse(src).unwrap().validate().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn validation_names_the_key() {
+        assert_eq!(
+            invalid("kind = \"sma_cross\"\nsymbol = \"A\"\nfast = 50\nslow = 20\n"),
+            "strategy.fast (50) must be less than strategy.slow (20)"
+        );
+        assert_eq!(
+            invalid("kind = \"sma_cross\"\nsymbol = \"A\"\nfast = 0\n"),
+            "strategy.fast (0) must be at least 1"
+        );
+        assert_eq!(
+            invalid("kind = \"sma_cross\"\n"),
+            "strategy.symbol must be given"
+        );
+        assert_eq!(
+            invalid("kind = \"rotation\"\nlong = [\"A\"]\nshort = [\"B\"]\nlookback = 0\n"),
+            "strategy.lookback (0) must be at least 1"
+        );
+        assert_eq!(
+            invalid("kind = \"rotation\"\nlong = []\nshort = [\"B\"]\n"),
+            "strategy.long must list at least one symbol"
+        );
+        assert_eq!(
+            invalid("kind = \"rotation\"\nlong = [\"A\"]\n"),
+            "strategy.short must list at least one symbol"
+        );
+        assert_eq!(
+            invalid("kind = \"rotation\"\nlong = [\"A\", \"B\"]\nshort = [\"B\"]\n"),
+            "strategy.long and strategy.short both contain `B`"
+        );
+        assert_eq!(
+            invalid("kind = \"rotation\"\nlong = [\"A\", \"A\"]\nshort = [\"B\"]\n"),
+            "strategy.long lists `A` more than once"
+        );
+        assert!(invalid(
+            "kind = \"rotation\"\nlong = [\"A\"]\nshort = [\"B\"]\ngross_exposure = -1\n"
+        )
+        .starts_with("strategy.gross_exposure (-1)"));
+        assert_eq!(
+            invalid("kind = \"buy_and_hold\"\n"),
+            "strategy.symbols or strategy.weights must be given"
+        );
+        assert_eq!(
+            invalid("kind = \"buy_and_hold\"\nsymbols = [\"A\"]\nweights = { A = 1 }\n"),
+            "give strategy.symbols or strategy.weights, not both"
+        );
+        assert_eq!(
+            invalid("kind = \"buy_and_hold\"\nweights = { A = 0.7, B = 0.6 }\n"),
+            "strategy.weights sum to 1.3; must be at most 1"
+        );
+        assert_eq!(
+            invalid("kind = \"buy_and_hold\"\nweights = { A = -0.1 }\n"),
+            "strategy.weights.A (-0.1) must be a finite number greater than 0"
+        );
+    }
+}

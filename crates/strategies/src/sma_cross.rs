@@ -1,0 +1,54 @@
+//! `sma_cross`: long-only moving-average crossover on one symbol (backtesting.py's `SmaCross`
+//! rules, long-only).
+//!
+//! Invariant: after the close of bar `t` (a bar where the symbol traded) it orders target weight
+//! 1 exactly when `fast[t-1] < slow[t-1]` and `fast[t] > slow[t]`, and target weight 0 exactly
+//! when `fast[t-1] > slow[t-1]` and `fast[t] < slow[t]`, where `[t-1]` is the symbol's previous
+//! bar; SMAs are over the symbol's own closes and NaN until full, so no cross fires in warm-up.
+//! Both fill at the next open: whole shares, all in, sized at the fill price.
+
+use rotor_engine::{Context, Strategy};
+
+use crate::rolling::RollingMean;
+
+/// The running strategy.
+#[derive(Debug, Clone)]
+pub struct SmaCross {
+    symbol: usize,
+    fast: RollingMean,
+    slow: RollingMean,
+    prev: (f64, f64),
+}
+
+impl SmaCross {
+    /// Trades symbol index `symbol` on SMAs of `fast < slow` bars (both >= 1).
+    pub fn new(symbol: usize, fast: usize, slow: usize) -> Self {
+        SmaCross {
+            symbol,
+            fast: RollingMean::new(fast),
+            slow: RollingMean::new(slow),
+            prev: (f64::NAN, f64::NAN),
+        }
+    }
+}
+
+impl Strategy for SmaCross {
+    fn on_bar(&mut self, ctx: &mut Context<'_>) {
+        let close = ctx.close(self.symbol);
+        let Some(&x) = close.last() else { return };
+        if x.is_nan() {
+            return; // no bar for the symbol: its SMAs do not move
+        }
+        self.fast.push(x);
+        self.slow.push(x);
+        let (f, s) = (self.fast.value(), self.slow.value());
+        let (pf, ps) = self.prev;
+        // NaN compares false, so warm-up never fires.
+        if pf < ps && f > s {
+            ctx.target_weight(self.symbol, 1.0);
+        } else if pf > ps && f < s {
+            ctx.target_weight(self.symbol, 0.0);
+        }
+        self.prev = (f, s);
+    }
+}

@@ -1,0 +1,7 @@
+//! Each strategy on hand-built markets where the right trades are known by construction, the
+//! no-look-ahead perturbation property for every built-in strategy, and a speed probe.
+
+mod by_construction;
+mod lookahead;
+mod speed;
+mod support;
