@@ -1,1 +1,18 @@
-//! placeholder
+//! rotor-report: statistics and human-readable reports of a backtest run.
+//!
+//! The crate sees plain data only ([`RunSummary`]) and depends on no other rotor crate.
+//! [`compute_stats`] gives every metric of issue 5 ([`Stats`], serialized flat by
+//! [`Stats::to_json`]); [`render_text`] and [`render_markdown`] render the same report.
+//! Conventions follow empyrical (see `notes/STATS.md`): simple returns, ddof 1, 252 periods a
+//! year for daily bars, drawdowns from a phantom start, undefined values as `None`.
+//!
+//! Invariant: no public function panics, whatever the input (empty series, NaN, zero equity).
+
+pub mod input;
+pub mod metrics;
+pub mod render;
+pub mod stats;
+
+pub use input::{Benchmark, RunSummary, TradeRecord};
+pub use render::{render_markdown, render_text, ReportOptions};
+pub use stats::{compute_benchmark_stats, compute_stats, Kind, Stats};

@@ -1,0 +1,111 @@
+//! Numeric building blocks shared by the metric modules (numpy-compatible).
+//!
+//! Invariant: every function is total: empty or degenerate input gives `None` (or an empty
+//! vector), never a panic and never a non-finite value wrapped in `Some`.
+
+/// Keeps only the finite values.
+pub fn finite(xs: &[f64]) -> Vec<f64> {
+    xs.iter().copied().filter(|x| x.is_finite()).collect()
+}
+
+/// `Some(x)` if `x` is finite, else `None`.
+pub fn some_finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// Arithmetic mean (numpy `mean`); `None` for an empty slice.
+pub fn mean(xs: &[f64]) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    some_finite(xs.iter().sum::<f64>() / xs.len() as f64)
+}
+
+/// Standard deviation with `ddof` delta degrees of freedom (numpy `std(ddof=...)`, two-pass);
+/// `None` when `len <= ddof`.
+pub fn std(xs: &[f64], ddof: usize) -> Option<f64> {
+    if xs.len() <= ddof {
+        return None;
+    }
+    let m = mean(xs)?;
+    let ss: f64 = xs.iter().map(|x| (x - m) * (x - m)).sum();
+    some_finite((ss / (xs.len() - ddof) as f64).sqrt())
+}
+
+/// True when `x > 0` (false for NaN).
+pub fn positive(x: f64) -> bool {
+    x > 0.0
+}
+
+/// True when a dispersion `s` is zero or negligible next to the location `m` (1e-14 relative):
+/// such a series is treated as constant, so ratios over `s` are undefined.
+pub fn negligible(s: f64, m: f64) -> bool {
+    !positive(s) || s <= 1e-14 * m.abs()
+}
+
+/// Percentile `q` in [0, 100] with numpy's default linear interpolation (`np.percentile`),
+/// including numpy's symmetric lerp. `None` for an empty slice.
+pub fn percentile(xs: &[f64], q: f64) -> Option<f64> {
+    let mut s = finite(xs);
+    if s.is_empty() || !(0.0..=100.0).contains(&q) {
+        return None;
+    }
+    s.sort_by(f64::total_cmp);
+    percentile_sorted(&s, q)
+}
+
+/// [`percentile`] on an already sorted, finite slice.
+pub fn percentile_sorted(s: &[f64], q: f64) -> Option<f64> {
+    if s.is_empty() {
+        return None;
+    }
+    let pos = q / 100.0 * (s.len() - 1) as f64;
+    let lo = (pos.floor() as usize).min(s.len() - 1);
+    let hi = (lo + 1).min(s.len() - 1);
+    let t = pos - lo as f64;
+    let (a, b) = (s[lo], s[hi]);
+    let d = b - a;
+    // numpy's _lerp: a + d*t, but b - d*(1-t) when t >= 0.5.
+    let v = if t >= 0.5 {
+        b - d * (1.0 - t)
+    } else {
+        a + d * t
+    };
+    some_finite(v)
+}
+
+/// Per-period rate equivalent to an annual rate: `(1 + annual)^(1/A) - 1`.
+pub fn per_period_rate(annual: f64, periods_per_year: f64) -> f64 {
+    if !annual.is_finite() || !positive(periods_per_year) || annual <= -1.0 {
+        return 0.0;
+    }
+    (1.0 + annual).powf(1.0 / periods_per_year) - 1.0
+}
+
+/// Compounded return `prod(1 + r) - 1` over the finite values.
+pub fn compound(xs: &[f64]) -> f64 {
+    xs.iter()
+        .filter(|x| x.is_finite())
+        .fold(1.0, |w, r| w * (1.0 + r))
+        - 1.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_matches_numpy() {
+        // np.percentile([1, 2, 3, 4], 5) == 1.15 ; np.percentile([1,2,3,4], 95) == 3.85
+        assert!((percentile(&[4.0, 1.0, 3.0, 2.0], 5.0).unwrap() - 1.15).abs() < 1e-12);
+        assert!((percentile(&[4.0, 1.0, 3.0, 2.0], 95.0).unwrap() - 3.85).abs() < 1e-12);
+        assert_eq!(percentile(&[], 5.0), None);
+        assert_eq!(percentile(&[2.0], 95.0), Some(2.0));
+    }
+
+    #[test]
+    fn std_ddof() {
+        assert_eq!(std(&[1.0], 1), None);
+        assert!((std(&[1.0, 2.0, 3.0, 4.0], 1).unwrap() - 1.2909944487358056).abs() < 1e-15);
+    }
+}

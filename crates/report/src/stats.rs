@@ -1,0 +1,275 @@
+//! The statistics of one run: one `Option<f64>` per metric, computed from plain data.
+//!
+//! Invariant: every `Some` value is finite; `None` means "undefined" (null in JSON, "n/a" in
+//! text); the metric keys and their order are those of issue 5 and never change silently.
+
+use serde_json::{Map, Value};
+
+use crate::input::RunSummary;
+use crate::metrics::util::per_period_rate;
+use crate::metrics::{
+    benchmark as bm, bootstrap, confidence, drawdown as dd, periods, returns as rt, trades as tr,
+};
+
+/// How a metric's value is displayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A fraction shown as a percentage.
+    Percent,
+    /// A plain ratio with two decimals.
+    Ratio,
+    /// A count or a number of sessions (integer).
+    Count,
+    /// An amount of money (account currency).
+    Money,
+}
+
+macro_rules! define_stats {
+    ($( $key:ident : $kind:ident, $label:literal, $doc:literal; )*) => {
+        /// Statistics of one run. Each metric is `None` when undefined; see the module docs of
+        /// [`crate::metrics`] for every formula and its source.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Stats {
+            $( #[doc = $doc] pub $key: Option<f64>, )*
+            /// Number of bars (returns) in the run.
+            pub periods: usize,
+            /// Number of fills.
+            pub fills: usize,
+        }
+
+        const METRICS: &[(&str, Kind, &str)] = &[ $( (stringify!($key), Kind::$kind, $label), )* ];
+        const NAMES: &[&str] = &[ $( stringify!($key), )* ];
+
+        impl Stats {
+            /// The value of the metric `key` (a stats.json key); `None` when undefined or unknown.
+            /// The counts are available as `"periods"` and `"fills"`.
+            pub fn get(&self, key: &str) -> Option<f64> {
+                match key {
+                    $( stringify!($key) => self.$key, )*
+                    "periods" => Some(self.periods as f64),
+                    "fills" => Some(self.fills as f64),
+                    _ => None,
+                }
+            }
+
+            fn set(&mut self, key: &str, v: Option<f64>) {
+                let v = v.filter(|x| x.is_finite());
+                match key {
+                    $( stringify!($key) => self.$key = v, )*
+                    _ => {}
+                }
+            }
+        }
+    };
+}
+
+define_stats! {
+    total_return: Percent, "Total return", "Total return `prod(1 + r) - 1`.";
+    cagr: Percent, "CAGR", "Compound annual growth rate by the number of periods.";
+    annual_volatility: Percent, "Annual volatility", "`std(r, ddof=1) * sqrt(A)`.";
+    sharpe: Ratio, "Sharpe", "Annualized Sharpe ratio of `r - rf`, ddof 1.";
+    sortino: Ratio, "Sortino", "Annualized Sortino ratio, downside deviation over all observations.";
+    calmar: Ratio, "Calmar", "CAGR / |max drawdown|.";
+    omega: Ratio, "Omega", "Omega ratio at threshold 0.";
+    max_drawdown: Percent, "Max drawdown", "Maximum drawdown, a negative fraction.";
+    max_drawdown_duration: Count, "Max drawdown length (sessions)", "Longest drawdown, peak to recovery, in sessions.";
+    avg_drawdown: Percent, "Avg drawdown", "Mean depth of the drawdown episodes.";
+    ulcer_index: Percent, "Ulcer index", "`sqrt(sum(dd^2) / (n - 1))`.";
+    skew: Ratio, "Skew", "Sample skewness (pandas).";
+    kurtosis: Ratio, "Excess kurtosis", "Sample excess kurtosis (pandas).";
+    var_95: Percent, "VaR 95% (daily)", "Historical 95% value at risk, as a return.";
+    cvar_95: Percent, "CVaR 95% (daily)", "Historical 95% conditional value at risk, as a return.";
+    tail_ratio: Ratio, "Tail ratio", "`|p95| / |p5|` of the returns.";
+    best_day: Percent, "Best day", "Best single-period return.";
+    worst_day: Percent, "Worst day", "Worst single-period return.";
+    best_month: Percent, "Best month", "Best calendar-month return.";
+    worst_month: Percent, "Worst month", "Worst calendar-month return.";
+    win_rate_days: Percent, "Winning days", "Share of positive periods among non-flat periods.";
+    stability: Ratio, "Stability (R^2)", "R^2 of log wealth on time.";
+    alpha: Percent, "Alpha (annual)", "Annualized alpha against the benchmark.";
+    beta: Ratio, "Beta", "Beta against the benchmark.";
+    information_ratio: Ratio, "Information ratio", "Annualized information ratio.";
+    tracking_error: Percent, "Tracking error", "Annualized tracking error.";
+    correlation: Ratio, "Correlation", "Correlation with the benchmark's returns.";
+    up_capture: Ratio, "Up capture", "Up-market capture ratio.";
+    down_capture: Ratio, "Down capture", "Down-market capture ratio.";
+    trades: Count, "Trades", "Number of closed round trips.";
+    win_rate: Percent, "Win rate", "Share of trades with a positive pnl.";
+    profit_factor: Ratio, "Profit factor", "Gross profit / gross loss.";
+    expectancy: Money, "Expectancy", "Mean pnl per trade.";
+    avg_win: Money, "Avg win", "Mean pnl of winning trades.";
+    avg_loss: Money, "Avg loss", "Mean pnl of losing trades.";
+    avg_holding_sessions: Ratio, "Avg holding (sessions)", "Mean holding period in sessions.";
+    turnover: Ratio, "Turnover (x/year)", "Annualized turnover: traded notional / mean equity / years.";
+    avg_gross_exposure: Percent, "Avg gross exposure", "Mean (long + short) / equity.";
+    avg_net_exposure: Percent, "Avg net exposure", "Mean (long - short) / equity.";
+    commission_paid: Money, "Commission", "Commission paid.";
+    slippage_paid: Money, "Slippage", "Slippage paid.";
+    borrow_paid: Money, "Borrow fees", "Borrow fees paid.";
+    sharpe_se: Ratio, "Sharpe std error", "Standard error of the annual Sharpe (Lo 2002, autocorrelation-adjusted).";
+    psr: Percent, "Prob. Sharpe > 0 (PSR)", "Probabilistic Sharpe Ratio against 0.";
+    sharpe_ci_low: Ratio, "Sharpe 95% CI low", "Bootstrap 2.5% percentile of the Sharpe.";
+    sharpe_ci_high: Ratio, "Sharpe 95% CI high", "Bootstrap 97.5% percentile of the Sharpe.";
+    cagr_ci_low: Percent, "CAGR 95% CI low", "Bootstrap 2.5% percentile of the CAGR.";
+    cagr_ci_high: Percent, "CAGR 95% CI high", "Bootstrap 97.5% percentile of the CAGR.";
+}
+
+impl Stats {
+    /// The stats.json keys, in the order of issue 5.
+    pub fn metric_names() -> &'static [&'static str] {
+        NAMES
+    }
+
+    /// Display kind and human label of a metric key.
+    pub fn metric_info(key: &str) -> Option<(Kind, &'static str)> {
+        METRICS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, kind, label)| (*kind, *label))
+    }
+
+    /// Flat JSON object: every metric in [`Stats::metric_names`] order (null when undefined;
+    /// `trades` and `max_drawdown_duration` as integers), then `periods` and `fills`.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        for (key, kind, _) in METRICS {
+            let v = match (self.get(key), kind) {
+                (Some(x), Kind::Count) if x.fract() == 0.0 && x.abs() < 9e15 => {
+                    Value::from(x as i64)
+                }
+                (Some(x), _) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+                (None, _) => Value::Null,
+            };
+            m.insert((*key).to_string(), v);
+        }
+        m.insert("periods".into(), Value::from(self.periods as u64));
+        m.insert("fills".into(), Value::from(self.fills as u64));
+        Value::Object(m)
+    }
+}
+
+/// Per-period risk-free rate of a run, `(1 + rf)^(1/A) - 1`.
+fn rf_per_period(run: &RunSummary) -> f64 {
+    per_period_rate(run.risk_free_annual, run.periods_per_year)
+}
+
+/// The returns-based and confidence metrics of a return series (NaN = no return that bar).
+fn fill_return_metrics(s: &mut Stats, r: &[f64], timestamps: &[i64], a: f64, rf: f64) {
+    let cagr = rt::cagr(r, a);
+    let mdd = dd::max_drawdown(r);
+    s.set("total_return", rt::total_return(r));
+    s.set("cagr", cagr);
+    s.set("annual_volatility", rt::annual_volatility(r, a));
+    s.set("sharpe", rt::sharpe(r, rf, a));
+    s.set("sortino", rt::sortino(r, rf, a));
+    s.set(
+        "calmar",
+        match (cagr, mdd) {
+            (Some(c), Some(m)) if m < 0.0 => Some(c / m.abs()),
+            _ => None,
+        },
+    );
+    s.set("omega", rt::omega(r, rf));
+    s.set("max_drawdown", mdd);
+    s.set("max_drawdown_duration", dd::max_drawdown_duration(r));
+    s.set("avg_drawdown", dd::avg_drawdown(r));
+    s.set("ulcer_index", dd::ulcer_index(r));
+    s.set("skew", rt::skew(r));
+    s.set("kurtosis", rt::kurtosis(r));
+    s.set("var_95", rt::var_95(r));
+    s.set("cvar_95", rt::cvar_95(r));
+    s.set("tail_ratio", rt::tail_ratio(r));
+    s.set("best_day", rt::best(r));
+    s.set("worst_day", rt::worst(r));
+    s.set("best_month", periods::best_month(timestamps, r));
+    s.set("worst_month", periods::worst_month(timestamps, r));
+    s.set("win_rate_days", rt::win_rate_days(r));
+    s.set("stability", rt::stability(r));
+    s.set("sharpe_se", confidence::sharpe_se(r, rf, a));
+    s.set("psr", confidence::psr(r, rf));
+    let ci = bootstrap::bootstrap_intervals(r, rf, a);
+    s.set("sharpe_ci_low", ci.sharpe.map(|c| c.0));
+    s.set("sharpe_ci_high", ci.sharpe.map(|c| c.1));
+    s.set("cagr_ci_low", ci.cagr.map(|c| c.0));
+    s.set("cagr_ci_high", ci.cagr.map(|c| c.1));
+}
+
+/// The run's per-bar simple returns (see [`crate::metrics::returns::simple_returns`]).
+pub fn run_returns(run: &RunSummary) -> Vec<f64> {
+    rt::simple_returns(run.initial_equity, &run.equity)
+}
+
+/// The benchmark's per-bar returns aligned to the run (first bar NaN), if there is a benchmark.
+pub fn benchmark_returns(run: &RunSummary) -> Option<Vec<f64>> {
+    run.benchmark.as_ref().map(|b| {
+        let mut v = rt::price_returns(&b.prices);
+        v.resize(run.equity.len(), f64::NAN);
+        v
+    })
+}
+
+/// Computes every metric of the run. Never panics: empty series, NaN and zero equity give `None`
+/// for the metrics they leave undefined.
+pub fn compute_stats(run: &RunSummary) -> Stats {
+    let a = run.periods_per_year;
+    let rf = rf_per_period(run);
+    let r = run_returns(run);
+    let mut s = Stats {
+        periods: r.len(),
+        fills: run.fills,
+        ..Default::default()
+    };
+    fill_return_metrics(&mut s, &r, &run.timestamps, a, rf);
+    if let Some(b) = benchmark_returns(run) {
+        s.set("alpha", bm::alpha(&r, &b, rf, a));
+        s.set("beta", bm::beta(&r, &b));
+        s.set("information_ratio", bm::information_ratio(&r, &b, a));
+        s.set("tracking_error", bm::tracking_error(&r, &b, a));
+        s.set("correlation", bm::correlation(&r, &b));
+        s.set("up_capture", bm::up_capture(&r, &b, a));
+        s.set("down_capture", bm::down_capture(&r, &b, a));
+    }
+    let t = &run.trades;
+    s.set("trades", Some(t.len() as f64));
+    s.set("win_rate", tr::win_rate(t));
+    s.set("profit_factor", tr::profit_factor(t));
+    s.set("expectancy", tr::expectancy(t));
+    s.set("avg_win", tr::avg_win(t));
+    s.set("avg_loss", tr::avg_loss(t));
+    s.set("avg_holding_sessions", tr::avg_holding_sessions(t));
+    s.set(
+        "turnover",
+        tr::turnover(run.traded_notional, &run.equity, a),
+    );
+    s.set(
+        "avg_gross_exposure",
+        tr::avg_gross_exposure(&run.equity, &run.long_exposure, &run.short_exposure),
+    );
+    s.set(
+        "avg_net_exposure",
+        tr::avg_net_exposure(&run.equity, &run.long_exposure, &run.short_exposure),
+    );
+    s.set("commission_paid", Some(run.commission_paid));
+    s.set("slippage_paid", Some(run.slippage_paid));
+    s.set("borrow_paid", Some(run.borrow_paid));
+    s
+}
+
+/// The benchmark's own returns-based statistics (as if it were the strategy: total return,
+/// CAGR, Sharpe, drawdowns, confidence...), for the report's benchmark column. Relative, trade
+/// and cost metrics stay `None`. `None` without a benchmark.
+pub fn compute_benchmark_stats(run: &RunSummary) -> Option<Stats> {
+    let b = benchmark_returns(run)?;
+    let mut s = Stats {
+        periods: b.iter().filter(|x| x.is_finite()).count(),
+        ..Default::default()
+    };
+    fill_return_metrics(
+        &mut s,
+        &b,
+        &run.timestamps,
+        run.periods_per_year,
+        rf_per_period(run),
+    );
+    Some(s)
+}
