@@ -1,1 +1,69 @@
-fn main() {}
+//! The `rotor` binary: thin glue between clap, the config file, the data loader, the engine and
+//! the report. `main` maps every outcome to an exit code: 0 success, 2 bad input (one
+//! `error: ...` line naming the file), 1 internal error. Never a panic on bad input.
+
+mod args;
+mod config;
+mod data_cmd;
+mod error;
+mod error_hint;
+mod outputs;
+mod overrides;
+mod run_cmd;
+mod summary;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::error::BadInput;
+
+fn main() -> ExitCode {
+    reset_sigpipe();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run_cmd::run(&args),
+        Command::Data(args) => data_cmd::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = if err.downcast_ref::<BadInput>().is_some() {
+                2
+            } else {
+                1
+            };
+            eprintln!("error: {}", one_line(&format!("{err:#}")));
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Errors are one line: later lines of a multi-line message are folded in.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `rotor run ... | head` must exit quietly: restore the default SIGPIPE action so a closed pipe
+/// ends the process instead of making `println!` panic.
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    {
+        // SAFETY: setting a signal disposition to SIG_DFL at start-up, before any thread exists.
+        unsafe {
+            libc_signal(13, 0);
+        }
+    }
+}
+
+#[cfg(unix)]
+extern "C" {
+    #[link_name = "signal"]
+    fn libc_signal(signum: i32, handler: usize) -> usize;
+}

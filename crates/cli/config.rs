@@ -1,0 +1,209 @@
+//! The strategy config file: TOML, unknown keys are errors, paths relative to the file. Every
+//! problem becomes one line naming the file (and the TOML line where the parser knows it).
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rotor_engine::{CostsConfig, ExecutionConfig, PortfolioConfig};
+use rotor_strategies::StrategyConfig;
+use serde::{Deserialize, Deserializer, Serialize};
+use toml::Table;
+
+use crate::error::bad;
+
+/// A whole strategy config, as written by the user (plus defaults).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Strategy name shown in reports.
+    pub name: String,
+    /// Where the data is.
+    pub data: DataConfig,
+    /// Starting capital.
+    #[serde(default)]
+    pub portfolio: PortfolioConfig,
+    /// Commission, slippage, borrow.
+    #[serde(default)]
+    pub costs: CostsConfig,
+    /// What to trade.
+    pub strategy: StrategyConfig,
+    /// Report options.
+    #[serde(default)]
+    pub report: ReportConfig,
+}
+
+/// `[data]`: bars, optional events and an optional inclusive date range.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    /// Parquet file or folder of bars (relative to the config file).
+    pub bars: PathBuf,
+    /// Event feed (CSV, Parquet or JSON lines), optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<PathBuf>,
+    /// First date, inclusive.
+    #[serde(
+        default,
+        deserialize_with = "de_date",
+        serialize_with = "ser_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start: Option<NaiveDate>,
+    /// Last date, inclusive.
+    #[serde(
+        default,
+        deserialize_with = "de_date",
+        serialize_with = "ser_date",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end: Option<NaiveDate>,
+}
+
+/// `[report]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// Symbol whose buy-and-hold is the benchmark column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<String>,
+    /// Annual risk-free rate (e.g. 0.04), converted per period as (1 + rf)^(1/A) - 1.
+    pub risk_free: f64,
+    /// Periods per year for annualizing; inferred from the bar spacing when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub periods_per_year: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateRepr {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    let text = match DateRepr::deserialize(d)? {
+        DateRepr::Text(s) => s,
+        DateRepr::Toml(dt) => dt.to_string(),
+    };
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            serde::de::Error::custom(format!("invalid date `{text}`, expected YYYY-MM-DD"))
+        })
+}
+
+fn ser_date<S: serde::Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// A loaded config with its origin.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The typed config, paths made absolute.
+    pub config: Config,
+    /// The file it came from.
+    pub path: PathBuf,
+}
+
+impl Loaded {
+    /// The execution settings for the engine.
+    pub fn execution(&self) -> ExecutionConfig {
+        ExecutionConfig {
+            portfolio: self.config.portfolio.clone(),
+            costs: self.config.costs.clone(),
+        }
+    }
+
+    /// The fully resolved config as TOML (defaults included).
+    pub fn resolved_toml(&self) -> anyhow::Result<String> {
+        Ok(toml::to_string_pretty(&self.config)?)
+    }
+}
+
+/// Reads, overrides, type-checks and validates a config file.
+pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
+    let shown = path.display();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| bad(format!("{shown}: cannot read: {e}")))?;
+    let mut table: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| bad(format!("{shown}: {}", toml_error(&e, &text))))?;
+    for assignment in overrides {
+        crate::overrides::apply(&mut table, assignment)
+            .map_err(|e| bad(format!("{shown}: {e}")))?;
+    }
+    let config: Config = if overrides.is_empty() {
+        toml::from_str(&text)
+            .map_err(|e: toml::de::Error| bad(format!("{shown}: {}", toml_error(&e, &text))))?
+    } else {
+        Config::deserialize(toml::Value::Table(table))
+            .map_err(|e| bad(format!("{shown} (with --set): {}", e.message())))?
+    };
+    let mut config = config;
+    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    config.data.bars = absolutize(base, &config.data.bars);
+    config.data.events = config.data.events.as_ref().map(|p| absolutize(base, p));
+    if let (Some(s), Some(e)) = (config.data.start, config.data.end) {
+        if s > e {
+            return Err(bad(format!(
+                "{shown}: data.start ({s}) is after data.end ({e})"
+            )));
+        }
+    }
+    if !(config.report.risk_free.is_finite() && config.report.risk_free > -1.0) {
+        return Err(bad(format!(
+            "{shown}: report.risk_free must be a finite annual rate above -1"
+        )));
+    }
+    if let Some(p) = config.report.periods_per_year {
+        if !(p.is_finite() && p > 0.0) {
+            return Err(bad(format!(
+                "{shown}: report.periods_per_year must be positive"
+            )));
+        }
+    }
+    let loaded = Loaded {
+        config,
+        path: path.to_path_buf(),
+    };
+    loaded
+        .execution()
+        .validate()
+        .map_err(|e| bad(format!("{shown}: {e}")))?;
+    loaded
+        .config
+        .strategy
+        .validate()
+        .map_err(|e| bad(format!("{shown}: {e}")))?;
+    Ok(loaded)
+}
+
+fn absolutize(base: &Path, p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    };
+    std::path::absolute(&joined).unwrap_or(joined)
+}
+
+/// `line N: message` from a toml error, with serde's did-you-mean where it has one.
+fn toml_error(e: &toml::de::Error, text: &str) -> String {
+    let msg = crate::error_hint::with_hint(e.message());
+    match e.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let line = text[..start].matches('\n').count() + 1;
+            let source = text.lines().nth(line - 1).unwrap_or("").trim();
+            if source.is_empty() || source.len() > 80 {
+                format!("line {line}: {msg}")
+            } else {
+                format!("line {line} (`{source}`): {msg}")
+            }
+        }
+        None => msg,
+    }
+}

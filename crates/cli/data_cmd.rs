@@ -1,0 +1,63 @@
+//! `rotor data synth|import|inspect`.
+
+use rotor_data::{csv_import, inspect, synth};
+
+use crate::args::DataCommand;
+use crate::error::bad;
+
+/// Dispatches a data subcommand.
+pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
+    match cmd {
+        DataCommand::Synth { seed, out, force } => {
+            let bars = out.join("bars");
+            let occupied = bars.exists()
+                && std::fs::read_dir(&bars)
+                    .map(|mut d| d.next().is_some())
+                    .unwrap_or(true);
+            if (occupied || out.join("events.csv").exists()) && !force {
+                return Err(bad(format!(
+                    "{}: already holds bars/ or events.csv (use --force to overwrite)",
+                    out.display()
+                )));
+            }
+            let summary = synth::write(*seed, out).map_err(bad)?;
+            println!(
+                "wrote {} symbols x {} sessions ({}..{}) and {} events to {} (seed {})",
+                summary.symbols,
+                summary.sessions,
+                summary.first,
+                summary.last,
+                summary.events,
+                out.display(),
+                summary.seed
+            );
+            Ok(())
+        }
+        DataCommand::Import { files, out } => {
+            std::fs::create_dir_all(out)
+                .map_err(|e| bad(format!("{}: cannot create folder: {e}", out.display())))?;
+            for file in files {
+                let s = csv_import::import_csv(file, out).map_err(bad)?;
+                println!(
+                    "{}: {} rows {}..{} -> {}{}",
+                    s.symbol,
+                    s.rows,
+                    s.first,
+                    s.last,
+                    s.output.display(),
+                    if s.skipped > 0 {
+                        format!(" ({} null rows skipped)", s.skipped)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            Ok(())
+        }
+        DataCommand::Inspect { path } => {
+            let report = inspect::inspect(path).map_err(bad)?;
+            print!("{report}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! "Did you mean" for serde's unknown-field and unknown-variant messages, so a typo in a
+//! hand-edited config points at the key the user meant.
+
+/// Appends `(did you mean `x`?)` to serde's "unknown field `a`, expected one of `b`, `c`" or
+/// "unknown variant" messages when one candidate is close to what was written.
+pub fn with_hint(message: &str) -> String {
+    let message = message.trim();
+    let Some(rest) = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))
+    else {
+        return message.to_string();
+    };
+    let Some((given, tail)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let candidates: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    let best = candidates
+        .iter()
+        .map(|c| (levenshtein(given, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min();
+    match best {
+        Some((_, c)) => format!("{message} (did you mean `{c}`?)"),
+        None => message.to_string(),
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_key() {
+        let m = with_hint("unknown field `lookbak`, expected one of `long`, `short`, `lookback`");
+        assert!(m.ends_with("(did you mean `lookback`?)"), "{m}");
+        let m = with_hint("unknown field `zzzzzzzz`, expected `long` or `short`");
+        assert!(!m.contains("did you mean"));
+        assert_eq!(with_hint("missing field `name`"), "missing field `name`");
+    }
+}

@@ -1,0 +1,164 @@
+//! The `--out DIR` folder: report.txt, stats.json, equity.parquet, fills.parquet,
+//! trades.parquet, config.toml. Every file is written atomically (temp file, then rename), and a
+//! folder that holds anything but an earlier rotor output is refused unless `--force`, so nothing
+//! the user has is overwritten silently. The marker file is written last: a folder without it
+//! never looks like a complete run.
+
+use std::path::{Path, PathBuf};
+
+use rotor_data::table::write_atomic;
+use rotor_data::{Column, Market, Table};
+use rotor_engine::RunResult;
+
+use crate::config::Loaded;
+use crate::error::bad;
+
+/// Name of the marker that says "this folder is a rotor output".
+const MARKER: &str = ".rotor-output";
+
+/// A validated output folder.
+pub struct OutputDir {
+    path: PathBuf,
+}
+
+impl OutputDir {
+    /// Creates the folder, or checks that an existing one may be written.
+    pub fn prepare(path: &Path, force: bool) -> anyhow::Result<Self> {
+        if path.exists() {
+            if !path.is_dir() {
+                return Err(bad(format!(
+                    "{}: --out exists and is not a folder",
+                    path.display()
+                )));
+            }
+            let mut entries = std::fs::read_dir(path)
+                .map_err(|e| bad(format!("{}: cannot read folder: {e}", path.display())))?;
+            let empty = entries.next().is_none();
+            if !empty && !path.join(MARKER).exists() && !force {
+                return Err(bad(format!(
+                    "{}: --out folder is not empty and is not an earlier rotor output (use --force to write into it anyway)",
+                    path.display()
+                )));
+            }
+            // An earlier output is about to be replaced: drop its marker first so an interrupted
+            // rewrite never looks complete.
+            let _ = std::fs::remove_file(path.join(MARKER));
+        } else {
+            std::fs::create_dir_all(path)
+                .map_err(|e| bad(format!("{}: cannot create folder: {e}", path.display())))?;
+        }
+        Ok(OutputDir {
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes every output of one run.
+    pub fn write_run(
+        &self,
+        loaded: &Loaded,
+        market: &Market,
+        result: &RunResult,
+        report: &str,
+        stats_json: &str,
+    ) -> anyhow::Result<()> {
+        let p = |name: &str| self.path.join(name);
+        write_atomic(&p("report.txt"), report.as_bytes())?;
+        write_atomic(&p("stats.json"), format!("{stats_json}\n").as_bytes())?;
+        equity_table(result).write_parquet(&p("equity.parquet"))?;
+        fills_table(market, result).write_parquet(&p("fills.parquet"))?;
+        trades_table(market, result).write_parquet(&p("trades.parquet"))?;
+        write_atomic(&p("config.toml"), loaded.resolved_toml()?.as_bytes())?;
+        write_atomic(&p(MARKER), b"rotor run output\n")?;
+        Ok(())
+    }
+}
+
+fn equity_table(r: &RunResult) -> Table {
+    Table::new(vec![
+        Column::Timestamp("timestamp".into(), r.timestamps.clone()),
+        Column::F64("equity".into(), r.equity.clone()),
+        Column::F64("cash".into(), r.cash.clone()),
+        Column::F64("long_exposure".into(), r.long_exposure.clone()),
+        Column::F64("short_exposure".into(), r.short_exposure.clone()),
+        Column::F64("returns".into(), r.returns()),
+    ])
+}
+
+fn fills_table(m: &Market, r: &RunResult) -> Table {
+    let f = &r.fills;
+    Table::new(vec![
+        Column::Timestamp("timestamp".into(), f.iter().map(|x| x.timestamp).collect()),
+        Column::Str(
+            "symbol".into(),
+            f.iter().map(|x| m.symbols()[x.symbol].clone()).collect(),
+        ),
+        Column::Str(
+            "side".into(),
+            f.iter()
+                .map(|x| if x.quantity > 0.0 { "buy" } else { "sell" }.to_string())
+                .collect(),
+        ),
+        Column::F64(
+            "quantity".into(),
+            f.iter().map(|x| x.quantity.abs()).collect(),
+        ),
+        Column::F64("price".into(), f.iter().map(|x| x.price).collect()),
+        Column::F64(
+            "commission".into(),
+            f.iter().map(|x| x.commission).collect(),
+        ),
+        Column::F64("slippage".into(), f.iter().map(|x| x.slippage).collect()),
+    ])
+}
+
+fn trades_table(m: &Market, r: &RunResult) -> Table {
+    let all: Vec<(&rotor_engine::Trade, bool)> = r
+        .trades
+        .iter()
+        .map(|t| (t, false))
+        .chain(r.open_trades.iter().map(|t| (t, true)))
+        .collect();
+    Table::new(vec![
+        Column::Str(
+            "symbol".into(),
+            all.iter()
+                .map(|(t, _)| m.symbols()[t.symbol].clone())
+                .collect(),
+        ),
+        Column::Timestamp(
+            "entry_time".into(),
+            all.iter().map(|(t, _)| t.entry_timestamp).collect(),
+        ),
+        Column::Timestamp(
+            "exit_time".into(),
+            all.iter().map(|(t, _)| t.exit_timestamp).collect(),
+        ),
+        Column::F64(
+            "quantity".into(),
+            all.iter().map(|(t, _)| t.quantity).collect(),
+        ),
+        Column::F64(
+            "entry_price".into(),
+            all.iter().map(|(t, _)| t.entry_price).collect(),
+        ),
+        Column::F64(
+            "exit_price".into(),
+            all.iter().map(|(t, _)| t.exit_price).collect(),
+        ),
+        Column::F64("pnl".into(), all.iter().map(|(t, _)| t.pnl).collect()),
+        Column::F64(
+            "return".into(),
+            all.iter().map(|(t, _)| t.trade_return).collect(),
+        ),
+        Column::I64(
+            "holding_bars".into(),
+            all.iter().map(|(t, _)| t.holding_bars as i64).collect(),
+        ),
+        Column::Bool("open".into(), all.iter().map(|(_, o)| *o).collect()),
+    ])
+}
