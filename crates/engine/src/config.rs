@@ -1,9 +1,10 @@
-//! Execution settings: starting cash and costs. Deserialized from the `[portfolio]` and
-//! `[costs]` tables of a strategy config; unknown keys are errors and every key has a default.
+//! Execution settings: starting cash, costs and the execution model. Deserialized from the
+//! `[portfolio]`, `[costs]` and `[execution]` tables of a strategy config; unknown keys are
+//! errors and every key has a default (README "Execution model" documents each one).
 //!
 //! Invariant: a config that passed [`ExecutionConfig::validate`] yields finite prices and cash
-//! flows for any finite market (bps are finite, non-negative, and commission and slippage are
-//! below 100%).
+//! flows for any finite market (rates are finite and non-negative, commission and slippage are
+//! below 100%, caps are positive).
 
 use serde::{Deserialize, Serialize};
 
@@ -23,18 +24,139 @@ impl Default for PortfolioConfig {
     }
 }
 
-/// `[costs]`: trading and financing costs, all in basis points (1 bp = 0.01%).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// How the price moves against an order when it fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlippageModel {
+    /// `costs.slippage_bps` on every fill.
+    #[default]
+    Fixed,
+    /// `costs.half_spread_bps` plus square-root market impact
+    /// `costs.impact_k * sigma * sqrt(quantity / ADV)`, sigma and ADV over the 20 bars before
+    /// the fill bar.
+    SqrtImpact,
+}
+
+/// `[costs]`: trading and financing costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CostsConfig {
-    /// Commission on the absolute notional of every fill (after slippage). Default `0`.
+    /// Commission on the absolute notional of every fill (after slippage), bps. Default `0`.
     pub commission_bps: f64,
-    /// Price slippage against the trader: buys pay `open * (1 + bps/1e4)`, sells receive
-    /// `open * (1 - bps/1e4)`. Default `0`.
+    /// Commission per share traded, in currency. Default `0`.
+    pub commission_per_share: f64,
+    /// Minimum commission per fill, in currency (applies to every fill, partial fills
+    /// included). Default `0`.
+    pub commission_min: f64,
+    /// `fixed` or `sqrt_impact`. Default `fixed`.
+    pub slippage_model: SlippageModel,
+    /// Fixed model: buys pay `price * (1 + bps/1e4)`, sells receive `price * (1 - bps/1e4)`.
+    /// Default `0`.
     pub slippage_bps: f64,
+    /// Square-root model: half the bid-ask spread, bps. Default `1`.
+    pub half_spread_bps: f64,
+    /// Square-root model: impact coefficient `k` (order 1 in the empirical literature).
+    /// Default `1`.
+    pub impact_k: f64,
     /// Annual borrow fee on short market value, accrued at every close as
     /// `|short value at that close| * bps/1e4 / periods_per_year`. Default `0`.
     pub borrow_bps: f64,
+    /// Annual interest rate on the cash balance (e.g. `0.04`), accrued at every close as
+    /// `cash * rate / periods_per_year` (negative cash pays it). Default `0`.
+    pub cash_interest_rate: f64,
+}
+
+impl Default for CostsConfig {
+    fn default() -> Self {
+        CostsConfig {
+            commission_bps: 0.0,
+            commission_per_share: 0.0,
+            commission_min: 0.0,
+            slippage_model: SlippageModel::Fixed,
+            slippage_bps: 0.0,
+            half_spread_bps: 1.0,
+            impact_k: 1.0,
+            borrow_bps: 0.0,
+            cash_interest_rate: 0.0,
+        }
+    }
+}
+
+/// What happens to the part of an order the volume cap did not let fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Remainder {
+    /// It keeps working at the next opportunity (next open, or next close for market-on-close).
+    #[default]
+    Keep,
+    /// It is cancelled (recorded in `RunResult::rejections`).
+    Cancel,
+}
+
+/// What an order that would breach a leverage or exposure cap becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnBreach {
+    /// Scaled down to the largest size within the caps (recorded when scaled).
+    #[default]
+    Scale,
+    /// Rejected whole (recorded).
+    Reject,
+}
+
+/// What happens to a position in a symbol whose bars stop while the timeline goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delisting {
+    /// Closed at its last close before the next bar's open, without costs (a fill flagged
+    /// `delisted`).
+    #[default]
+    Close,
+    /// Held at its last close to the end of the run.
+    Hold,
+}
+
+/// `[execution]`: how orders become fills.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExecConfig {
+    /// Allow fractional shares in target-weight orders. Default `false` (whole shares).
+    pub fractional: bool,
+    /// Largest fraction of a bar's volume that orders in that symbol may trade in that bar;
+    /// `0` disables the cap. Bars with unknown volume are not capped. Default `0.1`.
+    pub volume_cap: f64,
+    /// `keep` or `cancel` the part the volume cap held back. Default `keep`.
+    pub remainder: Remainder,
+    /// Scale open/high/low/close by `adj_close / close` (and volume by the inverse) where the
+    /// data has `adj_close`. Default `false`.
+    pub adjust: bool,
+    /// `close` or `hold` positions in symbols whose bars stop. Default `close`.
+    pub delisting: Delisting,
+    /// Largest gross exposure (Σ |position value|) as a multiple of equity after a fill;
+    /// absent = no cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_gross_leverage: Option<f64>,
+    /// Largest |net exposure| (Σ position value) as a multiple of equity after a fill;
+    /// absent = no cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_net_exposure: Option<f64>,
+    /// `scale` or `reject` an order that would breach a cap. Default `scale`.
+    pub on_breach: OnBreach,
+}
+
+impl Default for ExecConfig {
+    fn default() -> Self {
+        ExecConfig {
+            fractional: false,
+            volume_cap: 0.1,
+            remainder: Remainder::Keep,
+            adjust: false,
+            delisting: Delisting::Close,
+            max_gross_leverage: None,
+            max_net_exposure: None,
+            on_breach: OnBreach::Scale,
+        }
+    }
 }
 
 /// Everything about how orders become fills and money, independent of the strategy.
@@ -45,40 +167,73 @@ pub struct ExecutionConfig {
     pub portfolio: PortfolioConfig,
     /// Cost model.
     pub costs: CostsConfig,
+    /// Fill model.
+    pub execution: ExecConfig,
+}
+
+fn invalid(key: &'static str, value: f64, requirement: &'static str) -> EngineError {
+    EngineError::InvalidConfig {
+        key,
+        value,
+        requirement,
+    }
 }
 
 impl ExecutionConfig {
-    /// Checks ranges: `portfolio.cash` finite and > 0; every bps finite and >= 0;
-    /// `costs.commission_bps` and `costs.slippage_bps` below 10 000 (100%), since at 100% a
-    /// sale would yield nothing and target-weight sizing would divide by zero.
+    /// Checks ranges, naming the key of the first bad value: `portfolio.cash` finite and > 0;
+    /// every cost finite and >= 0; commission and slippage bps below 10 000 (100%);
+    /// `costs.cash_interest_rate` finite and > -1; `execution.volume_cap` finite and >= 0;
+    /// caps finite and > 0.
     pub fn validate(&self) -> Result<(), EngineError> {
         let cash = self.portfolio.cash;
         if !(cash.is_finite() && cash > 0.0) {
-            return Err(EngineError::InvalidConfig {
-                key: "portfolio.cash",
-                value: cash,
-                requirement: "must be a finite number greater than 0",
-            });
+            return Err(invalid(
+                "portfolio.cash",
+                cash,
+                "must be a finite number greater than 0",
+            ));
         }
         let c = &self.costs;
         for (key, value, capped) in [
             ("costs.commission_bps", c.commission_bps, true),
+            ("costs.commission_per_share", c.commission_per_share, false),
+            ("costs.commission_min", c.commission_min, false),
             ("costs.slippage_bps", c.slippage_bps, true),
+            ("costs.half_spread_bps", c.half_spread_bps, true),
+            ("costs.impact_k", c.impact_k, false),
             ("costs.borrow_bps", c.borrow_bps, false),
         ] {
             if !(value.is_finite() && value >= 0.0) {
-                return Err(EngineError::InvalidConfig {
-                    key,
-                    value,
-                    requirement: "must be a finite number >= 0",
-                });
+                return Err(invalid(key, value, "must be a finite number >= 0"));
             }
             if capped && value >= 10_000.0 {
-                return Err(EngineError::InvalidConfig {
-                    key,
-                    value,
-                    requirement: "must be below 10000 (100%)",
-                });
+                return Err(invalid(key, value, "must be below 10000 (100%)"));
+            }
+        }
+        let r = c.cash_interest_rate;
+        if !(r.is_finite() && r > -1.0) {
+            return Err(invalid(
+                "costs.cash_interest_rate",
+                r,
+                "must be a finite annual rate above -1",
+            ));
+        }
+        let e = &self.execution;
+        if !(e.volume_cap.is_finite() && e.volume_cap >= 0.0) {
+            return Err(invalid(
+                "execution.volume_cap",
+                e.volume_cap,
+                "must be a finite fraction >= 0 (0 = no cap)",
+            ));
+        }
+        for (key, value) in [
+            ("execution.max_gross_leverage", e.max_gross_leverage),
+            ("execution.max_net_exposure", e.max_net_exposure),
+        ] {
+            if let Some(v) = value {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(invalid(key, v, "must be a finite number greater than 0"));
+                }
             }
         }
         Ok(())
@@ -93,14 +248,28 @@ mod tests {
     fn defaults_are_documented_values() {
         let e = ExecutionConfig::default();
         assert_eq!(e.portfolio.cash, 1_000_000.0);
+        let c = &e.costs;
         assert_eq!(
-            e.costs,
-            CostsConfig {
-                commission_bps: 0.0,
-                slippage_bps: 0.0,
-                borrow_bps: 0.0
-            }
+            (
+                c.commission_bps,
+                c.commission_per_share,
+                c.commission_min,
+                c.slippage_bps,
+                c.half_spread_bps,
+                c.impact_k,
+                c.borrow_bps,
+                c.cash_interest_rate
+            ),
+            (0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0)
         );
+        assert_eq!(c.slippage_model, SlippageModel::Fixed);
+        let x = &e.execution;
+        assert!(!x.fractional && !x.adjust);
+        assert_eq!(x.volume_cap, 0.1);
+        assert_eq!(x.remainder, Remainder::Keep);
+        assert_eq!(x.delisting, Delisting::Close);
+        assert_eq!((x.max_gross_leverage, x.max_net_exposure), (None, None));
+        assert_eq!(x.on_breach, OnBreach::Scale);
         assert!(e.validate().is_ok());
     }
 
@@ -119,6 +288,31 @@ mod tests {
         );
         let e: ExecutionConfig = toml::from_str("").unwrap();
         assert_eq!(e, ExecutionConfig::default());
+        let e: ExecutionConfig = toml::from_str(
+            "[costs]\nslippage_model = \"sqrt_impact\"\ncommission_min = 1\n\
+             [execution]\nfractional = true\nvolume_cap = 0.05\nremainder = \"cancel\"\n\
+             adjust = true\ndelisting = \"hold\"\nmax_gross_leverage = 2\n\
+             max_net_exposure = 1\non_breach = \"reject\"\n",
+        )
+        .unwrap();
+        assert_eq!(e.costs.slippage_model, SlippageModel::SqrtImpact);
+        assert_eq!(e.costs.commission_min, 1.0);
+        assert_eq!(
+            e.execution,
+            ExecConfig {
+                fractional: true,
+                volume_cap: 0.05,
+                remainder: Remainder::Cancel,
+                adjust: true,
+                delisting: Delisting::Hold,
+                max_gross_leverage: Some(2.0),
+                max_net_exposure: Some(1.0),
+                on_breach: OnBreach::Reject,
+            }
+        );
+        // Round trip through the resolved form.
+        let back: ExecutionConfig = toml::from_str(&toml::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
         let err = toml::from_str::<ExecutionConfig>("[costs]\ncomission_bps = 1\n").unwrap_err();
         assert!(
             err.to_string().contains("unknown field `comission_bps`"),
@@ -130,6 +324,11 @@ mod tests {
             err.to_string().contains("unknown field `leverage`"),
             "{err}"
         );
+        let err = toml::from_str::<ExecutionConfig>("[execution]\nvolume_capp = 1\n").unwrap_err();
+        assert!(err.to_string().contains("volume_capp"), "{err}");
+        let err =
+            toml::from_str::<ExecutionConfig>("[execution]\ndelisting = \"drop\"\n").unwrap_err();
+        assert!(err.to_string().contains("drop"), "{err}");
     }
 
     #[test]
@@ -168,5 +367,35 @@ mod tests {
         e.costs.commission_bps = 5.0;
         e.costs.borrow_bps = 20_000.0;
         assert!(e.validate().is_ok());
+
+        let bad = |f: &dyn Fn(&mut ExecutionConfig), key: &str| {
+            let mut e = ExecutionConfig::default();
+            f(&mut e);
+            let msg = e.validate().unwrap_err().to_string();
+            assert!(msg.starts_with(key), "{msg}");
+        };
+        bad(
+            &|e| e.costs.commission_per_share = -0.01,
+            "costs.commission_per_share",
+        );
+        bad(
+            &|e| e.costs.commission_min = f64::NAN,
+            "costs.commission_min",
+        );
+        bad(&|e| e.costs.half_spread_bps = 1e4, "costs.half_spread_bps");
+        bad(&|e| e.costs.impact_k = -1.0, "costs.impact_k");
+        bad(
+            &|e| e.costs.cash_interest_rate = -1.0,
+            "costs.cash_interest_rate",
+        );
+        bad(&|e| e.execution.volume_cap = -0.1, "execution.volume_cap");
+        bad(
+            &|e| e.execution.max_gross_leverage = Some(0.0),
+            "execution.max_gross_leverage",
+        );
+        bad(
+            &|e| e.execution.max_net_exposure = Some(f64::INFINITY),
+            "execution.max_net_exposure",
+        );
     }
 }

@@ -2,13 +2,16 @@
 //!
 //! Invariant: every market slice a [`Context`] hands out ends at the latest bar whose close has
 //! happened ([`Context::bar`]); nothing after it is reachable, so a strategy cannot look ahead
-//! even by mistake. Orders it submits are queued and fill at a later bar's open.
+//! even by mistake. Orders it submits are queued and fill at a later fill opportunity (see
+//! [`crate::broker`] for each order type). Prices are the run's price view
+//! ([`crate::prices`]): adjusted when `execution.adjust` is on.
 
 use rotor_data::Market;
 
 use crate::broker::Broker;
-use crate::order::{Order, OrderId, OrderKind};
+use crate::order::{Order, OrderId, OrderKind, TimeInForce};
 use crate::portfolio::Portfolio;
+use crate::prices::Prices;
 
 /// A strategy's window on the run: history up to now, the account, and order entry.
 ///
@@ -16,6 +19,7 @@ use crate::portfolio::Portfolio;
 /// context, so they may be held while submitting orders.
 pub struct Context<'a> {
     market: &'a Market,
+    prices: &'a Prices<'a>,
     portfolio: &'a Portfolio,
     broker: &'a mut Broker,
     bar: Option<usize>,
@@ -25,14 +29,15 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// A context whose latest visible bar is `bar` at clock time `now`.
     pub(crate) fn new(
-        market: &'a Market,
+        prices: &'a Prices<'a>,
         portfolio: &'a Portfolio,
         broker: &'a mut Broker,
         bar: Option<usize>,
         now: i64,
     ) -> Self {
         Context {
-            market,
+            market: prices.market(),
+            prices,
             portfolio,
             broker,
             bar,
@@ -63,27 +68,27 @@ impl<'a> Context<'a> {
 
     /// Closes of symbol `s` over the visible bars (NaN where it had no bar).
     pub fn close(&self, s: usize) -> &'a [f64] {
-        &self.market.close(s)[..self.visible()]
+        &self.prices.close(s)[..self.visible()]
     }
 
     /// Opens of symbol `s` over the visible bars.
     pub fn open(&self, s: usize) -> &'a [f64] {
-        &self.market.open(s)[..self.visible()]
+        &self.prices.open(s)[..self.visible()]
     }
 
     /// Highs of symbol `s` over the visible bars.
     pub fn high(&self, s: usize) -> &'a [f64] {
-        &self.market.high(s)[..self.visible()]
+        &self.prices.high(s)[..self.visible()]
     }
 
     /// Lows of symbol `s` over the visible bars.
     pub fn low(&self, s: usize) -> &'a [f64] {
-        &self.market.low(s)[..self.visible()]
+        &self.prices.low(s)[..self.visible()]
     }
 
     /// Volumes of symbol `s` over the visible bars.
     pub fn volume(&self, s: usize) -> &'a [f64] {
-        &self.market.volume(s)[..self.visible()]
+        &self.prices.volume(s)[..self.visible()]
     }
 
     /// Every symbol, in index order.
@@ -106,6 +111,21 @@ impl<'a> Context<'a> {
         self.portfolio.positions()
     }
 
+    /// Average cost per share of the position in `s` (NaN when flat).
+    pub fn avg_cost(&self, s: usize) -> f64 {
+        self.portfolio.avg_cost()[s]
+    }
+
+    /// Realized P&L of `s` so far, at fill prices (before commission and financing).
+    pub fn realized_pnl(&self, s: usize) -> f64 {
+        self.portfolio.realized()[s]
+    }
+
+    /// Unrealized P&L of `s` at its latest visible close.
+    pub fn unrealized_pnl(&self, s: usize) -> f64 {
+        self.portfolio.unrealized(s)
+    }
+
     /// Cash.
     pub fn cash(&self) -> f64 {
         self.portfolio.cash()
@@ -126,29 +146,75 @@ impl<'a> Context<'a> {
         self.broker.pending()
     }
 
-    fn submit(&mut self, s: usize, kind: OrderKind) -> OrderId {
+    /// Submits any order with a time in force; the typed helpers below are shorthands.
+    ///
+    /// # Panics
+    /// If `s` is not a symbol index of the market.
+    pub fn submit(&mut self, s: usize, kind: OrderKind, tif: TimeInForce) -> OrderId {
         assert!(s < self.market.n_symbols(), "symbol index {s} out of range");
-        self.broker.submit(s, kind, self.bar)
+        self.broker.submit(s, kind, tif, self.bar)
     }
 
     /// Buys (`quantity > 0`) or sells (`< 0`) shares of symbol `s` at the next open where it
-    /// trades. A zero or non-finite quantity is accepted and never fills.
+    /// trades (good till cancelled). A zero or non-finite quantity is accepted and never fills.
     ///
     /// # Panics
     /// If `s` is not a symbol index of the market.
     pub fn market_order(&mut self, s: usize, quantity: f64) -> OrderId {
-        self.submit(s, OrderKind::Market { quantity })
+        self.submit(s, OrderKind::Market { quantity }, TimeInForce::Gtc)
+    }
+
+    /// Trades at the next session's open only; cancelled if `s` has no bar then.
+    pub fn market_on_open(&mut self, s: usize, quantity: f64) -> OrderId {
+        self.submit(s, OrderKind::MarketOnOpen { quantity }, TimeInForce::Day)
+    }
+
+    /// Trades at a close: this session's close when called from `on_news` before or during a
+    /// session, the next bar's close when called from `on_bar` (good till cancelled: it waits
+    /// for a close where `s` trades).
+    pub fn market_on_close(&mut self, s: usize, quantity: f64) -> OrderId {
+        self.submit(s, OrderKind::MarketOnClose { quantity }, TimeInForce::Gtc)
+    }
+
+    /// A limit order at `limit`, good till cancelled.
+    pub fn limit_order(&mut self, s: usize, quantity: f64, limit: f64) -> OrderId {
+        self.submit(s, OrderKind::Limit { quantity, limit }, TimeInForce::Gtc)
+    }
+
+    /// A stop order at `stop`, good till cancelled.
+    pub fn stop_order(&mut self, s: usize, quantity: f64, stop: f64) -> OrderId {
+        self.submit(s, OrderKind::Stop { quantity, stop }, TimeInForce::Gtc)
+    }
+
+    /// A stop-limit order, good till cancelled.
+    pub fn stop_limit_order(&mut self, s: usize, quantity: f64, stop: f64, limit: f64) -> OrderId {
+        self.submit(
+            s,
+            OrderKind::StopLimit {
+                quantity,
+                stop,
+                limit,
+            },
+            TimeInForce::Gtc,
+        )
+    }
+
+    /// Trades symbol `s` to a position of `quantity` shares at the next open where it trades.
+    /// A non-finite target is taken as 0.
+    pub fn target_quantity(&mut self, s: usize, quantity: f64) -> OrderId {
+        let quantity = if quantity.is_finite() { quantity } else { 0.0 };
+        self.submit(s, OrderKind::TargetQuantity { quantity }, TimeInForce::Gtc)
     }
 
     /// Trades symbol `s` to `weight` of equity (signed) at the next open where it trades,
-    /// in whole shares sized at that fill price including costs (see [`crate::broker`]).
-    /// A non-finite weight is taken as 0.
+    /// in whole shares (fractional with `execution.fractional`) sized at that fill price
+    /// including costs (see [`crate::broker`]). A non-finite weight is taken as 0.
     ///
     /// # Panics
     /// If `s` is not a symbol index of the market.
     pub fn target_weight(&mut self, s: usize, weight: f64) -> OrderId {
         let weight = if weight.is_finite() { weight } else { 0.0 };
-        self.submit(s, OrderKind::TargetWeight { weight })
+        self.submit(s, OrderKind::TargetWeight { weight }, TimeInForce::Gtc)
     }
 
     /// [`target_weight`](Context::target_weight) for each `(symbol, weight)`, in order.
@@ -157,6 +223,17 @@ impl<'a> Context<'a> {
         for &(s, w) in weights {
             self.target_weight(s, w);
         }
+    }
+
+    /// Cancels pending order `id`; false if it already filled, expired or was cancelled.
+    pub fn cancel(&mut self, id: OrderId) -> bool {
+        self.broker.cancel(id)
+    }
+
+    /// Replaces what pending order `id` asks for (same id, symbol, time in force and queue
+    /// place); false if it is no longer pending.
+    pub fn replace(&mut self, id: OrderId, kind: OrderKind) -> bool {
+        self.broker.replace(id, kind, self.bar)
     }
 
     /// Cancels every pending order.

@@ -1,46 +1,57 @@
 //! The event loop: one clock, DESIGN §3's timing rule.
 //!
 //! Per bar `t`:
+//! -. symbols whose bars stopped at `t - 1` are delisted: pending orders cancelled, positions
+//!    closed at their last close (or held, `execution.delisting`);
 //! 0. news with timestamp in (close\[t-1\], session_open(t)] goes to `on_news` (for `t = 0`, every
 //!    event up to session_open(0)); its orders fill at `t`'s open;
-//! 1. pending orders fill at `t`'s open ([`crate::broker`]); `on_fill` for each fill;
-//! 2. news with timestamp in (session_open(t), close\[t\]] goes to `on_news`; orders fill at `t+1`;
-//! 3. the close: marks move to `t`'s closes (carried where a symbol has no bar), borrow accrues on
-//!    short value, equity, cash and exposures are recorded; then `on_bar`, whose orders fill at
+//! 1. pending orders fill at `t`'s open or inside its range ([`crate::broker`]); `on_fill` for
+//!    each fill;
+//! 2. news with timestamp in (session_open(t), close\[t\]] goes to `on_news`; its orders fill
+//!    from `t+1` on, except market-on-close orders, which fill at `t`'s close;
+//! 3. market-on-close orders fill at `t`'s close (`on_fill` for each), day orders whose session
+//!    was `t` expire; the close: marks move to `t`'s closes (carried where a symbol has no
+//!    bar), interest accrues on cash and borrow on short value, trades record the bar's range
+//!    (MAE/MFE), equity, cash and exposures are recorded; then `on_bar`, whose orders fill at
 //!    `t+1`. (Recording before `on_bar` changes nothing, since `on_bar` cannot trade at `t`, and
 //!    lets `ctx.equity()` in `on_bar` equal the recorded equity.)
 //!
 //! Events after the last close are never delivered: no bar could trade them.
 //!
-//! Invariant: an order submitted at clock time `x` fills only at the open of a bar whose session
-//! starts after `x`. The loop allocates nothing per bar beyond appending fills and trades.
+//! Invariant: an order submitted at clock time `x` fills only at a price printed after `x`: the
+//! open or range of a bar whose session starts after `x`, or a close after `x`. The loop
+//! allocates nothing per bar beyond appending fills, trades and rejections.
 
 use rotor_data::Market;
 
-use crate::broker::Broker;
+use crate::broker::{Books, Broker};
 use crate::config::ExecutionConfig;
 use crate::context::Context;
 use crate::portfolio::Portfolio;
+use crate::prices::Prices;
 use crate::result::RunResult;
 use crate::strategy::Strategy;
 use crate::trade::TradeLedger;
 
-/// Runs `strategy` over `market` with `exec`'s account and costs. Deterministic; never fails
-/// (validate `exec` with [`ExecutionConfig::validate`] first: invalid values give meaningless
-/// numbers, not panics).
+/// Runs `strategy` over `market` with `exec`'s account, costs and execution model.
+/// Deterministic; never fails (validate `exec` with [`ExecutionConfig::validate`] first: invalid
+/// values give meaningless numbers, not panics).
 pub fn run<S: Strategy + ?Sized>(
     market: &Market,
     exec: &ExecutionConfig,
     strategy: &mut S,
 ) -> RunResult {
+    let prices = Prices::new(market, exec.execution.adjust);
     let n = market.n_bars();
     let m = market.n_symbols();
     let ts = market.timestamps();
     let events = market.events();
-    let borrow_rate = exec.costs.borrow_bps / 1e4 / market.periods_per_year();
+    let ppy = market.periods_per_year();
+    let borrow_rate = exec.costs.borrow_bps / 1e4 / ppy;
+    let interest_rate = exec.costs.cash_interest_rate / ppy;
 
     let mut portfolio = Portfolio::new(m, exec.portfolio.cash);
-    let mut broker = Broker::new(&exec.costs);
+    let mut broker = Broker::new(exec, &prices);
     let mut ledger = TradeLedger::new(m);
     let mut out = RunResult {
         timestamps: ts.to_vec(),
@@ -49,54 +60,90 @@ pub fn run<S: Strategy + ?Sized>(
         long_exposure: Vec::with_capacity(n),
         short_exposure: Vec::with_capacity(n),
         initial_cash: exec.portfolio.cash,
-        periods_per_year: market.periods_per_year(),
+        periods_per_year: ppy,
         ..RunResult::default()
     };
+    let mut rejections = Vec::new();
     let mut next_event = 0;
+
+    macro_rules! books {
+        () => {
+            &mut Books {
+                portfolio: &mut portfolio,
+                ledger: &mut ledger,
+                fills: &mut out.fills,
+                rejections: &mut rejections,
+            }
+        };
+    }
 
     for (t, &close_ns) in ts.iter().enumerate() {
         let prev = t.checked_sub(1);
+        let open_cut = market.session_open(t);
+
+        // Symbols that stopped trading at t - 1.
+        let first_fill = out.fills.len();
+        broker.delist(&prices, t, books!());
 
         // (0) news before the open.
-        let open_cut = market.session_open(t);
         while next_event < events.len() && events[next_event].timestamp <= open_cut {
             let event = &events[next_event];
-            let mut ctx = Context::new(market, &portfolio, &mut broker, prev, event.timestamp);
+            let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, event.timestamp);
             strategy.on_news(&mut ctx, event);
             next_event += 1;
         }
 
-        // (1) fills at the open.
-        let first_fill = out.fills.len();
-        broker.fill_at_open(market, t, &mut portfolio, &mut ledger, &mut out.fills);
+        // (1) fills at the open and inside the bar's range.
+        broker.fill_at_open(&prices, t, books!());
         for i in first_fill..out.fills.len() {
             let fill = out.fills[i];
             out.commission_paid += fill.commission;
             out.slippage_paid += fill.slippage;
-            let mut ctx = Context::new(market, &portfolio, &mut broker, prev, open_cut);
+            let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, open_cut);
             strategy.on_fill(&mut ctx, &fill);
         }
 
         // (2) news during the session.
         while next_event < events.len() && events[next_event].timestamp <= close_ns {
             let event = &events[next_event];
-            let mut ctx = Context::new(market, &portfolio, &mut broker, prev, event.timestamp);
+            let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, event.timestamp);
             strategy.on_news(&mut ctx, event);
             next_event += 1;
         }
 
-        // (3) the close, then the strategy's decision.
+        // (3) market-on-close fills, then the close and the strategy's decision.
+        let first_fill = out.fills.len();
+        broker.fill_at_close(&prices, t, books!());
+        for i in first_fill..out.fills.len() {
+            let fill = out.fills[i];
+            out.commission_paid += fill.commission;
+            out.slippage_paid += fill.slippage;
+            let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, close_ns);
+            strategy.on_fill(&mut ctx, &fill);
+        }
+        broker.expire_day_orders(&prices, t, books!());
         let snap = portfolio.close_bar(
-            |s| market.close(s)[t],
+            |s| prices.close(s)[t],
             borrow_rate,
+            interest_rate,
             |s, fee| ledger.on_borrow(s, fee),
         );
+        for (s, &q) in portfolio.positions().iter().enumerate() {
+            if q != 0.0 && prices.close(s)[t].is_finite() {
+                let (o, c) = (prices.open(s)[t], prices.close(s)[t]);
+                let (h, l) = (prices.high(s)[t], prices.low(s)[t]);
+                let h = if h.is_finite() { h } else { o.max(c) };
+                let l = if l.is_finite() { l } else { o.min(c) };
+                ledger.on_bar(s, t, h, l, c);
+            }
+        }
         out.borrow_paid += snap.borrow;
+        out.interest_earned += snap.interest;
         out.equity.push(snap.equity);
         out.cash.push(snap.cash);
         out.long_exposure.push(snap.long_exposure);
         out.short_exposure.push(snap.short_exposure);
-        let mut ctx = Context::new(market, &portfolio, &mut broker, Some(t), close_ns);
+        let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns);
         strategy.on_bar(&mut ctx);
     }
 
@@ -109,5 +156,12 @@ pub fn run<S: Strategy + ?Sized>(
     out.trades = trades;
     out.open_trades = open_trades;
     out.final_positions = portfolio.positions().to_vec();
+    out.realized_pnl = portfolio.realized().to_vec();
+    out.final_avg_cost = portfolio
+        .avg_cost()
+        .iter()
+        .map(|a| if a.is_nan() { 0.0 } else { *a })
+        .collect();
+    out.rejections = rejections;
     out
 }

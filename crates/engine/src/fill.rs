@@ -1,7 +1,8 @@
 //! A fill: one executed trade, with its costs broken out.
 //!
-//! Invariant: `price` is the bar's open moved against the trader by the slippage, so
-//! `price / (1 ± slippage_bps/1e4)` lies within that bar's [low, high]; cash moved by exactly
+//! Invariant: `base_price` is a price the fill's bar printed (its open, its close, or a limit or
+//! stop price inside its [low, high]; for a delisting, the symbol's last close), `price` is
+//! `base_price` moved against the trader by the slippage, and cash moved by exactly
 //! `-quantity * price - commission`.
 
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// One executed trade.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Fill {
-    /// Index of the bar at whose open it filled.
+    /// Index of the bar in which it filled.
     pub bar: usize,
     /// That bar's timestamp (its close instant, ns UTC: the key of the equity curve row).
     pub timestamp: i64,
@@ -19,12 +20,20 @@ pub struct Fill {
     pub quantity: f64,
     /// Price per share after slippage.
     pub price: f64,
+    /// Price per share before slippage: what the bar printed.
+    pub base_price: f64,
     /// Commission paid, in currency (>= 0).
     pub commission: f64,
-    /// Slippage cost, in currency (>= 0): `|quantity| * |price - open|`.
+    /// Slippage cost, in currency (>= 0): `|quantity| * |price - base_price|`.
     pub slippage: f64,
-    /// The order it came from.
-    pub order: crate::order::OrderId,
+    /// True when it filled at the bar's close (market-on-close), false for the open or
+    /// intrabar (limit/stop).
+    pub at_close: bool,
+    /// True for the forced close of a position whose symbol stopped trading (no order, no
+    /// costs, at the last close).
+    pub delisted: bool,
+    /// The order it came from (`None` for a delisting).
+    pub order: Option<crate::order::OrderId>,
 }
 
 impl Fill {

@@ -1,9 +1,10 @@
 //! rotor-engine: the one-clock event loop of a backtest.
 //!
 //! [`run`] replays a [`Market`] bar by bar under the timing rule of DESIGN §3, calling a
-//! [`Strategy`] through a [`Context`] that shows history up to now and never after. Orders fill
-//! at the next bar's open with the costs of [`CostsConfig`]; the portfolio is marked at every
-//! close; the outcome is a plain-data [`RunResult`].
+//! [`Strategy`] through a [`Context`] that shows history up to now and never after. Orders
+//! (market, on-open, on-close, limit, stop, stop-limit, target quantity and weight) fill under
+//! the model of [`broker`] with the costs of [`CostsConfig`] and the rules of [`ExecConfig`];
+//! the portfolio is marked at every close; the outcome is a plain-data [`RunResult`].
 //!
 //! Invariant of the crate: a backtest is a synchronous, deterministic function of
 //! (market, execution config, strategy), and an order submitted at instant `x` only ever fills
@@ -19,6 +20,7 @@ pub mod event_loop;
 pub mod fill;
 pub mod order;
 pub mod portfolio;
+pub mod prices;
 pub mod result;
 pub mod strategy;
 pub mod trade;
@@ -26,13 +28,17 @@ pub mod trade;
 #[cfg(test)]
 mod tests;
 
-pub use config::{CostsConfig, ExecutionConfig, PortfolioConfig};
+pub use config::{
+    CostsConfig, Delisting, ExecConfig, ExecutionConfig, OnBreach, PortfolioConfig, Remainder,
+    SlippageModel,
+};
 pub use context::Context;
 pub use error::EngineError;
 pub use event_loop::run;
 pub use fill::Fill;
-pub use order::{Order, OrderId, OrderKind};
-pub use result::RunResult;
+pub use order::{Order, OrderId, OrderKind, TimeInForce};
+pub use prices::Prices;
+pub use result::{RejectReason, Rejection, RunResult};
 pub use rotor_data::{Event, Market};
 pub use strategy::Strategy;
 pub use trade::Trade;

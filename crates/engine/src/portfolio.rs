@@ -1,8 +1,11 @@
-//! The book: cash, signed positions and the last known price of every symbol.
+//! The book: cash, signed positions, the last known price of every symbol, and per-position
+//! average cost and realized P&L.
 //!
 //! Invariant: `equity() == cash + Σ position[s] * mark[s]` at all times, where `mark[s]` is the
-//! latest close visible to the strategy (carried forward over bars where the symbol has none).
-//! Positions are a `Vec<f64>` indexed by symbol: no strings or maps on the hot path.
+//! latest close visible to the strategy (carried forward over bars where the symbol has none);
+//! and per symbol, `realized + position * (mark - avg_cost)` is the P&L of its fills at their
+//! prices (before commission and financing). Positions are a `Vec<f64>` indexed by symbol: no
+//! strings or maps on the hot path.
 
 /// What closing a bar produced, for the equity curve.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,6 +20,8 @@ pub struct CloseSnapshot {
     pub short_exposure: f64,
     /// Borrow fee charged at this close.
     pub borrow: f64,
+    /// Interest credited (> 0) or charged (< 0) on cash at this close.
+    pub interest: f64,
 }
 
 /// Cash, positions and marks of one run.
@@ -25,6 +30,8 @@ pub struct Portfolio {
     cash: f64,
     positions: Vec<f64>,
     marks: Vec<f64>,
+    avg_cost: Vec<f64>,
+    realized: Vec<f64>,
 }
 
 impl Portfolio {
@@ -34,6 +41,8 @@ impl Portfolio {
             cash,
             positions: vec![0.0; n_symbols],
             marks: vec![f64::NAN; n_symbols],
+            avg_cost: vec![f64::NAN; n_symbols],
+            realized: vec![0.0; n_symbols],
         }
     }
 
@@ -50,6 +59,28 @@ impl Portfolio {
     /// Latest visible close of every symbol (NaN before its first).
     pub fn marks(&self) -> &[f64] {
         &self.marks
+    }
+
+    /// Average cost per share of every open position (fill prices after slippage, NaN when
+    /// flat): moves only when a position grows; a flip restarts it at the flip's price.
+    pub fn avg_cost(&self) -> &[f64] {
+        &self.avg_cost
+    }
+
+    /// Realized P&L of every symbol so far: `Σ closed shares * (exit price - avg cost)`,
+    /// signed by direction, before commission and financing.
+    pub fn realized(&self) -> &[f64] {
+        &self.realized
+    }
+
+    /// Unrealized P&L of symbol `s` at its mark: `position * (mark - avg_cost)` (0 when flat).
+    pub fn unrealized(&self, s: usize) -> f64 {
+        let q = self.positions[s];
+        if q == 0.0 {
+            0.0
+        } else {
+            q * (self.marks[s] - self.avg_cost[s])
+        }
     }
 
     /// Cash plus every position at its mark. Flat symbols are skipped, so a symbol never seen
@@ -70,6 +101,15 @@ impl Portfolio {
         v
     }
 
+    /// Removes the position of `symbol` at its mark (a delisting): cash gets `position * mark`,
+    /// no costs. Returns the shares removed and the mark.
+    pub fn close_at_mark(&mut self, symbol: usize) -> (f64, f64) {
+        let q = self.positions[symbol];
+        let mark = self.marks[symbol];
+        self.apply_fill(symbol, -q, mark, 0.0);
+        (-q, mark)
+    }
+
     /// Books a trade of `quantity` at `price` (after slippage) paying `commission`; returns the
     /// position before and after. A residue below 1e-9 of the traded size is snapped to 0 so
     /// fractional round trips close exactly.
@@ -87,6 +127,20 @@ impl Portfolio {
         }
         self.positions[symbol] = after;
         self.cash -= quantity * price + commission;
+        let avg = &mut self.avg_cost[symbol];
+        if before == 0.0 || before.signum() == quantity.signum() {
+            let held = before.abs();
+            let base = if before == 0.0 { 0.0 } else { *avg };
+            *avg = (held * base + quantity.abs() * price) / (held + quantity.abs());
+        } else {
+            let closed = quantity.abs().min(before.abs());
+            self.realized[symbol] += closed * (price - *avg) * before.signum();
+            if after == 0.0 {
+                *avg = f64::NAN;
+            } else if after.signum() != before.signum() {
+                *avg = price;
+            }
+        }
         if self.marks[symbol].is_nan() {
             // First sight of this symbol is its fill: mark there until its first close.
             self.marks[symbol] = price;
@@ -94,15 +148,19 @@ impl Portfolio {
         (before, after)
     }
 
-    /// Moves every mark to `closes` where finite, charges `borrow_rate` (per bar, fraction of
+    /// Moves every mark to `closes` where finite, credits `interest_rate` (per bar) on the cash
+    /// balance as it stands after the bar's fills, charges `borrow_rate` (per bar, fraction of
     /// short market value) on shorts, reporting each symbol's fee to `on_borrow`, and returns the
     /// snapshot. One pass over the symbols.
     pub fn close_bar(
         &mut self,
         closes: impl Fn(usize) -> f64,
         borrow_rate: f64,
+        interest_rate: f64,
         mut on_borrow: impl FnMut(usize, f64),
     ) -> CloseSnapshot {
+        let interest = self.cash * interest_rate;
+        self.cash += interest;
         let mut long = 0.0;
         let mut short = 0.0;
         let mut borrow = 0.0;
@@ -131,6 +189,7 @@ impl Portfolio {
             long_exposure: long,
             short_exposure: short,
             borrow,
+            interest,
         }
     }
 }
@@ -146,7 +205,7 @@ mod tests {
         assert_eq!((b, a), (0.0, 10.0));
         assert_eq!(p.cash(), 1000.0 - 200.0 - 1.0);
         assert_eq!(p.equity(), 999.0); // marked at the fill price until a close
-        let snap = p.close_bar(|s| [25.0, f64::NAN][s], 0.0, |_, _| {});
+        let snap = p.close_bar(|s| [25.0, f64::NAN][s], 0.0, 0.0, |_, _| {});
         assert_eq!(snap.equity, 799.0 + 250.0);
         assert_eq!(snap.long_exposure, 250.0);
     }
@@ -156,12 +215,41 @@ mod tests {
         let mut p = Portfolio::new(1, 1000.0);
         p.apply_fill(0, -10.0, 50.0, 0.0);
         let mut seen = 0.0;
-        let snap = p.close_bar(|_| 40.0, 0.01, |_, f| seen += f);
+        let snap = p.close_bar(|_| 40.0, 0.01, 0.0, |_, f| seen += f);
         assert_eq!(snap.short_exposure, 400.0);
         assert_eq!(snap.borrow, 4.0);
         assert_eq!(seen, 4.0);
         assert_eq!(snap.cash, 1500.0 - 4.0);
         assert_eq!(snap.equity, 1500.0 - 4.0 - 400.0);
+    }
+
+    #[test]
+    fn interest_accrues_on_cash_before_borrow() {
+        let mut p = Portfolio::new(1, 1000.0);
+        let snap = p.close_bar(|_| 1.0, 0.0, 0.001, |_, _| {});
+        assert_eq!(snap.interest, 1.0);
+        assert_eq!(snap.cash, 1001.0);
+    }
+
+    #[test]
+    fn average_cost_and_realized_pnl() {
+        let mut p = Portfolio::new(1, 10_000.0);
+        p.apply_fill(0, 10.0, 100.0, 0.0);
+        p.apply_fill(0, 10.0, 110.0, 0.0);
+        assert_eq!(p.avg_cost()[0], 105.0);
+        p.apply_fill(0, -5.0, 120.0, 0.0);
+        assert_eq!(p.avg_cost()[0], 105.0);
+        assert_eq!(p.realized()[0], 75.0);
+        p.close_bar(|_| 100.0, 0.0, 0.0, |_, _| {});
+        assert_eq!(p.unrealized(0), 15.0 * -5.0);
+        // Flip: close 15 long at 90 (-225), open 5 short at 90.
+        p.apply_fill(0, -20.0, 90.0, 0.0);
+        assert_eq!(p.realized()[0], 75.0 - 225.0);
+        assert_eq!((p.positions()[0], p.avg_cost()[0]), (-5.0, 90.0));
+        p.apply_fill(0, 5.0, 80.0, 0.0);
+        assert_eq!(p.realized()[0], 75.0 - 225.0 + 50.0);
+        assert!(p.avg_cost()[0].is_nan());
+        assert_eq!(p.unrealized(0), 0.0);
     }
 
     #[test]

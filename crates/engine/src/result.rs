@@ -1,12 +1,69 @@
 //! The outcome of a run: plain, serializable data for the report.
 //!
 //! Invariant: the per-bar vectors all have one entry per bar of the market, and at every bar
-//! `equity == cash + long_exposure - short_exposure`.
+//! `equity == cash + long_exposure - short_exposure`; `equity[last] - initial_cash` equals the
+//! trades' P&L plus `interest_earned`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::fill::Fill;
+use crate::order::{OrderId, OrderKind};
 use crate::trade::Trade;
+
+/// Why (part of) an order did not fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// Filling it whole would have taken gross exposure over `execution.max_gross_leverage`
+    /// times equity: scaled down (`filled != 0`) or rejected.
+    GrossLeverage,
+    /// Likewise for |net exposure| and `execution.max_net_exposure`.
+    NetExposure,
+    /// The volume cap held part of it back and `execution.remainder = "cancel"`.
+    VolumeCap,
+    /// A day order (or market-on-open) whose session passed without it filling whole.
+    Expired,
+    /// Its symbol has no more bars.
+    Delisted,
+}
+
+impl RejectReason {
+    /// The snake_case name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::GrossLeverage => "gross_leverage",
+            RejectReason::NetExposure => "net_exposure",
+            RejectReason::VolumeCap => "volume_cap",
+            RejectReason::Expired => "expired",
+            RejectReason::Delisted => "delisted",
+        }
+    }
+}
+
+impl std::fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An order (or the rest of one) that the broker scaled down, cancelled or rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// Bar at which it happened.
+    pub bar: usize,
+    /// That bar's timestamp.
+    pub timestamp: i64,
+    /// Symbol index.
+    pub symbol: usize,
+    /// The order.
+    pub order: OrderId,
+    /// What the order asked for at that moment.
+    pub kind: OrderKind,
+    /// Signed shares that did fill at that opportunity (0 when rejected whole).
+    pub filled: f64,
+    /// Why.
+    pub reason: RejectReason,
+}
 
 /// Equity curve, fills, trades and cost totals of one backtest.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -36,6 +93,14 @@ pub struct RunResult {
     pub slippage_paid: f64,
     /// Total borrow fees.
     pub borrow_paid: f64,
+    /// Net interest on cash: credited (> 0) minus charged on negative cash.
+    pub interest_earned: f64,
+    /// Orders scaled down, cancelled, expired or rejected, in the order it happened.
+    pub rejections: Vec<Rejection>,
+    /// Realized P&L per symbol at fill prices (before commission and financing).
+    pub realized_pnl: Vec<f64>,
+    /// Average cost per share of the final positions (0 where flat).
+    pub final_avg_cost: Vec<f64>,
     /// Starting cash.
     pub initial_cash: f64,
     /// Bars per year of the market, for annualizing.

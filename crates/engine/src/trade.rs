@@ -3,7 +3,8 @@
 //!
 //! Invariant: summed over closed and open trades, `pnl` equals the equity gained from trading
 //! (fills, commission, slippage and borrow; open trades marked at the last close): cash
-//! accounting and trade accounting never disagree.
+//! accounting and trade accounting never disagree (interest on cash belongs to no trade).
+//! `mae <= 0 <= mfe` for every trade.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,8 +40,16 @@ pub struct Trade {
     pub slippage: f64,
     /// Borrow fees charged while it was short.
     pub borrow: f64,
+    /// Maximum adverse excursion: the worst price the position saw while held (bar lows for a
+    /// long, highs for a short, and every fill price), as a return on `entry_price` in the
+    /// trade's direction (<= 0).
+    pub mae: f64,
+    /// Maximum favourable excursion, likewise (>= 0).
+    pub mfe: f64,
     /// True if the position was still held at the end of the run.
     pub open: bool,
+    /// True if it was closed because its symbol stopped trading (exit at the last close).
+    pub delisted: bool,
 }
 
 /// Accumulators of a symbol's trade in progress.
@@ -60,9 +69,23 @@ struct Running {
     commission: f64,
     slippage: f64,
     borrow: f64,
+    mae: f64,
+    mfe: f64,
+    /// A bar whose range came before this trade's latest fill (a fill at its close).
+    skip_range_bar: Option<usize>,
 }
 
 impl Running {
+    /// Records that the position saw `price`.
+    fn excursion(&mut self, price: f64) {
+        if self.entry_qty > 0.0 && price.is_finite() {
+            let entry = self.entry_notional / self.entry_qty;
+            let r = self.direction * (price / entry - 1.0);
+            self.mae = self.mae.min(r);
+            self.mfe = self.mfe.max(r);
+        }
+    }
+
     fn start(bar: usize, timestamp: i64, direction: f64) -> Self {
         Running {
             active: true,
@@ -117,7 +140,10 @@ impl Running {
             commission: self.commission,
             slippage: self.slippage,
             borrow: self.borrow,
+            mae: self.mae,
+            mfe: self.mfe,
             open: remaining != 0.0,
+            delisted: false,
         }
     }
 }
@@ -151,6 +177,10 @@ pub struct LedgerFill {
     pub before: f64,
     /// Position after the fill (already snapped to 0 when it closes out).
     pub after: f64,
+    /// Filled at the bar's close (the bar's range came before it).
+    pub at_close: bool,
+    /// A delisting close.
+    pub delisted: bool,
 }
 
 impl TradeLedger {
@@ -166,23 +196,29 @@ impl TradeLedger {
     pub fn on_fill(&mut self, f: LedgerFill) {
         let r = &mut self.running[f.symbol];
         let dir = f.quantity.signum();
+        let skip = f.at_close.then_some(f.bar);
         if f.before == 0.0 {
             *r = Running::start(f.bar, f.timestamp, dir);
             r.add(f.quantity, f.price, f.commission, f.slippage, true);
             r.max_abs = f.after.abs();
+            r.skip_range_bar = skip;
             return;
         }
         if dir == r.direction {
             r.add(f.quantity, f.price, f.commission, f.slippage, true);
             r.max_abs = r.max_abs.max(f.after.abs());
+            r.excursion(f.price);
+            r.skip_range_bar = skip;
             return;
         }
+        r.excursion(f.price);
         let flips = f.after != 0.0 && f.after.signum() != f.before.signum();
         if !flips {
             r.add(f.quantity, f.price, f.commission, f.slippage, false);
             if f.after == 0.0 {
                 r.active = false;
-                let t = r.finish(f.symbol, f.bar, f.timestamp, 0.0, f.price);
+                let mut t = r.finish(f.symbol, f.bar, f.timestamp, 0.0, f.price);
+                t.delisted = f.delisted;
                 self.closed.push(t);
             }
             return;
@@ -209,6 +245,22 @@ impl TradeLedger {
             true,
         );
         r.max_abs = f.after.abs();
+        r.skip_range_bar = skip;
+    }
+
+    /// Records bar `bar`'s range for `symbol`'s running trade (called at the close for held
+    /// positions; a bar whose close the trade was entered at only contributes its close).
+    pub fn on_bar(&mut self, symbol: usize, bar: usize, high: f64, low: f64, close: f64) {
+        let r = &mut self.running[symbol];
+        if !r.active {
+            return;
+        }
+        if r.skip_range_bar == Some(bar) {
+            r.excursion(close);
+        } else {
+            r.excursion(high);
+            r.excursion(low);
+        }
     }
 
     /// Attributes a borrow fee to `symbol`'s running trade.
@@ -256,6 +308,8 @@ mod tests {
             slippage: 0.0,
             before,
             after: before + quantity,
+            at_close: false,
+            delisted: false,
         }
     }
 
@@ -294,6 +348,29 @@ mod tests {
         assert_eq!(o.exit_price, 80.0);
         assert_eq!(o.pnl, 20.0 * 10.0 - 20.0);
         assert_eq!((o.entry_bar, o.holding_bars), (3, 3));
+    }
+
+    #[test]
+    fn excursions_use_bar_ranges_while_held() {
+        let mut l = TradeLedger::new(1);
+        l.on_fill(fill(1, 10.0, 100.0, 0.0));
+        l.on_bar(0, 1, 110.0, 95.0, 105.0);
+        l.on_bar(0, 2, 120.0, 90.0, 105.0);
+        l.on_fill(fill(3, -10.0, 100.0, 10.0));
+        l.on_bar(0, 3, 200.0, 10.0, 105.0); // flat at this close: ignored
+        let (closed, _) = l.finish(&[0.0], &[0.0], 3, 30);
+        assert!((closed[0].mfe - 0.2).abs() < 1e-12);
+        assert!((closed[0].mae + 0.1).abs() < 1e-12);
+        // A short entered at a close: that bar's range came before it.
+        let mut l = TradeLedger::new(1);
+        let mut f = fill(1, -10.0, 100.0, 0.0);
+        f.at_close = true;
+        l.on_fill(f);
+        l.on_bar(0, 1, 150.0, 50.0, 100.0);
+        l.on_bar(0, 2, 104.0, 97.0, 100.0);
+        let (_, open) = l.finish(&[-10.0], &[100.0], 2, 20);
+        assert!((open[0].mae + 0.04).abs() < 1e-12);
+        assert!((open[0].mfe - 0.03).abs() < 1e-12);
     }
 
     #[test]

@@ -2,5 +2,6 @@
 
 mod accounting;
 mod news;
+mod orders;
 mod props;
 mod support;

@@ -14,14 +14,26 @@ pub fn day(i: usize) -> NaiveDate {
 /// OHLC of one bar; `None` = the symbol has no bar there.
 pub type Bar = Option<(f64, f64, f64, f64)>;
 
-/// A daily market where symbol `k` has `bars[k][i]` on [`day`]`(i)`.
+/// A daily market where symbol `k` has `bars[k][i]` on [`day`]`(i)`, volume 1e9 a bar.
 pub fn market(symbols: &[(&str, Vec<Bar>)], events: Vec<Event>) -> Market {
+    market_with(symbols, events, |_, _| 1e9, |_, _| None)
+}
+
+/// [`market`] with `volume(symbol, bar)` and `adj_close(symbol, bar)` (None: no adj_close
+/// column for the symbol when it is None at every bar).
+pub fn market_with(
+    symbols: &[(&str, Vec<Bar>)],
+    events: Vec<Event>,
+    volume: impl Fn(usize, usize) -> f64,
+    adj: impl Fn(usize, usize) -> Option<f64>,
+) -> Market {
     let mut b = MarketBuilder::new(true);
-    for (name, bars) in symbols {
+    for (k, (name, bars)) in symbols.iter().enumerate() {
         let mut sb = SymbolBars {
             symbol: name.to_string(),
             ..SymbolBars::default()
         };
+        let mut adj_col = Vec::new();
         for (i, bar) in bars.iter().enumerate() {
             if let Some((o, h, l, c)) = *bar {
                 sb.timestamps.push(daily_close_ns(day(i)));
@@ -29,8 +41,12 @@ pub fn market(symbols: &[(&str, Vec<Bar>)], events: Vec<Event>) -> Market {
                 sb.high.push(h);
                 sb.low.push(l);
                 sb.close.push(c);
-                sb.volume.push(1000.0);
+                sb.volume.push(volume(k, i));
+                adj_col.push(adj(k, i));
             }
+        }
+        if adj_col.iter().any(|a| a.is_some()) {
+            sb.adj_close = Some(adj_col.iter().map(|a| a.unwrap_or(f64::NAN)).collect());
         }
         b.add(sb);
     }
@@ -179,13 +195,4 @@ pub fn named(bars: Vec<Vec<Bar>>) -> Vec<(String, Vec<Bar>)> {
         .enumerate()
         .map(|(k, b)| (format!("S{k}"), b))
         .collect()
-}
-
-/// [`market`] for owned names.
-pub fn market_of(symbols: &[(String, Vec<Bar>)], events: Vec<Event>) -> Market {
-    let refs: Vec<(&str, Vec<Bar>)> = symbols
-        .iter()
-        .map(|(s, b)| (s.as_str(), b.clone()))
-        .collect();
-    market(&refs, events)
 }

@@ -1,0 +1,140 @@
+//! `rotor stats FILE [--benchmark FILE] [--periods N] [--returns]`: the same report as a run,
+//! for any external equity or returns series (another engine's output included).
+
+use rotor_data::market::infer_periods_per_year;
+use rotor_data::series::{load_series, Series, SeriesKind};
+use rotor_data::time::format_ns;
+use rotor_report::{
+    compute_stats, render_markdown, render_text, Benchmark, ReportOptions, RunSummary,
+};
+
+use crate::args::{Format, StatsArgs};
+use crate::error::bad;
+
+/// Prints the report of an external series.
+pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
+    let series = load_series(&args.file, args.returns).map_err(bad)?;
+    let (timestamps, equity, initial) = curve(&series);
+    if equity.is_empty() {
+        return Err(bad(format!(
+            "{}: a level series needs at least two rows to give one return",
+            args.file.display()
+        )));
+    }
+    if let Some(p) = args.periods {
+        if !(p.is_finite() && p > 0.0) {
+            return Err(bad(format!("--periods {p}: must be a positive number")));
+        }
+    }
+    let benchmark = match &args.benchmark {
+        Some(path) => {
+            let b = load_series(path, args.benchmark_returns).map_err(bad)?;
+            let (bt, bv, _) = curve(&b);
+            // Benchmark levels on the strategy's timestamps (NaN where it has none).
+            let mut prices = Vec::with_capacity(timestamps.len());
+            for t in &timestamps {
+                prices.push(match bt.binary_search(t) {
+                    Ok(i) => bv[i],
+                    Err(_) => f64::NAN,
+                });
+            }
+            if prices.iter().all(|p| p.is_nan()) {
+                return Err(bad(format!(
+                    "{}: no timestamp in common with {}",
+                    path.display(),
+                    args.file.display()
+                )));
+            }
+            Some(Benchmark {
+                name: path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "benchmark".into()),
+                prices,
+            })
+        }
+        None => None,
+    };
+    let periods = args
+        .periods
+        .unwrap_or_else(|| infer_periods_per_year(&series.timestamps, series.daily));
+    let run = RunSummary {
+        name: args
+            .file
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        timestamps: timestamps.clone(),
+        equity: equity.clone(),
+        initial_equity: initial,
+        long_exposure: vec![f64::NAN; equity.len()],
+        short_exposure: vec![f64::NAN; equity.len()],
+        periods_per_year: periods,
+        risk_free_annual: args.risk_free,
+        benchmark,
+        ..RunSummary::default()
+    };
+    let stats = compute_stats(&run);
+    let span = format!(
+        "{} .. {} ({} returns)",
+        format_ns(timestamps[0]),
+        format_ns(timestamps[timestamps.len() - 1]),
+        timestamps.len()
+    );
+    let opts = ReportOptions {
+        ascii: args.ascii,
+        width: 100,
+        header: vec![
+            ("file".into(), args.file.display().to_string()),
+            (
+                "series".into(),
+                format!(
+                    "column `{}` read as {}",
+                    series.column,
+                    match series.kind {
+                        SeriesKind::Levels => "equity levels",
+                        SeriesKind::Returns => "returns",
+                    }
+                ),
+            ),
+            ("data".into(), span),
+            ("periods/year".into(), format!("{periods}")),
+        ],
+        warnings: Vec::new(),
+    };
+    let shown = match args.format {
+        Format::Text => render_text(&run, &stats, &opts),
+        Format::Json => serde_json::to_string_pretty(&stats.to_json())?,
+        Format::Markdown => render_markdown(&run, &stats, &opts),
+    };
+    print!("{shown}");
+    if !shown.ends_with('\n') {
+        println!();
+    }
+    Ok(())
+}
+
+/// (timestamps of the returns, equity after each return, equity before the first return).
+/// Levels: the first level is the starting equity and gives no return of its own. Returns:
+/// compounded from 1.
+fn curve(s: &Series) -> (Vec<i64>, Vec<f64>, f64) {
+    match s.kind {
+        SeriesKind::Levels => (
+            s.timestamps[1..].to_vec(),
+            s.values[1..].to_vec(),
+            s.values[0],
+        ),
+        SeriesKind::Returns => {
+            let mut level = 1.0;
+            let equity = s
+                .values
+                .iter()
+                .map(|r| {
+                    level *= 1.0 + r;
+                    level
+                })
+                .collect();
+            (s.timestamps.clone(), equity, 1.0)
+        }
+    }
+}

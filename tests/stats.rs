@@ -1,0 +1,102 @@
+//! `rotor stats`: the report of an external series equals the report of the run that made it.
+
+use super::{assert_bad_input, root, run, stderr};
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", stderr(o));
+    serde_json::from_slice(&o.stdout).expect("json")
+}
+
+#[test]
+fn stats_of_a_runs_returns_equal_the_runs_stats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let cfg = root().join("strategies/smallcap_vs_tech.toml");
+    let ran = json(&run(&[
+        "run",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+        "--quiet",
+    ]));
+    let eq = out.join("equity.parquet");
+    let st = json(&run(&[
+        "stats",
+        eq.to_str().unwrap(),
+        "--returns",
+        "--format",
+        "json",
+    ]));
+    for key in [
+        "total_return",
+        "cagr",
+        "annual_volatility",
+        "sharpe",
+        "sortino",
+        "max_drawdown",
+        "calmar",
+        "skew",
+        "kurtosis",
+        "psr",
+        "var_95",
+    ] {
+        let (a, b) = (ran[key].as_f64().unwrap(), st[key].as_f64().unwrap());
+        assert!(
+            (a - b).abs() <= 1e-9 * a.abs().max(1e-12),
+            "{key}: run {a} vs stats {b}"
+        );
+    }
+    // The same file read as equity levels gives one return fewer but is a valid report.
+    let text = run(&["stats", eq.to_str().unwrap(), "--ascii"]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    assert!(String::from_utf8(text.stdout).unwrap().is_ascii());
+}
+
+#[test]
+fn stats_of_a_csv_curve_with_a_benchmark() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("curve.csv");
+    let b = tmp.path().join("bench.csv");
+    let mut ca = String::from("date,equity\n");
+    let mut cb = String::from("Date,Close\n");
+    let (mut x, mut y) = (100.0_f64, 50.0_f64);
+    for d in 1..=28 {
+        x *= 1.0 + ((d * 7 % 5) as f64 - 2.0) / 100.0;
+        y *= 1.0 + ((d * 3 % 5) as f64 - 2.0) / 200.0;
+        ca += &format!("2024-02-{d:02},{x}\n");
+        cb += &format!("2024-02-{d:02},{y}\n");
+    }
+    std::fs::write(&a, ca).unwrap();
+    std::fs::write(&b, cb).unwrap();
+    let st = json(&run(&[
+        "stats",
+        a.to_str().unwrap(),
+        "--benchmark",
+        b.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert!(st["beta"].as_f64().is_some(), "{st}");
+    assert!(st["sharpe"].as_f64().is_some());
+}
+
+#[test]
+fn stats_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("two.csv");
+    std::fs::write(&a, "date,a,b\n2024-01-02,1,2\n2024-01-03,1,2\n").unwrap();
+    assert_bad_input(
+        &run(&["stats", a.to_str().unwrap()]),
+        "two.csv",
+        "--returns",
+    );
+    std::fs::write(&a, "date,equity\n2024-01-02,1\n2024-01-03,x\n").unwrap();
+    assert_bad_input(&run(&["stats", a.to_str().unwrap()]), "two.csv", "row 2");
+    assert_bad_input(
+        &run(&["stats", "/no/such/file.csv"]),
+        "/no/such/file.csv",
+        "cannot read",
+    );
+}
