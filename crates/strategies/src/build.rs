@@ -9,7 +9,9 @@ use rotor_engine::{Context, ExecutionConfig, Fill, RunResult, Strategy};
 use crate::buy_and_hold::BuyAndHold;
 use crate::config::StrategyConfig;
 use crate::error::StrategyError;
+use crate::news_event::NewsEvent;
 use crate::rotation::Rotation;
+use crate::sector_rotation::SectorRotation;
 use crate::sma_cross::SmaCross;
 
 /// A built-in strategy bound to a market's symbol indices. A closed enum, so the engine's
@@ -22,6 +24,10 @@ pub enum BuiltStrategy {
     BuyAndHold(BuyAndHold),
     /// See [`SmaCross`].
     SmaCross(SmaCross),
+    /// See [`NewsEvent`].
+    NewsEvent(NewsEvent),
+    /// See [`SectorRotation`].
+    SectorRotation(SectorRotation),
 }
 
 fn resolve(market: &Market, key: &str, names: &[String]) -> Result<Vec<usize>, StrategyError> {
@@ -43,15 +49,38 @@ impl StrategyConfig {
     pub fn build(&self, market: &Market) -> Result<BuiltStrategy, StrategyError> {
         self.validate()?;
         Ok(match self {
-            StrategyConfig::Rotation(c) => BuiltStrategy::Rotation(Rotation::new(
-                resolve(market, "strategy.long", &c.long)?,
-                resolve(market, "strategy.short", &c.short)?,
-                c.lookback,
-                c.skip,
-                c.rebalance,
-                c.gross_exposure,
-                c.flip,
-            )),
+            StrategyConfig::Rotation(c) => {
+                let benchmark = match &c.benchmark {
+                    Some(b) => {
+                        Some(resolve(market, "strategy.benchmark", std::slice::from_ref(b))?[0])
+                    }
+                    None => None,
+                };
+                BuiltStrategy::Rotation(Rotation::new(
+                    resolve(market, "strategy.long", &c.long)?,
+                    resolve(market, "strategy.short", &c.short)?,
+                    benchmark,
+                    c.clone(),
+                ))
+            }
+            StrategyConfig::NewsEvent(c) => {
+                let hedge = match &c.hedge {
+                    Some(h) => Some(resolve(market, "strategy.hedge", std::slice::from_ref(h))?[0]),
+                    None => None,
+                };
+                let opens = (0..market.n_bars())
+                    .map(|t| market.session_open(t))
+                    .collect();
+                BuiltStrategy::NewsEvent(NewsEvent::new(
+                    c.clone(),
+                    resolve(market, "strategy.symbols", &c.symbols)?,
+                    hedge,
+                    opens,
+                ))
+            }
+            StrategyConfig::SectorRotation(c) => BuiltStrategy::SectorRotation(
+                SectorRotation::new(resolve(market, "strategy.symbols", &c.symbols)?, c.clone()),
+            ),
             StrategyConfig::BuyAndHold(c) => {
                 let weights = if c.symbols.is_empty() {
                     let names: Vec<String> = c.weights.keys().cloned().collect();
@@ -80,6 +109,8 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::Rotation(s) => s.on_bar(ctx),
             BuiltStrategy::BuyAndHold(s) => s.on_bar(ctx),
             BuiltStrategy::SmaCross(s) => s.on_bar(ctx),
+            BuiltStrategy::NewsEvent(s) => s.on_bar(ctx),
+            BuiltStrategy::SectorRotation(s) => s.on_bar(ctx),
         }
     }
 
@@ -88,6 +119,8 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::Rotation(s) => s.on_news(ctx, event),
             BuiltStrategy::BuyAndHold(s) => s.on_news(ctx, event),
             BuiltStrategy::SmaCross(s) => s.on_news(ctx, event),
+            BuiltStrategy::NewsEvent(s) => s.on_news(ctx, event),
+            BuiltStrategy::SectorRotation(s) => s.on_news(ctx, event),
         }
     }
 
@@ -96,6 +129,8 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::Rotation(s) => s.on_fill(ctx, fill),
             BuiltStrategy::BuyAndHold(s) => s.on_fill(ctx, fill),
             BuiltStrategy::SmaCross(s) => s.on_fill(ctx, fill),
+            BuiltStrategy::NewsEvent(s) => s.on_fill(ctx, fill),
+            BuiltStrategy::SectorRotation(s) => s.on_fill(ctx, fill),
         }
     }
 }

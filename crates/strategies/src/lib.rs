@@ -5,7 +5,8 @@
 //! engine drives with static dispatch. [`run`] does all of that in one call.
 //!
 //! Invariant: every strategy here decides only from its [`rotor_engine::Context`], so none can
-//! look ahead; each trades exactly the symbols [`StrategyConfig::symbols`] lists.
+//! look ahead; each trades only symbols [`StrategyConfig::symbols`] lists (which also names
+//! the symbols a strategy only reads, such as a beta benchmark).
 
 #![warn(missing_docs)]
 
@@ -13,8 +14,11 @@ pub mod build;
 pub mod buy_and_hold;
 pub mod config;
 pub mod error;
+pub mod indicators;
+pub mod news_event;
 pub mod rolling;
 pub mod rotation;
+pub mod sector_rotation;
 pub mod sma_cross;
 
 #[cfg(test)]
@@ -22,7 +26,12 @@ mod tests;
 
 pub use build::{run, BuiltStrategy};
 pub use buy_and_hold::BuyAndHold;
-pub use config::{BuyAndHoldConfig, Rebalance, RotationConfig, SmaCrossConfig, StrategyConfig};
+pub use config::{
+    BuyAndHoldConfig, Direction, MatchMode, NewsEventConfig, Rebalance, RotationConfig,
+    SectorRotationConfig, Signal, SmaCrossConfig, StrategyConfig, Weighting,
+};
 pub use error::StrategyError;
+pub use news_event::NewsEvent;
 pub use rotation::Rotation;
+pub use sector_rotation::SectorRotation;
 pub use sma_cross::SmaCross;

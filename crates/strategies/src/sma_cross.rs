@@ -9,7 +9,7 @@
 
 use rotor_engine::{Context, Strategy};
 
-use crate::rolling::RollingMean;
+use crate::indicators::Sma as RollingMean;
 
 /// The running strategy.
 #[derive(Debug, Clone)]

@@ -3,5 +3,8 @@
 
 mod by_construction;
 mod lookahead;
+mod news;
+mod rotation_more;
+mod sector;
 mod speed;
 mod support;

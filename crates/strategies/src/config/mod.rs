@@ -10,6 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::StrategyError;
 
+mod news;
+mod rotation;
+mod sector;
+
+pub use news::{Direction, MatchMode, NewsEventConfig};
+pub use rotation::{RotationConfig, Signal, Weighting};
+pub use sector::SectorRotationConfig;
+
 /// Which strategy to run, selected by `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -20,6 +28,10 @@ pub enum StrategyConfig {
     BuyAndHold(BuyAndHoldConfig),
     /// Long-only moving-average crossover on one symbol.
     SmaCross(SmaCrossConfig),
+    /// Trade a basket for a few sessions after matching news events.
+    NewsEvent(NewsEventConfig),
+    /// Cross-sectional momentum: top-k long, optional bottom-k short.
+    SectorRotation(SectorRotationConfig),
 }
 
 /// When a rotation re-decides and rebalances.
@@ -33,40 +45,8 @@ pub enum Rebalance {
     Weekly,
     /// At the close of the first bar of every calendar month.
     Monthly,
-}
-
-/// `kind = "rotation"`: long basket vs short basket on relative momentum, dollar-neutral.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RotationConfig {
-    /// Symbols of the long basket (equal weight within it). Required, no default.
-    pub long: Vec<String>,
-    /// Symbols of the short basket (equal weight within it). Required, no default.
-    pub short: Vec<String>,
-    /// Momentum lookback in bars. Default `60`.
-    pub lookback: usize,
-    /// Most recent bars to skip before the lookback window. Default `0`.
-    pub skip: usize,
-    /// Rebalance calendar. Default `weekly`.
-    pub rebalance: Rebalance,
-    /// Gross exposure as a fraction of equity, split evenly between the legs. Default `1.0`.
-    pub gross_exposure: f64,
-    /// When the short basket leads: `true` reverses the legs, `false` goes flat. Default `true`.
-    pub flip: bool,
-}
-
-impl Default for RotationConfig {
-    fn default() -> Self {
-        RotationConfig {
-            long: Vec::new(),
-            short: Vec::new(),
-            lookback: 60,
-            skip: 0,
-            rebalance: Rebalance::Weekly,
-            gross_exposure: 1.0,
-            flip: true,
-        }
-    }
+    /// At the close of every bar on which the decision (direction, or chosen set) changes.
+    OnSignalChange,
 }
 
 /// `kind = "buy_and_hold"`: buy at the open after the first bar and hold.
@@ -103,7 +83,7 @@ impl Default for SmaCrossConfig {
     }
 }
 
-fn dedup_push(out: &mut Vec<String>, items: impl IntoIterator<Item = impl AsRef<str>>) {
+pub(crate) fn dedup_push(out: &mut Vec<String>, items: impl IntoIterator<Item = impl AsRef<str>>) {
     for s in items {
         let s = s.as_ref();
         if !out.iter().any(|o| o == s) {
@@ -112,11 +92,18 @@ fn dedup_push(out: &mut Vec<String>, items: impl IntoIterator<Item = impl AsRef<
     }
 }
 
-fn check_basket(key: &str, names: &[String]) -> Result<(), StrategyError> {
+pub(crate) fn check_basket(key: &str, names: &[String]) -> Result<(), StrategyError> {
     if names.is_empty() {
         return Err(StrategyError::invalid(
             key,
-            format!("{key} must list at least one symbol"),
+            format!(
+                "{key} must list at least one {}",
+                if key.ends_with("tags") {
+                    "tag"
+                } else {
+                    "symbol"
+                }
+            ),
         ));
     }
     for (i, s) in names.iter().enumerate() {
@@ -137,24 +124,34 @@ fn check_basket(key: &str, names: &[String]) -> Result<(), StrategyError> {
 }
 
 impl StrategyConfig {
-    /// The `kind` string: `rotation`, `buy_and_hold` or `sma_cross`.
+    /// The `kind` string: `rotation`, `buy_and_hold`, `sma_cross`, `news_event` or
+    /// `sector_rotation`.
     pub fn kind_name(&self) -> &'static str {
         match self {
+            StrategyConfig::NewsEvent(_) => "news_event",
+            StrategyConfig::SectorRotation(_) => "sector_rotation",
             StrategyConfig::Rotation(_) => "rotation",
             StrategyConfig::BuyAndHold(_) => "buy_and_hold",
             StrategyConfig::SmaCross(_) => "sma_cross",
         }
     }
 
-    /// Every symbol the strategy trades, in config order, without duplicates (for a weights
-    /// table: key order, which is sorted).
+    /// Every symbol the strategy trades or reads (a rotation's beta benchmark, a news
+    /// strategy's hedge), in config order, without duplicates (for a weights table: key order,
+    /// which is sorted).
     pub fn symbols(&self) -> Vec<String> {
         let mut out = Vec::new();
         match self {
             StrategyConfig::Rotation(c) => {
                 dedup_push(&mut out, &c.long);
                 dedup_push(&mut out, &c.short);
+                dedup_push(&mut out, &c.benchmark);
             }
+            StrategyConfig::NewsEvent(c) => {
+                dedup_push(&mut out, &c.symbols);
+                dedup_push(&mut out, &c.hedge);
+            }
+            StrategyConfig::SectorRotation(c) => dedup_push(&mut out, &c.symbols),
             StrategyConfig::BuyAndHold(c) => {
                 dedup_push(&mut out, &c.symbols);
                 dedup_push(&mut out, c.weights.keys());
@@ -168,31 +165,9 @@ impl StrategyConfig {
     /// `strategy.fast (50) must be less than strategy.slow (20)`.
     pub fn validate(&self) -> Result<(), StrategyError> {
         match self {
-            StrategyConfig::Rotation(c) => {
-                check_basket("strategy.long", &c.long)?;
-                check_basket("strategy.short", &c.short)?;
-                if let Some(s) = c.long.iter().find(|s| c.short.contains(s)) {
-                    return Err(StrategyError::invalid(
-                        "strategy.short",
-                        format!("strategy.long and strategy.short both contain `{s}`"),
-                    ));
-                }
-                if c.lookback == 0 {
-                    return Err(StrategyError::invalid(
-                        "strategy.lookback",
-                        "strategy.lookback (0) must be at least 1",
-                    ));
-                }
-                if !(c.gross_exposure.is_finite() && c.gross_exposure > 0.0) {
-                    return Err(StrategyError::invalid(
-                        "strategy.gross_exposure",
-                        format!(
-                            "strategy.gross_exposure ({}) must be a finite number greater than 0",
-                            c.gross_exposure
-                        ),
-                    ));
-                }
-            }
+            StrategyConfig::Rotation(c) => c.validate()?,
+            StrategyConfig::NewsEvent(c) => c.validate()?,
+            StrategyConfig::SectorRotation(c) => c.validate()?,
             StrategyConfig::BuyAndHold(c) => match (c.symbols.is_empty(), c.weights.is_empty()) {
                 (true, true) => {
                     return Err(StrategyError::invalid(
@@ -396,5 +371,62 @@ mod tests {
             invalid("kind = \"buy_and_hold\"\nweights = { A = -0.1 }\n"),
             "strategy.weights.A (-0.1) must be a finite number greater than 0"
         );
+    }
+
+    #[test]
+    fn new_kinds_parse_with_defaults_and_validate() {
+        let c = parse("kind = \"news_event\"\ntags = [\"defense_budget\"]\nsymbols = [\"LMT\"]\nhedge = \"SPY\"\nmatch = \"all\"\n").unwrap();
+        let StrategyConfig::NewsEvent(n) = &c else {
+            panic!()
+        };
+        assert_eq!(
+            (n.hold, n.size_per_event, n.max_exposure, n.match_mode),
+            (5, 0.25, 1.0, MatchMode::All)
+        );
+        assert_eq!(c.symbols(), vec!["LMT", "SPY"]);
+        c.validate().unwrap();
+        let c = parse("kind = \"sector_rotation\"\nsymbols = [\"A\", \"B\", \"C\"]\n").unwrap();
+        let StrategyConfig::SectorRotation(r) = &c else {
+            panic!()
+        };
+        assert_eq!(
+            (r.lookback, r.top_k, r.bottom_k, r.rebalance),
+            (126, 3, 0, Rebalance::Monthly)
+        );
+        c.validate().unwrap();
+        let c = parse("kind = \"rotation\"\nlong = [\"A\"]\nshort = [\"B\"]\nsignal = \"zscore\"\nweighting = \"beta_neutral\"\nbenchmark = \"M\"\nrebalance = \"on_signal_change\"\nstop_loss = 0.05\n").unwrap();
+        assert_eq!(c.symbols(), vec!["A", "B", "M"]);
+        c.validate().unwrap();
+        let text = toml::to_string(&c).unwrap();
+        assert_eq!(parse(&text).unwrap(), c);
+
+        assert_eq!(
+            invalid("kind = \"rotation\"\nlong = [\"A\"]\nshort = [\"B\"]\nweighting = \"beta_neutral\"\n"),
+            "strategy.benchmark must be given when strategy.weighting = \"beta_neutral\""
+        );
+        assert_eq!(
+            invalid(
+                "kind = \"rotation\"\nlong = [\"A\"]\nshort = [\"B\"]\nentry_z = 1\nexit_z = 1\n"
+            ),
+            "strategy.exit_z (1) must be >= 0 and less than strategy.entry_z (1)"
+        );
+        assert_eq!(
+            invalid("kind = \"news_event\"\ntags = [\"x\"]\nsymbols = [\"A\"]\nhold = 0\n"),
+            "strategy.hold (0) must be at least 1"
+        );
+        assert_eq!(
+            invalid("kind = \"news_event\"\nsymbols = [\"A\"]\n"),
+            "strategy.tags must list at least one tag"
+        );
+        assert_eq!(
+            invalid(
+                "kind = \"sector_rotation\"\nsymbols = [\"A\", \"B\"]\ntop_k = 2\nbottom_k = 1\n"
+            ),
+            "strategy.top_k (2) + strategy.bottom_k (1) must not exceed the 2 symbols"
+        );
+        let e =
+            parse("kind = \"news_event\"\ntags = [\"x\"]\nsymbols = [\"A\"]\ndirection = \"up\"\n")
+                .unwrap_err();
+        assert!(e.contains("unknown variant `up`"), "{e}");
     }
 }

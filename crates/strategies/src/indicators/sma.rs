@@ -1,0 +1,71 @@
+//! Simple moving average over the last `n` values.
+
+/// Simple moving average with a ring buffer and a Neumaier-compensated running sum, so that
+/// long runs do not drift and crossovers match a direct recomputation.
+#[derive(Debug, Clone)]
+pub struct Sma {
+    window: Vec<f64>,
+    next: usize,
+    count: usize,
+    sum: f64,
+    compensation: f64,
+}
+
+impl Sma {
+    /// A mean over the last `n` values (`n >= 1`).
+    ///
+    /// # Panics
+    /// If `n == 0`.
+    pub fn new(n: usize) -> Self {
+        assert!(n >= 1, "window must be at least 1");
+        Sma {
+            window: vec![0.0; n],
+            next: 0,
+            count: 0,
+            sum: 0.0,
+            compensation: 0.0,
+        }
+    }
+
+    fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        if self.sum.abs() >= x.abs() {
+            self.compensation += (self.sum - t) + x;
+        } else {
+            self.compensation += (x - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    /// Pushes a value, dropping the oldest once the window is full.
+    pub fn push(&mut self, x: f64) {
+        let n = self.window.len();
+        if self.count == n {
+            let old = self.window[self.next];
+            self.add(-old);
+        } else {
+            self.count += 1;
+        }
+        self.window[self.next] = x;
+        self.add(x);
+        self.next += 1;
+        if self.next == n {
+            self.next = 0;
+        }
+    }
+
+    /// True once `n` values have been pushed.
+    pub fn is_ready(&self) -> bool {
+        self.count == self.window.len()
+    }
+
+    /// The mean of the last `n` values, NaN until there are `n`.
+    pub fn value(&self) -> f64 {
+        let n = self.window.len();
+        if self.count < n {
+            f64::NAN
+        } else {
+            (self.sum + self.compensation) / n as f64
+        }
+    }
+}

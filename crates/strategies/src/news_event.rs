@@ -1,0 +1,144 @@
+//! `news_event`: trade a basket for `hold` sessions after each matching headline.
+//!
+//! An event matches when its tags match `tags` (`any`/`all`), its |sentiment| is at least
+//! `min_abs_sentiment` (missing sentiment counts as 0) and, for `direction = "sentiment"`, it has
+//! a non-zero sentiment. The strategy reacts in `on_news`, i.e. as soon as the engine delivers
+//! the event: a headline published before a session's open (evening, night, weekend) is traded at
+//! that open; one published during a session at the next open (DESIGN §3). The entry session `e`
+//! is the first bar whose session opens after the event; the position is held through the opens
+//! of `e .. e + hold - 1` and the exit order goes in at the close of `e + hold - 1`, so it fills at
+//! the open of `e + hold`.
+//!
+//! Each event carries `size_per_event` of equity on the basket (split evenly; signed by
+//! direction) and, with a `hedge`, the opposite amount on the hedge symbol. Concurrent events add
+//! up per symbol. A new event whose gross would lift the summed gross of open events above
+//! `max_exposure` is scaled down to the room left, or skipped when none is left.
+//!
+//! Invariant: target weights always equal the sum of the open events' weights, and orders are
+//! only submitted in callbacks (never for a bar already seen), so no entry precedes its headline.
+
+use rotor_engine::{Context, Event, Strategy};
+
+use crate::config::{Direction, NewsEventConfig};
+
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    /// Entry session (bar index).
+    entry: usize,
+    /// Signed basket gross (fraction of equity): > 0 long.
+    size: f64,
+}
+
+/// The running strategy.
+#[derive(Debug, Clone)]
+pub struct NewsEvent {
+    cfg: NewsEventConfig,
+    basket: Vec<usize>,
+    hedge: Option<usize>,
+    /// For bar `t`, the last instant counted as before its open (the market's calendar, known in
+    /// advance; no prices).
+    session_open: Vec<i64>,
+    open: Vec<Position>,
+    targets: Vec<(usize, f64)>,
+    /// Matching events acted on (possibly scaled down by the exposure cap).
+    pub entered: usize,
+    /// Matching events skipped because `max_exposure` was used up.
+    pub skipped: usize,
+}
+
+impl NewsEvent {
+    /// Trades `basket` (symbol indices) and optional `hedge` on a market whose session opens are
+    /// `session_open` (one per bar).
+    pub fn new(
+        cfg: NewsEventConfig,
+        basket: Vec<usize>,
+        hedge: Option<usize>,
+        session_open: Vec<i64>,
+    ) -> Self {
+        NewsEvent {
+            targets: Vec::with_capacity(basket.len() + 1),
+            cfg,
+            basket,
+            hedge,
+            session_open,
+            open: Vec::new(),
+            entered: 0,
+            skipped: 0,
+        }
+    }
+
+    /// The signed direction this config takes on `event`, or `None` when it does not trade it.
+    pub fn direction(cfg: &NewsEventConfig, event: &Event) -> Option<f64> {
+        if !cfg.matches(&event.tags) {
+            return None;
+        }
+        let s = event.sentiment.unwrap_or(0.0);
+        if s.abs() < cfg.min_abs_sentiment {
+            return None;
+        }
+        match cfg.direction {
+            Direction::Long => Some(1.0),
+            Direction::Short => Some(-1.0),
+            Direction::Sentiment if s > 0.0 => Some(1.0),
+            Direction::Sentiment if s < 0.0 => Some(-1.0),
+            Direction::Sentiment => None,
+        }
+    }
+
+    fn gross_per_unit(&self) -> f64 {
+        if self.hedge.is_some() {
+            2.0
+        } else {
+            1.0
+        }
+    }
+
+    fn submit(&mut self, ctx: &mut Context<'_>) {
+        self.targets.clear();
+        let net: f64 = self.open.iter().map(|p| p.size).sum();
+        let per = net / self.basket.len() as f64;
+        self.targets.extend(self.basket.iter().map(|&s| (s, per)));
+        if let Some(h) = self.hedge {
+            self.targets.push((h, -net));
+        }
+        ctx.cancel_all();
+        ctx.target_weights(&self.targets);
+    }
+}
+
+impl Strategy for NewsEvent {
+    fn on_news(&mut self, ctx: &mut Context<'_>, event: &Event) {
+        let Some(dir) = Self::direction(&self.cfg, event) else {
+            return;
+        };
+        // First session whose open comes after the event: orders placed now fill there.
+        let entry = self.session_open.partition_point(|&o| o < event.timestamp);
+        if entry >= self.session_open.len() {
+            return;
+        }
+        let used: f64 = self.open.iter().map(|p| p.size.abs()).sum::<f64>() * self.gross_per_unit();
+        let room = (self.cfg.max_exposure - used) / self.gross_per_unit();
+        let size = self.cfg.size_per_event.min(room);
+        if size <= 1e-9 {
+            self.skipped += 1;
+            return;
+        }
+        self.entered += 1;
+        self.open.push(Position {
+            entry,
+            size: dir * size,
+        });
+        self.submit(ctx);
+    }
+
+    fn on_bar(&mut self, ctx: &mut Context<'_>) {
+        let Some(t) = ctx.bar() else { return };
+        let hold = self.cfg.hold;
+        let before = self.open.len();
+        // Exit at the close of the last held session, to fill at the next open.
+        self.open.retain(|p| p.entry + hold > t + 1);
+        if self.open.len() != before {
+            self.submit(ctx);
+        }
+    }
+}
