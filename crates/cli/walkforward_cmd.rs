@@ -1,0 +1,235 @@
+//! `rotor walkforward`: rolling train/test windows; in each, the best parameter set on the
+//! training data alone (a market loaded only up to the day before the test window) is run
+//! through the test window; the test windows are stitched into one out-of-sample run, reported
+//! like `rotor run`, followed by the chosen parameters per window.
+
+use anyhow::Context as _;
+use rotor_data::table::write_atomic;
+use rotor_data::{Column, Table};
+use rotor_report::{compute_stats, render_text, ReportOptions};
+use rotor_sweep::assemble::{fmt_metric, show_value, RankBy};
+use rotor_sweep::walkforward::{walk_forward, windows, ymd, Span, WindowResult};
+
+use crate::args::WalkforwardArgs;
+use crate::error::bad;
+use crate::sweep_cmd::{prepare, progress_bar};
+
+const MARKER: &str = ".rotor-output";
+
+fn date_of(ns: i64) -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp_nanos(ns).date_naive()
+}
+
+/// Runs `rotor walkforward`.
+pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
+    let p = prepare(&args.config, &args.set, &args.grid, args.random, args.seed)?;
+    let by = RankBy::new(&args.rank_by).map_err(bad)?;
+    let train = Span::parse(&args.train).map_err(|e| bad(format!("--train {e}")))?;
+    let test = Span::parse(&args.test).map_err(|e| bad(format!("--test {e}")))?;
+    if let Some(dir) = &args.out {
+        crate::outputs::OutputDir::prepare(dir, args.force)?;
+    }
+    let (symbols, _) = p.symbols(args.threads)?;
+    let full = p.load_market(&symbols, None, None)?;
+    if !args.quiet {
+        for w in &full.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let ts = full.market.timestamps();
+    let (Some(&first), Some(&last)) = (ts.first(), ts.last()) else {
+        return Err(bad("the market has no bars"));
+    };
+    let wins = windows(date_of(first), date_of(last), train, test);
+    if wins.is_empty() {
+        return Err(bad(format!(
+            "{}: the data ({} .. {}) is shorter than --train {}",
+            args.config.display(),
+            ymd(date_of(first)),
+            ymd(date_of(last)),
+            args.train
+        )));
+    }
+    drop(full);
+    let load = |a, b| {
+        p.load_market(&symbols, Some(a), Some(b))
+            .map(|l| l.market)
+            .map_err(|e| format!("{e:#}"))
+    };
+    let resolve = |i: usize| p.resolve(i);
+    let pb = progress_bar(wins.len() as u64, args.quiet, "walk-forward windows");
+    let wf = walk_forward(
+        &wins,
+        &p.sets,
+        &load,
+        &resolve,
+        &by,
+        args.threads,
+        &p.loaded.config.name,
+        &|k| pb.set_position(k as u64),
+    )
+    .map_err(bad)?;
+    pb.finish_and_clear();
+    let stats = compute_stats(&wf.summary);
+    let mut header = vec![
+        ("config".to_string(), p.loaded.path.display().to_string()),
+        (
+            "walk-forward".to_string(),
+            format!(
+                "{} windows, train {} / test {}, best by {} over {} sets",
+                wins.len(),
+                args.train,
+                args.test,
+                by.metric,
+                p.sets.len()
+            ),
+        ),
+    ];
+    header.push((
+        "note".into(),
+        "borrow fees are inside the returns; the borrow line is not split per window".into(),
+    ));
+    let opts = ReportOptions {
+        ascii: args.ascii,
+        width: 100,
+        header,
+        warnings: Vec::new(),
+    };
+    let mut text = render_text(&wf.summary, &stats, &opts);
+    text.push('\n');
+    text.push_str(&window_table(&p.sets, &wf.windows, &by));
+    if let Some(dir) = &args.out {
+        let json = serde_json::to_string_pretty(&stats.to_json()).context("serializing stats")?;
+        write_atomic(&dir.join("report.txt"), text.as_bytes())?;
+        write_atomic(&dir.join("stats.json"), format!("{json}\n").as_bytes())?;
+        windows_parquet(&p.sets, &wf.windows, &by)
+            .write_parquet(&dir.join("walkforward.parquet"))
+            .map_err(bad)?;
+        Table::new(vec![
+            Column::Timestamp("timestamp".into(), wf.summary.timestamps.clone()),
+            Column::F64("equity".into(), wf.summary.equity.clone()),
+        ])
+        .write_parquet(&dir.join("equity.parquet"))
+        .map_err(bad)?;
+        write_atomic(
+            &dir.join("config.toml"),
+            p.loaded.resolved_toml()?.as_bytes(),
+        )?;
+        write_atomic(&dir.join(MARKER), b"rotor walkforward output\n")?;
+    }
+    print!("{text}");
+    Ok(())
+}
+
+fn window_table(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &RankBy) -> String {
+    let mut s = format!(
+        "Chosen parameters per window (best {} in training)\n",
+        by.metric
+    );
+    let keys: Vec<&str> = sets.grid.axes.iter().map(|a| a.key.as_str()).collect();
+    let mut head = vec![
+        "window".to_string(),
+        "train".to_string(),
+        "test".to_string(),
+        "set".to_string(),
+    ];
+    head.extend(keys.iter().map(|k| k.to_string()));
+    head.push(format!("train {}", by.metric));
+    head.push(format!("test {}", by.metric));
+    head.push("test bars".into());
+    let mut table = vec![head];
+    for (k, r) in rows.iter().enumerate() {
+        let w = r.window;
+        let mut row = vec![
+            (k + 1).to_string(),
+            format!(
+                "{}..{}",
+                ymd(w.train_start),
+                ymd(w.test_start.pred_opt().unwrap_or(w.test_start))
+            ),
+            format!(
+                "{}..{}",
+                ymd(w.test_start),
+                ymd(w.test_end.pred_opt().unwrap_or(w.test_end))
+            ),
+        ];
+        match r.chosen {
+            Some(i) => {
+                row.push(i.to_string());
+                row.extend(sets.assignments(i).iter().map(|(_, v)| show_value(v)));
+            }
+            None => {
+                row.push("-".into());
+                row.extend(keys.iter().map(|_| "-".to_string()));
+            }
+        }
+        row.push(fmt_metric(&by.metric, r.train_metric));
+        row.push(fmt_metric(&by.metric, r.test_metric));
+        row.push(r.test_bars.to_string());
+        table.push(row);
+    }
+    let n = table[0].len();
+    let w: Vec<usize> = (0..n)
+        .map(|c| table.iter().map(|r| r[c].len()).max().unwrap_or(0))
+        .collect();
+    for r in &table {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, x)| format!("{x:>width$}", width = w[c]))
+            .collect();
+        s.push_str(&format!("  {}\n", cells.join("  ")));
+    }
+    s
+}
+
+fn windows_parquet(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &RankBy) -> Table {
+    let days = |d: chrono::NaiveDate| {
+        (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+    };
+    let mut cols = vec![
+        Column::I64("window".into(), (1..=rows.len() as i64).collect()),
+        Column::Date32(
+            "train_start".into(),
+            rows.iter().map(|r| days(r.window.train_start)).collect(),
+        ),
+        Column::Date32(
+            "test_start".into(),
+            rows.iter().map(|r| days(r.window.test_start)).collect(),
+        ),
+        Column::Date32(
+            "test_end".into(),
+            rows.iter().map(|r| days(r.window.test_end)).collect(),
+        ),
+        Column::I64(
+            "set".into(),
+            rows.iter()
+                .map(|r| r.chosen.map_or(-1, |i| i as i64))
+                .collect(),
+        ),
+    ];
+    for (k, a) in sets.grid.axes.iter().enumerate() {
+        cols.push(Column::Str(
+            a.key.clone(),
+            rows.iter()
+                .map(|r| {
+                    r.chosen
+                        .map_or(String::new(), |i| show_value(&a.values[sets.digits(i)[k]]))
+                })
+                .collect(),
+        ));
+    }
+    cols.push(Column::F64(
+        format!("train_{}", by.metric),
+        rows.iter().map(|r| r.train_metric).collect(),
+    ));
+    cols.push(Column::F64(
+        format!("test_{}", by.metric),
+        rows.iter().map(|r| r.test_metric).collect(),
+    ));
+    cols.push(Column::I64(
+        "test_bars".into(),
+        rows.iter().map(|r| r.test_bars as i64).collect(),
+    ));
+    Table::new(cols)
+}

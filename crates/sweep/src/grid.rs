@@ -1,0 +1,412 @@
+//! The parameter grid and its enumeration.
+//!
+//! A grid is a list of axes (a config path and its values). The full grid is the cartesian
+//! product in axis order, first axis slowest (like nested loops); `--random N --seed S` keeps N
+//! distinct grid points chosen by a seeded generator, in grid order. Invariant: [`ParamSets`] is
+//! a deterministic, indexable list: set `i` is the same on every machine, for every thread count
+//! and every shard, so work can be split, checkpointed and resumed by index.
+
+use std::collections::BTreeSet;
+
+use rotor_report::metrics::bootstrap::SplitMix64;
+use toml::{Table, Value};
+
+use crate::error::SweepError;
+use crate::overrides::{parse_value, split_key};
+
+/// Largest number of sets a sweep may enumerate (without `--random`).
+pub const MAX_SETS: u64 = 100_000_000;
+
+/// One swept config path and its values, in the order given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// Dotted config path, e.g. `strategy.lookback`.
+    pub key: String,
+    /// The values, typed as TOML.
+    pub values: Vec<Value>,
+}
+
+/// The axes of a sweep.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Grid {
+    /// Axes, first slowest.
+    pub axes: Vec<Axis>,
+}
+
+/// Splits on commas outside brackets, braces and quotes (`["IWM","DIA"],["QQQ"]` is 2 values).
+fn split_top_level(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut depth, mut quote) = (0i32, None::<char>);
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out
+}
+
+/// Values of `start..end[:step]` (inclusive of `end` when the steps land on it), or `None` if
+/// `text` is not a range. Integers when all three are integers, else floats.
+fn parse_range(spec: &str, text: &str) -> Result<Option<Vec<Value>>, SweepError> {
+    let Some((a, rest)) = text.split_once("..") else {
+        return Ok(None);
+    };
+    let (b, step) = match rest.split_once(':') {
+        Some((b, s)) => (b, Some(s)),
+        None => (rest, None),
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let ints = |x: &str| x.parse::<i64>().ok();
+    if let (Some(x), Some(y)) = (ints(a), ints(b)) {
+        if let Some(st) = step.map_or(Some(1), |s| ints(s.trim())) {
+            if st == 0 || (y - x).signum() * st.signum() < 0 {
+                return Err(SweepError::grid(
+                    spec,
+                    "the step must be non-zero and point from start to end",
+                ));
+            }
+            let n = (y - x) / st + 1;
+            if n as u64 > MAX_SETS {
+                return Err(SweepError::grid(spec, "too many values"));
+            }
+            return Ok(Some((0..n).map(|k| Value::Integer(x + k * st)).collect()));
+        }
+    }
+    let float = |x: &str| x.parse::<f64>().ok().filter(|v| v.is_finite());
+    let (Some(x), Some(y)) = (float(a), float(b)) else {
+        return Err(SweepError::grid(
+            spec,
+            "a range is start..end or start..end:step with numbers",
+        ));
+    };
+    let st = match step {
+        Some(s) => {
+            float(s.trim()).ok_or_else(|| SweepError::grid(spec, "the step is not a number"))?
+        }
+        None => 1.0,
+    };
+    if st == 0.0 || (y - x) * st < 0.0 {
+        return Err(SweepError::grid(
+            spec,
+            "the step must be non-zero and point from start to end",
+        ));
+    }
+    let n = ((y - x) / st + 1e-9).floor() as i64 + 1;
+    if n as u64 > MAX_SETS {
+        return Err(SweepError::grid(spec, "too many values"));
+    }
+    // x + k * step, rounded to 12 significant digits so 0.1 steps print as 0.3, not 0.30000000000000004
+    let round = |v: f64| -> f64 { format!("{v:.12e}").parse().unwrap_or(v) };
+    Ok(Some(
+        (0..n)
+            .map(|k| Value::Float(round(x + k as f64 * st)))
+            .collect(),
+    ))
+}
+
+fn check_key(spec: &str, key: &str) -> Result<(), SweepError> {
+    split_key(key).map_err(|e| SweepError::grid(spec, e))?;
+    let first = key.split('.').next().unwrap_or("").trim();
+    if matches!(first, "data" | "sweep" | "name") {
+        return Err(SweepError::grid(
+            spec,
+            format!("`{first}` cannot be swept: every set shares one market (use `rotor walkforward` to vary the data window)"),
+        ));
+    }
+    Ok(())
+}
+
+impl Axis {
+    /// Parses `key=v1,v2,...` or `key=start..end[:step]`.
+    pub fn parse(spec: &str) -> Result<Axis, SweepError> {
+        let (key, raw) = spec
+            .split_once('=')
+            .ok_or_else(|| SweepError::grid(spec, "expected KEY=VALUES"))?;
+        let key = key.trim();
+        check_key(spec, key)?;
+        let raw = raw.trim();
+        let values = match parse_range(spec, raw)? {
+            Some(v) if !raw.starts_with('[') && !raw.starts_with('"') => v,
+            _ => split_top_level(raw)
+                .iter()
+                .map(|v| v.trim())
+                .map(|v| {
+                    if v.is_empty() {
+                        Err(SweepError::grid(spec, "empty value"))
+                    } else {
+                        Ok(parse_value(v))
+                    }
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Axis {
+            key: key.to_string(),
+            values,
+        })
+    }
+}
+
+impl Grid {
+    /// A grid from `--grid` arguments, in the order given. A key given twice is an error.
+    pub fn from_args(specs: &[String]) -> Result<Grid, SweepError> {
+        let mut g = Grid::default();
+        for s in specs {
+            g.push(Axis::parse(s)?, s)?;
+        }
+        Ok(g)
+    }
+
+    /// A grid from a config's `[sweep]` table: `strategy.lookback = [20, 60, 120]`,
+    /// `strategy.lookback = "20..200:20"` or a single value. Axes in key order.
+    pub fn from_table(table: &Table) -> Result<Grid, SweepError> {
+        let mut g = Grid::default();
+        let mut flat = Vec::new();
+        flatten("", table, &mut flat);
+        for (key, v) in flat {
+            let spec = format!("[sweep] {key}");
+            check_key(&spec, &key)?;
+            let values = match &v {
+                Value::Array(a) => a.clone(),
+                Value::String(s) => parse_range(&spec, s)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| vec![v.clone()]),
+                other => vec![other.clone()],
+            };
+            g.push(Axis { key, values }, &spec)?;
+        }
+        Ok(g)
+    }
+
+    fn push(&mut self, axis: Axis, spec: &str) -> Result<(), SweepError> {
+        if axis.values.is_empty() {
+            return Err(SweepError::grid(spec, "no values"));
+        }
+        if self.axes.iter().any(|a| a.key == axis.key) {
+            return Err(SweepError::grid(
+                spec,
+                format!("`{}` is given twice", axis.key),
+            ));
+        }
+        self.axes.push(axis);
+        Ok(())
+    }
+
+    /// Number of grid points (product of the axis lengths); `None` above [`MAX_SETS`].
+    pub fn size(&self) -> Option<u64> {
+        self.axes
+            .iter()
+            .try_fold(1u64, |acc, a| acc.checked_mul(a.values.len() as u64))
+            .filter(|&n| n <= MAX_SETS * 1000)
+    }
+
+    /// Value index on each axis of grid point `g` (first axis slowest).
+    pub fn digits(&self, mut g: u64) -> Vec<usize> {
+        let mut d = vec![0; self.axes.len()];
+        for (k, a) in self.axes.iter().enumerate().rev() {
+            let n = a.values.len() as u64;
+            d[k] = (g % n) as usize;
+            g /= n;
+        }
+        d
+    }
+}
+
+fn flatten(prefix: &str, t: &Table, out: &mut Vec<(String, Value)>) {
+    for (k, v) in t {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Table(sub) => flatten(&key, sub, out),
+            other => out.push((key, other.clone())),
+        }
+    }
+}
+
+/// The enumerated parameter sets of a sweep: the whole grid, or a seeded random subset of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamSets {
+    /// The grid.
+    pub grid: Grid,
+    /// With `--random`: the chosen grid points, ascending; `None` = every grid point.
+    pub picks: Option<Vec<u64>>,
+    /// `(n, seed)` of `--random`, for the sweep's identity.
+    pub random: Option<(u64, u64)>,
+}
+
+impl ParamSets {
+    /// Every point of `grid`, or `random = Some((n, seed))` distinct points chosen by Floyd's
+    /// algorithm with SplitMix64(seed) (all points when n >= the grid size).
+    pub fn new(grid: Grid, random: Option<(u64, u64)>) -> Result<ParamSets, SweepError> {
+        let size = grid
+            .size()
+            .ok_or_else(|| SweepError::grid("--grid", "the grid is too large"))?;
+        let picks = match random {
+            Some((n, seed)) if n < size => {
+                let mut rng = SplitMix64::new(seed);
+                let mut chosen = BTreeSet::new();
+                for j in size - n..size {
+                    let t = ((rng.next_u64() as u128 * (j as u128 + 1)) >> 64) as u64;
+                    if !chosen.insert(t) {
+                        chosen.insert(j);
+                    }
+                }
+                Some(chosen.into_iter().collect())
+            }
+            _ => {
+                if size > MAX_SETS {
+                    return Err(SweepError::grid(
+                        "--grid",
+                        format!("{size} parameter sets is more than {MAX_SETS}; use --random N"),
+                    ));
+                }
+                None
+            }
+        };
+        Ok(ParamSets {
+            grid,
+            picks,
+            random,
+        })
+    }
+
+    /// Number of sets.
+    pub fn len(&self) -> usize {
+        match &self.picks {
+            Some(p) => p.len(),
+            None => self.grid.size().unwrap_or(0) as usize,
+        }
+    }
+
+    /// True when there is no set.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The grid point of set `i`.
+    pub fn grid_point(&self, i: usize) -> u64 {
+        match &self.picks {
+            Some(p) => p[i],
+            None => i as u64,
+        }
+    }
+
+    /// Value index on each axis of set `i`.
+    pub fn digits(&self, i: usize) -> Vec<usize> {
+        self.grid.digits(self.grid_point(i))
+    }
+
+    /// `(key, value)` of every axis for set `i`.
+    pub fn assignments(&self, i: usize) -> Vec<(&str, &Value)> {
+        self.digits(i)
+            .into_iter()
+            .zip(&self.grid.axes)
+            .map(|(d, a)| (a.key.as_str(), &a.values[d]))
+            .collect()
+    }
+
+    /// `base` with set `i`'s values written in.
+    pub fn apply(&self, base: &Table, i: usize) -> Result<Table, String> {
+        let mut t = base.clone();
+        for (k, v) in self.assignments(i) {
+            crate::overrides::set_path(&mut t, k, v.clone())?;
+        }
+        Ok(t)
+    }
+
+    /// Feeds the sweep's identity (axes, values, random selection) to a hasher.
+    pub fn identity(&self, h: &mut crate::hash::Fnv) {
+        for a in &self.grid.axes {
+            h.str(&a.key);
+            for v in &a.values {
+                h.str(&v.to_string());
+            }
+        }
+        if let Some((n, s)) = self.random {
+            h.str("random").u64(n).u64(s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ints(a: &Axis) -> Vec<i64> {
+        a.values.iter().map(|v| v.as_integer().unwrap()).collect()
+    }
+
+    #[test]
+    fn lists_ranges_and_typed_values() {
+        assert_eq!(
+            ints(&Axis::parse("strategy.lookback=20..60:20").unwrap()),
+            vec![20, 40, 60]
+        );
+        assert_eq!(
+            ints(&Axis::parse("strategy.lookback=10..1:-4").unwrap()),
+            vec![10, 6, 2]
+        );
+        assert_eq!(
+            ints(&Axis::parse("strategy.fast=5,10,20").unwrap()),
+            vec![5, 10, 20]
+        );
+        let f = Axis::parse("costs.slippage_bps=0.1..0.3:0.1").unwrap();
+        let f: Vec<f64> = f.values.iter().map(|v| v.as_float().unwrap()).collect();
+        assert_eq!(f, vec![0.1, 0.2, 0.3]);
+        let s = Axis::parse("strategy.rebalance=daily,weekly").unwrap();
+        assert_eq!(s.values[1].as_str(), Some("weekly"));
+        let arr = Axis::parse(r#"strategy.long=["IWM","DIA"],["RSP"]"#).unwrap();
+        assert_eq!(arr.values.len(), 2);
+        assert_eq!(arr.values[0].as_array().unwrap().len(), 2);
+        for bad in [
+            "x",
+            "strategy.lookback=",
+            "strategy.lookback=1..5:0",
+            "data.start=1,2",
+            "a..b=1",
+            "strategy.lookback=5..1",
+        ] {
+            assert!(Axis::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Grid::from_args(&["strategy.fast=1".into(), "strategy.fast=2".into()]).is_err());
+    }
+
+    #[test]
+    fn enumeration_is_row_major_and_random_is_seeded() {
+        let g = Grid::from_args(&["a.x=1,2,3".into(), "a.y=10,20".into()]).unwrap();
+        let s = ParamSets::new(g.clone(), None).unwrap();
+        assert_eq!(s.len(), 6);
+        assert_eq!(s.digits(0), vec![0, 0]);
+        assert_eq!(s.digits(1), vec![0, 1]);
+        assert_eq!(s.digits(5), vec![2, 1]);
+        let r1 = ParamSets::new(g.clone(), Some((4, 7))).unwrap();
+        let r2 = ParamSets::new(g.clone(), Some((4, 7))).unwrap();
+        assert_eq!(r1.picks, r2.picks);
+        let p = r1.picks.clone().unwrap();
+        assert_eq!(p.len(), 4);
+        assert!(p.windows(2).all(|w| w[0] < w[1]) && p[3] < 6);
+        assert_eq!(ParamSets::new(g, Some((99, 1))).unwrap().len(), 6);
+        let t: Table =
+            "[strategy]\nlookback = \"20..40:10\"\nrebalance = [\"weekly\", \"monthly\"]\n"
+                .parse()
+                .unwrap();
+        let g = Grid::from_table(&t).unwrap();
+        assert_eq!(g.axes[0].key, "strategy.lookback");
+        assert_eq!(g.size(), Some(6));
+    }
+}

@@ -1,0 +1,154 @@
+//! One parameter set: its resolved spec, its backtest and its statistics.
+//!
+//! Invariant: [`evaluate`] is a pure function of (market, spec): the same inputs give
+//! bit-identical metrics on any thread, which is what makes a sweep's output independent of the
+//! thread count. The report view ([`summarize`]) mirrors what `rotor run` builds, so a sweep row
+//! equals the stats.json of `rotor run --set ...` with the same values.
+
+use rotor_data::Market;
+use rotor_engine::{ExecutionConfig, RunResult};
+use rotor_report::{compute_stats, Benchmark, RunSummary, Stats, TradeRecord};
+use rotor_strategies::StrategyConfig;
+
+/// Everything a run needs from a resolved config.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Strategy name for reports.
+    pub name: String,
+    /// What to trade.
+    pub strategy: StrategyConfig,
+    /// Capital and costs.
+    pub execution: ExecutionConfig,
+    /// Benchmark symbol, if any.
+    pub benchmark: Option<String>,
+    /// Annual risk-free rate.
+    pub risk_free: f64,
+    /// Periods per year override.
+    pub periods_per_year: Option<f64>,
+}
+
+impl Spec {
+    /// Symbols this spec needs in the market: the strategy's, then the benchmark.
+    pub fn symbols(&self) -> Vec<String> {
+        let mut s = self.strategy.symbols();
+        if let Some(b) = &self.benchmark {
+            if !s.contains(b) {
+                s.push(b.clone());
+            }
+        }
+        s
+    }
+}
+
+/// What a parameter set produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The set ran: its metrics in [`metric_columns`] order (NaN = undefined), its per-bar
+    /// returns when kept (for PBO) and its equity curve when kept (`--keep-curves`).
+    Done {
+        /// Metric values.
+        metrics: Vec<f64>,
+        /// Per-bar simple returns, f32, when kept.
+        returns: Option<Vec<f32>>,
+        /// Equity at each close, when kept.
+        equity: Option<Vec<f64>>,
+    },
+    /// The set's config is invalid (e.g. fast >= slow): skipped, with the reason.
+    Invalid(String),
+}
+
+/// A finished run in report form.
+#[derive(Debug, Clone)]
+pub struct TrialResult {
+    /// The report's view of the run.
+    pub summary: RunSummary,
+    /// Its statistics.
+    pub stats: Stats,
+}
+
+/// The sweep's metric columns: every stats.json key, in stats.json order.
+pub fn metric_columns() -> Vec<&'static str> {
+    let mut v = Stats::metric_names().to_vec();
+    v.push("periods");
+    v.push("fills");
+    v
+}
+
+/// The metrics of `stats` in [`metric_columns`] order, NaN where undefined.
+pub fn metric_values(stats: &Stats) -> Vec<f64> {
+    metric_columns()
+        .iter()
+        .map(|k| stats.get(k).unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// The report's plain-data view of one run (what `rotor run` reports).
+pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary {
+    let symbols = market.symbols();
+    let trades = result
+        .trades
+        .iter()
+        .map(|t| TradeRecord {
+            symbol: symbols[t.symbol].clone(),
+            entry_ts: t.entry_timestamp,
+            exit_ts: t.exit_timestamp,
+            quantity: t.quantity,
+            entry_price: t.entry_price,
+            exit_price: t.exit_price,
+            pnl: t.pnl,
+            ret: t.trade_return,
+            holding_bars: t.holding_bars,
+        })
+        .collect();
+    let benchmark = spec.benchmark.as_ref().and_then(|b| {
+        market.symbol_index(b).map(|s| Benchmark {
+            name: b.clone(),
+            prices: market.close(s).to_vec(),
+        })
+    });
+    RunSummary {
+        name: spec.name.clone(),
+        timestamps: result.timestamps.clone(),
+        equity: result.equity.clone(),
+        initial_equity: result.initial_cash,
+        long_exposure: result.long_exposure.clone(),
+        short_exposure: result.short_exposure.clone(),
+        trades,
+        fills: result.fills.len(),
+        traded_notional: result
+            .fills
+            .iter()
+            .map(|f| (f.quantity * f.price).abs())
+            .sum(),
+        commission_paid: result.commission_paid,
+        slippage_paid: result.slippage_paid,
+        borrow_paid: result.borrow_paid,
+        periods_per_year: spec
+            .periods_per_year
+            .unwrap_or_else(|| market.periods_per_year()),
+        risk_free_annual: spec.risk_free,
+        benchmark,
+    }
+}
+
+/// Runs `spec` on `market` and computes its statistics. `Err` carries the strategy's own
+/// validation message (an invalid combination).
+pub fn evaluate(market: &Market, spec: &Spec) -> Result<(RunResult, TrialResult), String> {
+    let result = rotor_strategies::run(market, &spec.strategy, &spec.execution)
+        .map_err(|e| e.to_string())?;
+    let summary = summarize(spec, market, &result);
+    let stats = compute_stats(&summary);
+    Ok((result, TrialResult { summary, stats }))
+}
+
+/// Runs one set and keeps what the sweep asked for.
+pub fn outcome(market: &Market, spec: &Spec, keep_returns: bool, keep_equity: bool) -> Outcome {
+    match evaluate(market, spec) {
+        Ok((result, t)) => Outcome::Done {
+            metrics: metric_values(&t.stats),
+            returns: keep_returns.then(|| result.returns().iter().map(|&r| r as f32).collect()),
+            equity: keep_equity.then(|| result.equity.clone()),
+        },
+        Err(e) => Outcome::Invalid(e),
+    }
+}

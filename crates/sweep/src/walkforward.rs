@@ -1,0 +1,408 @@
+//! Walk-forward selection: in each rolling training window pick the best parameter set using
+//! only that window's data, run it through the following test window, and stitch the test
+//! windows' returns into one out-of-sample equity curve.
+//!
+//! Invariants: the market a choice is made on is loaded with an inclusive end date before the
+//! test window starts (checked on the loaded timestamps, an error otherwise), so no test-window
+//! bar can influence a choice. The test run starts at the training window's start (indicators
+//! warm, positions carried in as they would be live) and only its test-window bars are stitched.
+
+use chrono::{Datelike, Months, NaiveDate};
+use rotor_data::Market;
+use rotor_report::{compute_stats, Benchmark, RunSummary};
+
+use crate::assemble::{rank, RankBy};
+use crate::grid::ParamSets;
+use crate::runner::{in_pool, Resolve};
+use crate::trial::{evaluate, metric_values, summarize};
+use rayon::prelude::*;
+
+/// A calendar span: `3y`, `6m`, `10w`, `90d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// Calendar months.
+    Months(u32),
+    /// Days.
+    Days(u32),
+}
+
+impl Span {
+    /// Parses `Ny`, `Nm`, `Nw` or `Nd` (N > 0).
+    pub fn parse(s: &str) -> Result<Span, String> {
+        let s = s.trim();
+        let err = || format!("`{s}`: expected a span like 3y, 6m, 8w or 90d");
+        let (num, unit) = s.split_at(s.len().saturating_sub(1));
+        let n: u32 = num.parse().map_err(|_| err())?;
+        if n == 0 {
+            return Err(err());
+        }
+        match unit {
+            "y" => Ok(Span::Months(12 * n)),
+            "m" => Ok(Span::Months(n)),
+            "w" => Ok(Span::Days(7 * n)),
+            "d" => Ok(Span::Days(n)),
+            _ => Err(err()),
+        }
+    }
+
+    /// `d` moved forward by this span.
+    pub fn add(&self, d: NaiveDate) -> NaiveDate {
+        match self {
+            Span::Months(m) => d
+                .checked_add_months(Months::new(*m))
+                .unwrap_or(NaiveDate::MAX),
+            Span::Days(n) => d + chrono::Days::new(u64::from(*n)),
+        }
+    }
+}
+
+/// One train/test split; `*_end` dates are exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First training date.
+    pub train_start: NaiveDate,
+    /// First date after training (= first test date).
+    pub test_start: NaiveDate,
+    /// First date after the test window.
+    pub test_end: NaiveDate,
+}
+
+/// Rolling windows over `[first, last]`: training `train` long, testing `test` long, stepping by
+/// `test`, while the test window starts on or before `last` (the last one may be short).
+pub fn windows(first: NaiveDate, last: NaiveDate, train: Span, test: Span) -> Vec<Window> {
+    let mut out = Vec::new();
+    let mut start = first;
+    loop {
+        let test_start = train.add(start);
+        if test_start > last || out.len() > 10_000 {
+            break;
+        }
+        out.push(Window {
+            train_start: start,
+            test_start,
+            test_end: test.add(test_start),
+        });
+        start = test.add(start);
+    }
+    out
+}
+
+/// Loads the market for an inclusive date range.
+pub type Load<'a> = dyn Fn(NaiveDate, NaiveDate) -> Result<Market, String> + Sync + 'a;
+
+/// What happened in one window.
+#[derive(Debug, Clone)]
+pub struct WindowResult {
+    /// The window.
+    pub window: Window,
+    /// The chosen set, if any set ran with a defined ranking metric.
+    pub chosen: Option<usize>,
+    /// Sets that ran in training.
+    pub ran: usize,
+    /// The chosen set's ranking metric in training.
+    pub train_metric: f64,
+    /// The chosen set's ranking metric over the test window alone.
+    pub test_metric: f64,
+    /// Test bars stitched.
+    pub test_bars: usize,
+}
+
+/// The walk-forward result: per-window choices and the stitched out-of-sample run.
+#[derive(Debug, Clone)]
+pub struct WalkForward {
+    /// Per window.
+    pub windows: Vec<WindowResult>,
+    /// The stitched out-of-sample run, ready for the report.
+    pub summary: RunSummary,
+}
+
+fn date_of(ns: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp_nanos(ns).date_naive()
+}
+
+fn day_before(d: NaiveDate) -> NaiveDate {
+    d.pred_opt().unwrap_or(d)
+}
+
+/// Picks the best set on the training data of `w` (market loaded up to the day before the test).
+pub fn choose(
+    w: &Window,
+    sets: &ParamSets,
+    load: &Load<'_>,
+    resolve: &Resolve<'_>,
+    by: &RankBy,
+    threads: Option<usize>,
+) -> Result<(Option<usize>, usize, f64), String> {
+    let market = load(w.train_start, day_before(w.test_start))?;
+    if let Some(&last) = market.timestamps().last() {
+        if date_of(last) >= w.test_start {
+            return Err(format!(
+                "training data reaches into the test window ({})",
+                date_of(last)
+            ));
+        }
+    }
+    let metrics: Vec<Option<Vec<f64>>> = in_pool(threads, || {
+        (0..sets.len())
+            .into_par_iter()
+            .map(|i| {
+                let spec = resolve(i).ok()?;
+                evaluate(&market, &spec)
+                    .ok()
+                    .map(|(_, t)| metric_values(&t.stats))
+            })
+            .collect()
+    })
+    .map_err(|e| e.to_string())?;
+    let ran: Vec<(usize, &[f64])> = metrics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.as_deref().map(|m| (i, m)))
+        .collect();
+    let ranked = rank(&ran, by);
+    let best = ranked
+        .first()
+        .map(|&p| ran[p])
+        .filter(|(_, m)| !m[by.column].is_nan());
+    Ok((
+        best.map(|b| b.0),
+        ran.len(),
+        best.map_or(f64::NAN, |b| b.1[by.column]),
+    ))
+}
+
+/// Runs the walk-forward over `wins`. `initial` is the starting capital of the stitched curve.
+#[allow(clippy::too_many_arguments)]
+pub fn walk_forward(
+    wins: &[Window],
+    sets: &ParamSets,
+    load: &Load<'_>,
+    resolve: &Resolve<'_>,
+    by: &RankBy,
+    threads: Option<usize>,
+    name: &str,
+    progress: &dyn Fn(usize),
+) -> Result<WalkForward, String> {
+    let mut out = Vec::new();
+    let mut s = RunSummary {
+        name: format!("{name} (walk-forward, out of sample)"),
+        ..Default::default()
+    };
+    let mut bench: Option<Benchmark> = None;
+    let mut equity = f64::NAN;
+    for (k, w) in wins.iter().enumerate() {
+        progress(k);
+        let (chosen, ran, train_metric) = choose(w, sets, load, resolve, by, threads)?;
+        let mut res = WindowResult {
+            window: *w,
+            chosen,
+            ran,
+            train_metric,
+            test_metric: f64::NAN,
+            test_bars: 0,
+        };
+        if let Some(i) = chosen {
+            let spec = resolve(i)?;
+            let market = load(w.train_start, day_before(w.test_end))?;
+            let (result, _) = evaluate(&market, &spec)?;
+            let run = summarize(&spec, &market, &result);
+            if equity.is_nan() {
+                equity = result.initial_cash;
+                s.initial_equity = equity;
+                s.periods_per_year = run.periods_per_year;
+                s.risk_free_annual = run.risk_free_annual;
+            }
+            let r = result.returns();
+            let ts = &result.timestamps;
+            let first = ts.partition_point(|&t| date_of(t) < w.test_start);
+            let seg_start_equity = equity;
+            let mut seg = RunSummary {
+                initial_equity: seg_start_equity,
+                periods_per_year: run.periods_per_year,
+                risk_free_annual: run.risk_free_annual,
+                ..Default::default()
+            };
+            for t in first..ts.len() {
+                equity *= 1.0 + r[t];
+                let scale = if result.equity[t] != 0.0 {
+                    equity / result.equity[t]
+                } else {
+                    0.0
+                };
+                for x in [&mut s, &mut seg] {
+                    x.timestamps.push(ts[t]);
+                    x.equity.push(equity);
+                    x.long_exposure.push(result.long_exposure[t] * scale);
+                    x.short_exposure.push(result.short_exposure[t] * scale);
+                }
+            }
+            let in_test = |t: i64| t >= ts.get(first).copied().unwrap_or(i64::MAX);
+            for f in result.fills.iter().filter(|f| in_test(f.timestamp)) {
+                s.fills += 1;
+                s.traded_notional += (f.quantity * f.price).abs();
+                s.commission_paid += f.commission;
+                s.slippage_paid += f.slippage;
+            }
+            s.trades
+                .extend(run.trades.iter().filter(|t| in_test(t.exit_ts)).cloned());
+            if let Some(b) = &run.benchmark {
+                let e = bench.get_or_insert_with(|| Benchmark {
+                    name: b.name.clone(),
+                    prices: Vec::new(),
+                });
+                e.prices.extend_from_slice(&b.prices[first..]);
+            }
+            res.test_bars = ts.len() - first;
+            res.test_metric = metric_values(&compute_stats(&seg))[by.column];
+        }
+        out.push(res);
+    }
+    s.benchmark = bench;
+    if s.equity.is_empty() {
+        return Err("no window produced a test run (is the data shorter than --train?)".into());
+    }
+    Ok(WalkForward {
+        windows: out,
+        summary: s,
+    })
+}
+
+/// A date as `YYYY-MM-DD`.
+pub fn ymd(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::Grid;
+    use rotor_data::time::daily_close_ns;
+    use rotor_data::{MarketBuilder, SymbolBars};
+    use rotor_engine::ExecutionConfig;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Weekday bars 2015..2020 of one symbol; prices on or after `perturb_from` are scrambled.
+    fn bars(perturb_from: Option<NaiveDate>) -> (Vec<NaiveDate>, Vec<f64>) {
+        let mut days = Vec::new();
+        let mut px = Vec::new();
+        let mut p = 100.0;
+        let mut day = d("2015-01-01");
+        let mut k = 0u64;
+        while day <= d("2020-12-31") {
+            if day.weekday().number_from_monday() <= 5 {
+                k += 1;
+                let wave = ((k as f64) / 37.0).sin() * 0.01 + ((k as f64) / 11.0).cos() * 0.004;
+                p *= 1.0 + wave;
+                let q = match perturb_from {
+                    Some(f) if day >= f => p * (1.0 + 0.05 * ((k * 7919 % 13) as f64 / 13.0 - 0.5)),
+                    _ => p,
+                };
+                days.push(day);
+                px.push(q);
+            }
+            day = day.succ_opt().unwrap();
+        }
+        (days, px)
+    }
+
+    fn market(data: &(Vec<NaiveDate>, Vec<f64>), a: NaiveDate, b: NaiveDate) -> Market {
+        let (days, px): (Vec<NaiveDate>, Vec<f64>) = data
+            .0
+            .iter()
+            .zip(&data.1)
+            .filter(|(x, _)| **x >= a && **x <= b)
+            .map(|(x, p)| (*x, *p))
+            .unzip();
+        let n = days.len();
+        let mut m = MarketBuilder::new(true);
+        m.add(SymbolBars {
+            symbol: "AAA".into(),
+            timestamps: days.iter().map(|x| daily_close_ns(*x)).collect(),
+            open: px.clone(),
+            high: px.clone(),
+            low: px.clone(),
+            close: px,
+            volume: vec![1e6; n],
+            adj_close: None,
+            close_only: false,
+        });
+        m.build()
+    }
+
+    #[test]
+    fn spans_and_windows() {
+        assert_eq!(Span::parse("3y"), Ok(Span::Months(36)));
+        assert_eq!(Span::parse("2w"), Ok(Span::Days(14)));
+        assert!(
+            Span::parse("0m").is_err() && Span::parse("m").is_err() && Span::parse("3q").is_err()
+        );
+        let w = windows(
+            d("2015-01-01"),
+            d("2020-12-31"),
+            Span::Months(24),
+            Span::Months(12),
+        );
+        assert_eq!(w.len(), 4);
+        assert_eq!(w[0].test_start, d("2017-01-01"));
+        assert_eq!(w[3].test_end, d("2021-01-01"));
+    }
+
+    /// The choices of every window whose test window starts on or after the perturbation are
+    /// untouched by it: only training data is ever used to choose.
+    #[test]
+    fn choices_never_use_test_window_data() {
+        let grid = Grid::from_args(&["strategy.fast=3..12:3".into(), "strategy.slow=20,40".into()])
+            .unwrap();
+        let sets = ParamSets::new(grid, None).unwrap();
+        let resolve = |i: usize| -> Result<crate::trial::Spec, String> {
+            let base: toml::Table = "kind = \"sma_cross\"\nsymbol = \"AAA\"\n".parse().unwrap();
+            let mut t = toml::Table::new();
+            t.insert("strategy".into(), toml::Value::Table(base));
+            let t = sets.apply(&t, i)?;
+            let strategy: rotor_strategies::StrategyConfig = t["strategy"]
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| e.to_string())?;
+            strategy.validate().map_err(|e| e.to_string())?;
+            Ok(crate::trial::Spec {
+                name: "t".into(),
+                strategy,
+                execution: ExecutionConfig::default(),
+                benchmark: None,
+                risk_free: 0.0,
+                periods_per_year: None,
+            })
+        };
+        let by = RankBy::new("sharpe").unwrap();
+        let wins = windows(
+            d("2015-01-01"),
+            d("2020-12-31"),
+            Span::Months(24),
+            Span::Months(12),
+        );
+        let run = |perturb: Option<NaiveDate>| {
+            let data = bars(perturb);
+            let load = |a: NaiveDate, b: NaiveDate| Ok(market(&data, a, b));
+            walk_forward(&wins, &sets, &load, &resolve, &by, Some(2), "t", &|_| {}).unwrap()
+        };
+        let clean = run(None);
+        let cut = d("2019-01-01"); // the test window of window 3 (index 2) and everything after
+        let perturbed = run(Some(cut));
+        for (a, b) in clean.windows.iter().zip(&perturbed.windows) {
+            if a.window.test_start <= cut {
+                assert!(a.chosen.is_some());
+                assert_eq!(a.chosen, b.chosen, "window {:?}", a.window);
+                assert_eq!(a.train_metric.to_bits(), b.train_metric.to_bits());
+            }
+        }
+        // ...and the perturbation is real: the out-of-sample results of that window changed.
+        assert_ne!(
+            clean.windows[2].test_metric.to_bits(),
+            perturbed.windows[2].test_metric.to_bits()
+        );
+        assert!(clean.summary.equity.len() > 900);
+    }
+}
