@@ -2,6 +2,11 @@
 //! written by the tests themselves in every supported layout and type; bad inputs must give exit
 //! code 2 and exactly one `error:` line naming the file, never a panic.
 
+mod catalogue;
+mod stats;
+mod strategies;
+mod sweep;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

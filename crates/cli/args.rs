@@ -24,6 +24,25 @@ pub enum Command {
     /// Make, import and inspect market data.
     #[command(subcommand)]
     Data(DataCommand),
+    /// Run a grid of parameter sets in parallel; rank them, show sensitivity and overfitting.
+    #[command(
+        after_help = "Examples:\n  rotor sweep strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:10 --grid strategy.rebalance=weekly,monthly --out runs/sweep\n  rotor sweep strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:10 --out runs/sweep --resume"
+    )]
+    Sweep(SweepArgs),
+    /// Walk-forward: pick the best set on each training window, trade it on the next test window.
+    #[command(
+        after_help = "Example:\n  rotor walkforward strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:20 --train 3y --test 6m"
+    )]
+    Walkforward(WalkforwardArgs),
+    /// Report on an external equity or returns series (CSV or Parquet: a timestamp column and
+    /// one value column), e.g. another engine's equity curve.
+    #[command(
+        after_help = "Examples:\n  rotor stats other_engine_equity.csv --benchmark spy.csv\n  rotor stats runs/sc/equity.parquet --returns"
+    )]
+    Stats(StatsArgs),
+    /// Event study of a config's event feed (market model vs report.benchmark), no trading.
+    #[command(after_help = "Example:\n  rotor events strategies/defense_on_policy_news.toml")]
+    Events(EventsArgs),
 }
 
 /// Output format of the report on stdout.
@@ -97,4 +116,138 @@ pub enum DataCommand {
         /// Parquet file or folder.
         path: PathBuf,
     },
+}
+
+/// `rotor stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// CSV or Parquet file with a timestamp column and an equity (or, with --returns, returns)
+    /// column.
+    pub file: PathBuf,
+    /// The file holds simple per-period returns, not equity levels.
+    #[arg(long)]
+    pub returns: bool,
+    /// Benchmark series (levels, or returns with --benchmark-returns), matched by timestamp.
+    #[arg(long, value_name = "FILE")]
+    pub benchmark: Option<PathBuf>,
+    /// The benchmark file holds returns.
+    #[arg(long)]
+    pub benchmark_returns: bool,
+    /// Periods per year for annualizing (default: 252 for daily data, inferred otherwise).
+    #[arg(long, value_name = "N")]
+    pub periods: Option<f64>,
+    /// Annual risk-free rate.
+    #[arg(long, default_value_t = 0.0)]
+    pub risk_free: f64,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Pure-ASCII charts and tables.
+    #[arg(long)]
+    pub ascii: bool,
+}
+
+/// `rotor events`.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Strategy config (TOML) with `data.events` and `report.benchmark`.
+    pub config: PathBuf,
+    /// Override a config key, e.g. `--set report.benchmark=QQQ` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// No warnings on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `rotor sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Strategy config (TOML); its `[sweep]` table is the grid when no --grid is given.
+    pub config: PathBuf,
+    /// A swept key: `key=v1,v2,...` or `key=start..end[:step]` (repeatable; replaces [sweep]).
+    #[arg(long, value_name = "KEY=VALUES")]
+    pub grid: Vec<String>,
+    /// Override a base config key (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Run N distinct grid points chosen at random (seeded) instead of the whole grid.
+    #[arg(long, value_name = "N")]
+    pub random: Option<u64>,
+    /// Seed of --random.
+    #[arg(long, default_value_t = 0, requires = "random")]
+    pub seed: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Metric to rank by (a stats.json key).
+    #[arg(long, value_name = "METRIC", default_value = "sharpe")]
+    pub rank_by: String,
+    /// Rows of the ranked table.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub top: usize,
+    /// Write sweep.parquet, sweep.txt, config.toml and the checkpoint into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted sweep in --out, skipping completed sets.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Keep every set's equity curve (curves.parquet); memory grows with sets x bars.
+    #[arg(long)]
+    pub keep_curves: bool,
+    /// At most this many sets (evenly spaced by set index) enter the PBO return matrix.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub pbo_sets: usize,
+    /// CSCV blocks for PBO (even, 2..=30).
+    #[arg(long, value_name = "S", default_value_t = 16)]
+    pub pbo_blocks: usize,
+    /// Allow --out to replace a folder that is not an earlier rotor output, or an unfinished sweep.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress or notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `rotor walkforward`.
+#[derive(Debug, Args)]
+pub struct WalkforwardArgs {
+    /// Strategy config (TOML); its `[sweep]` table is the grid when no --grid is given.
+    pub config: PathBuf,
+    /// A swept key: `key=v1,v2,...` or `key=start..end[:step]` (repeatable).
+    #[arg(long, value_name = "KEY=VALUES")]
+    pub grid: Vec<String>,
+    /// Override a base config key (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Run N distinct grid points chosen at random (seeded) in each training window.
+    #[arg(long, value_name = "N")]
+    pub random: Option<u64>,
+    /// Seed of --random.
+    #[arg(long, default_value_t = 0, requires = "random")]
+    pub seed: u64,
+    /// Training window length: Ny, Nm, Nw or Nd.
+    #[arg(long, default_value = "3y")]
+    pub train: String,
+    /// Test window length (also the step between windows).
+    #[arg(long, default_value = "6m")]
+    pub test: String,
+    /// Metric to rank by in training (a stats.json key).
+    #[arg(long, value_name = "METRIC", default_value = "sharpe")]
+    pub rank_by: String,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Write report.txt, stats.json, walkforward.parquet and equity.parquet into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Allow --out to write into a non-empty folder that is not an earlier rotor output.
+    #[arg(long)]
+    pub force: bool,
+    /// Pure-ASCII charts and tables.
+    #[arg(long)]
+    pub ascii: bool,
+    /// No progress or warnings on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

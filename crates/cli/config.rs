@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rotor_engine::{CostsConfig, ExecutionConfig, PortfolioConfig};
+use rotor_engine::{CostsConfig, ExecConfig, ExecutionConfig, PortfolioConfig};
 use rotor_strategies::StrategyConfig;
 use serde::{Deserialize, Deserializer, Serialize};
 use toml::Table;
@@ -25,11 +25,18 @@ pub struct Config {
     /// Commission, slippage, borrow.
     #[serde(default)]
     pub costs: CostsConfig,
+    /// Fill model: order handling, volume cap, leverage caps, adjustment, delisting.
+    #[serde(default)]
+    pub execution: ExecConfig,
     /// What to trade.
     pub strategy: StrategyConfig,
     /// Report options.
     #[serde(default)]
     pub report: ReportConfig,
+    /// `[sweep]`: the parameter grid of `rotor sweep` / `rotor walkforward` (config path ->
+    /// list of values or "start..end:step"); ignored by `rotor run`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<Table>,
 }
 
 /// `[data]`: bars, optional events and an optional inclusive date range.
@@ -114,6 +121,7 @@ impl Loaded {
         ExecutionConfig {
             portfolio: self.config.portfolio.clone(),
             costs: self.config.costs.clone(),
+            execution: self.config.execution.clone(),
         }
     }
 
@@ -135,12 +143,21 @@ pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
         crate::overrides::apply(&mut table, assignment)
             .map_err(|e| bad(format!("{shown}: {e}")))?;
     }
+    let keyed = |msg: String| match culprit_strategy_key(&table) {
+        Some(k) => format!("{msg} (key `{k}`)"),
+        None => msg,
+    };
     let config: Config = if overrides.is_empty() {
-        toml::from_str(&text)
-            .map_err(|e: toml::de::Error| bad(format!("{shown}: {}", toml_error(&e, &text))))?
+        toml::from_str(&text).map_err(|e: toml::de::Error| {
+            bad(format!("{shown}: {}", keyed(toml_error(&e, &text))))
+        })?
     } else {
-        Config::deserialize(toml::Value::Table(table))
-            .map_err(|e| bad(format!("{shown} (with --set): {}", e.message())))?
+        Config::deserialize(toml::Value::Table(table.clone())).map_err(|e| {
+            bad(format!(
+                "{shown} (with --set): {}",
+                keyed(e.message().into())
+            ))
+        })?
     };
     let mut config = config;
     let base = path.parent().unwrap_or_else(|| Path::new("."));
@@ -179,6 +196,25 @@ pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
         .validate()
         .map_err(|e| bad(format!("{shown}: {e}")))?;
     Ok(loaded)
+}
+
+/// serde buffers the internally tagged `[strategy]` table before reading it, so a bad value there
+/// ("invalid type: string, expected usize") comes without its key: find the one key whose
+/// removal lets the table deserialize (every strategy key has a default).
+fn culprit_strategy_key(table: &Table) -> Option<String> {
+    let s = table.get("strategy")?.as_table()?;
+    let fails = |t: &Table| StrategyConfig::deserialize(toml::Value::Table(t.clone())).is_err();
+    if !fails(s) {
+        return None;
+    }
+    s.keys()
+        .filter(|k| *k != "kind")
+        .find(|k| {
+            let mut t = s.clone();
+            t.remove(*k);
+            !fails(&t)
+        })
+        .map(|k| format!("strategy.{k}"))
 }
 
 fn absolutize(base: &Path, p: &Path) -> PathBuf {

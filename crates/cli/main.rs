@@ -7,10 +7,14 @@ mod config;
 mod data_cmd;
 mod error;
 mod error_hint;
+mod events_cmd;
 mod outputs;
 mod overrides;
 mod run_cmd;
+mod stats_cmd;
 mod summary;
+mod sweep_cmd;
+mod walkforward_cmd;
 
 use std::process::ExitCode;
 
@@ -25,10 +29,17 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
+        Command::Sweep(args) => sweep_cmd::run(&args),
+        Command::Walkforward(args) => walkforward_cmd::run(&args),
+        Command::Stats(args) => stats_cmd::run(&args),
+        Command::Events(args) => events_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            if err.downcast_ref::<sweep_cmd::Interrupted>().is_some() {
+                return ExitCode::from(130);
+            }
             let code = if err.downcast_ref::<BadInput>().is_some() {
                 2
             } else {

@@ -31,10 +31,15 @@ impl OutputDir {
                     path.display()
                 )));
             }
-            let mut entries = std::fs::read_dir(path)
-                .map_err(|e| bad(format!("{}: cannot read folder: {e}", path.display())))?;
-            let empty = entries.next().is_none();
-            if !empty && !path.join(MARKER).exists() && !force {
+            let names: Vec<String> = std::fs::read_dir(path)
+                .map_err(|e| bad(format!("{}: cannot read folder: {e}", path.display())))?
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            if !names.iter().all(|n| is_interrupted_run_file(n))
+                && !path.join(MARKER).exists()
+                && !force
+            {
                 return Err(bad(format!(
                     "{}: --out folder is not empty and is not an earlier rotor output (use --force to write into it anyway)",
                     path.display()
@@ -78,6 +83,24 @@ impl OutputDir {
     }
 }
 
+/// The files of one run (and their temp files, `.NAME.tmp-PID`): a folder holding only these is
+/// a run interrupted before its marker (Ctrl-C), which may be written over without `--force`.
+fn is_interrupted_run_file(name: &str) -> bool {
+    const RUN_FILES: &[&str] = &[
+        "report.txt",
+        "stats.json",
+        "equity.parquet",
+        "fills.parquet",
+        "trades.parquet",
+        "config.toml",
+    ];
+    let base = name
+        .strip_prefix('.')
+        .and_then(|n| n.rsplit_once(".tmp-"))
+        .map_or(name, |(b, _)| b);
+    RUN_FILES.contains(&base)
+}
+
 fn equity_table(r: &RunResult) -> Table {
     Table::new(vec![
         Column::Timestamp("timestamp".into(), r.timestamps.clone()),
@@ -113,6 +136,12 @@ fn fills_table(m: &Market, r: &RunResult) -> Table {
             f.iter().map(|x| x.commission).collect(),
         ),
         Column::F64("slippage".into(), f.iter().map(|x| x.slippage).collect()),
+        Column::F64(
+            "base_price".into(),
+            f.iter().map(|x| x.base_price).collect(),
+        ),
+        Column::Bool("at_close".into(), f.iter().map(|x| x.at_close).collect()),
+        Column::Bool("delisted".into(), f.iter().map(|x| x.delisted).collect()),
     ])
 }
 
@@ -159,6 +188,21 @@ fn trades_table(m: &Market, r: &RunResult) -> Table {
             "holding_bars".into(),
             all.iter().map(|(t, _)| t.holding_bars as i64).collect(),
         ),
+        Column::F64(
+            "commission".into(),
+            all.iter().map(|(t, _)| t.commission).collect(),
+        ),
+        Column::F64(
+            "slippage".into(),
+            all.iter().map(|(t, _)| t.slippage).collect(),
+        ),
+        Column::F64("borrow".into(), all.iter().map(|(t, _)| t.borrow).collect()),
+        Column::F64("mae".into(), all.iter().map(|(t, _)| t.mae).collect()),
+        Column::F64("mfe".into(), all.iter().map(|(t, _)| t.mfe).collect()),
         Column::Bool("open".into(), all.iter().map(|(_, o)| *o).collect()),
+        Column::Bool(
+            "delisted".into(),
+            all.iter().map(|(t, _)| t.delisted).collect(),
+        ),
     ])
 }

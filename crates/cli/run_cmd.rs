@@ -49,12 +49,24 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         header: summary::header(&loaded, &market),
         warnings: data.warnings.clone(),
     };
-    let text = render_text(&run, &stats, &report_opts);
+    let mut text = render_text(&run, &stats, &report_opts);
+    // The event study of the feed, when the config has one (see events_cmd).
+    let study = crate::events_cmd::study_for_run(&loaded, args.quiet)?;
+    if let Some(study) = &study {
+        text.push('\n');
+        text.push_str(study);
+    }
     let json = serde_json::to_string_pretty(&stats.to_json()).context("serializing stats")?;
     let shown = match args.format {
         Format::Text => text.clone(),
         Format::Json => json.clone(),
-        Format::Markdown => render_markdown(&run, &stats, &report_opts),
+        Format::Markdown => {
+            let mut md = render_markdown(&run, &stats, &report_opts);
+            if let Some(study) = &study {
+                md.push_str(&format!("\n## Event study\n\n```text\n{study}```\n"));
+            }
+            md
+        }
     };
     if let Some(out) = out {
         out.write_run(&loaded, &market, &result, &text, &json)?;

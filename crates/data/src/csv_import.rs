@@ -238,6 +238,12 @@ fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), Dat
                     format!("cannot parse {date_s:?} as YYYY-MM-DD"),
                 )
             })?;
+        if time::checked_date_to_ns(date).is_none() {
+            return Err(r.error(
+                format!("date out of range in column `{}`", name(date_c)),
+                format!("{date} is {}", time::DATE_RANGE_TEXT),
+            ));
+        }
         r.timestamp = Some(time::daily_close_ns(date));
         let is_null = |c: usize| {
             let f = field(c);
@@ -410,6 +416,12 @@ mod tests {
         assert!(r.unwrap_err().to_string().contains("(rows 1 and 2)"));
         let (_d, r) = import("x.csv", "Date,Open,Close\n2024-01-02,1,1\n");
         assert!(r.unwrap_err().to_string().contains("missing column `High`"));
+        let (_d, r) = import("x.csv", "Date,Close\n2024-01-02,1\n9999-12-31,2\n");
+        let m = r.unwrap_err().to_string();
+        assert!(
+            m.contains("date out of range in column `Date` at row 2"),
+            "{m}"
+        );
         let (_d, r) = import("x.csv", "Date,Close\n2024-01-02,null\n");
         assert!(r
             .unwrap_err()

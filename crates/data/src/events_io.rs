@@ -57,7 +57,15 @@ fn finish(path: &Path, row: usize, raw: RawEvent) -> Result<Event, DataError> {
     let timestamp = match raw.timestamp {
         None => return Err(bad("timestamp", "missing or empty".into())),
         Some(RawTime::Instant(t)) => t,
-        Some(RawTime::Date(d)) => date_only_event_ns(d),
+        Some(RawTime::Date(d)) => match time::checked_date_to_ns(d) {
+            Some(_) => date_only_event_ns(d),
+            None => {
+                return Err(bad(
+                    "timestamp",
+                    format!("{d} is {}", time::DATE_RANGE_TEXT),
+                ))
+            }
+        },
         Some(RawTime::Text(s)) => match time::parse_timestamp(&s) {
             Some((t, false)) => t,
             Some((t, true)) => date_only_event_ns(ns_to_date(t)),
@@ -66,7 +74,7 @@ fn finish(path: &Path, row: usize, raw: RawEvent) -> Result<Event, DataError> {
                     "timestamp",
                     format!(
                         "cannot parse {s:?} (expected RFC 3339 like 2026-01-07T21:30:00Z, a \
-                         date-time taken as UTC, or a date YYYY-MM-DD)"
+                         date-time taken as UTC, or a date YYYY-MM-DD, in the years 1677-2262)"
                     ),
                 ))
             }
@@ -106,6 +114,13 @@ fn finish(path: &Path, row: usize, raw: RawEvent) -> Result<Event, DataError> {
 /// Loads an event feed by extension (`.csv`, `.parquet`/`.pq`, `.jsonl`/`.ndjson`), sorted by
 /// time (stable).
 pub fn load_events(path: &Path) -> Result<Vec<Event>, DataError> {
+    if path.is_dir() {
+        return Err(DataError::Invalid {
+            path: path.to_path_buf(),
+            detail: "is a folder; the event feed is one file (.csv, .parquet, .jsonl or .ndjson)"
+                .into(),
+        });
+    }
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -665,6 +680,24 @@ mod tests {
             assert!(
                 m.contains("s.csv") && m.contains("`sentiment`") && m.contains("row 1"),
                 "{s}: {m}"
+            );
+        }
+    }
+
+    #[test]
+    fn timestamps_outside_i64_nanoseconds_are_an_error() {
+        for t in [
+            "3000-01-01",
+            "1600-01-01",
+            "2262-04-11",
+            "9999-12-31T00:00:00Z",
+        ] {
+            let m = load_text("far.csv", &format!("timestamp,headline\n{t},x\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                m.contains("far.csv") && m.contains("`timestamp`") && m.contains("row 1"),
+                "{t}: {m}"
             );
         }
     }

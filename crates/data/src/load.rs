@@ -229,7 +229,7 @@ pub fn load_market(
     events: Option<&Path>,
     opts: &LoadOptions,
 ) -> Result<Loaded, DataError> {
-    let (symbol_bars, daily, warnings) = load_bars(bars, opts)?;
+    let (symbol_bars, daily, mut warnings) = load_bars(bars, opts)?;
     let mut builder = MarketBuilder::new(daily);
     for b in symbol_bars {
         builder.add(b);
@@ -242,9 +242,44 @@ pub fn load_market(
         }
         builder.events(feed);
     }
-    Ok(Loaded {
-        market: builder.build(),
-        warnings,
+    let market = builder.build();
+    if let Some(ev) = events {
+        warnings.extend(events_outside_bars(ev, &market));
+    }
+    Ok(Loaded { market, warnings })
+}
+
+/// A feed none of whose events falls within the bars' span is legal (a feed may cover another
+/// period) but almost surely a mistake (wrong file, wrong year, wrong time zone): warn, since
+/// the strategy then sees no event at all.
+fn events_outside_bars(path: &Path, market: &Market) -> Option<String> {
+    let ts = market.timestamps();
+    let (&first, &last) = (ts.first()?, ts.last()?);
+    let events = market.events();
+    if events
+        .iter()
+        .any(|e| e.timestamp >= first && e.timestamp <= last)
+    {
+        return None;
+    }
+    let span = format!(
+        "{} .. {}",
+        crate::time::format_ns(first),
+        crate::time::format_ns(last)
+    );
+    Some(match (events.first(), events.last()) {
+        (Some(a), Some(b)) => format!(
+            "{}: none of its {} events ({} .. {}) falls within the bars ({span}); the strategy \
+             sees no events",
+            path.display(),
+            events.len(),
+            crate::time::format_ns(a.timestamp),
+            crate::time::format_ns(b.timestamp)
+        ),
+        _ => format!(
+            "{}: no events within the bars ({span}); the strategy sees no events",
+            path.display()
+        ),
     })
 }
 

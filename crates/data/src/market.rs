@@ -74,7 +74,16 @@ impl MarketBuilder {
     }
 
     /// Aligns everything on the union of timestamps. Symbols keep the order they were added in.
-    pub fn build(mut self) -> Market {
+    pub fn build(self) -> Market {
+        // Every symbol on the same timestamps (one symbol, or an aligned panel): the columns
+        // are the inputs laid end to end, no union, no NaN fill, no scatter.
+        let aligned = self
+            .bars
+            .first()
+            .is_some_and(|first| self.bars.iter().all(|b| b.timestamps == first.timestamps));
+        if aligned {
+            return self.build_aligned();
+        }
         let mut timeline: Vec<i64> = self
             .bars
             .iter()
@@ -114,6 +123,57 @@ impl MarketBuilder {
                 }
             }
         }
+        self.finish(timeline, [open, high, low, close, volume], adj)
+    }
+
+    /// [`Self::build`] when every symbol has the same (sorted, distinct) timestamps.
+    fn build_aligned(mut self) -> Market {
+        let mut bars = std::mem::take(&mut self.bars);
+        let m = bars.len();
+        let n = bars[0].timestamps.len();
+        let any_adj = bars.iter().any(|b| b.adj_close.is_some());
+        let timeline = std::mem::take(&mut bars[0].timestamps);
+        let cols: [Vec<f64>; 5] = if m == 1 {
+            let b = &mut bars[0];
+            [
+                std::mem::take(&mut b.open),
+                std::mem::take(&mut b.high),
+                std::mem::take(&mut b.low),
+                std::mem::take(&mut b.close),
+                std::mem::take(&mut b.volume),
+            ]
+        } else {
+            let stack = |f: fn(&SymbolBars) -> &[f64]| {
+                let mut v = Vec::with_capacity(n * m);
+                for b in &bars {
+                    v.extend_from_slice(f(b));
+                }
+                v
+            };
+            [
+                stack(|b| &b.open),
+                stack(|b| &b.high),
+                stack(|b| &b.low),
+                stack(|b| &b.close),
+                stack(|b| &b.volume),
+            ]
+        };
+        let adj = any_adj.then(|| {
+            let mut v = Vec::with_capacity(n * m);
+            for b in &bars {
+                match &b.adj_close {
+                    Some(a) => v.extend_from_slice(a),
+                    None => v.resize(v.len() + n, f64::NAN),
+                }
+            }
+            v
+        });
+        self.bars = bars;
+        self.finish(timeline, cols, adj)
+    }
+
+    fn finish(mut self, timeline: Vec<i64>, cols: [Vec<f64>; 5], adj: Option<Vec<f64>>) -> Market {
+        let [open, high, low, close, volume] = cols;
         self.events.sort_by_key(|e| e.timestamp);
         let session_open = session_opens(&timeline, self.daily);
         let periods_per_year = infer_periods_per_year(&timeline, self.daily);
@@ -171,7 +231,7 @@ fn median_spacing(timeline: &[i64]) -> i64 {
 }
 
 /// 252 for daily bars; for intraday bars 252 times the bars in a 6.5-hour session.
-fn infer_periods_per_year(timeline: &[i64], daily: bool) -> f64 {
+pub fn infer_periods_per_year(timeline: &[i64], daily: bool) -> f64 {
     let spacing = median_spacing(timeline);
     if daily || spacing >= 20 * 3600 * NS_PER_SEC {
         return 252.0;
@@ -331,5 +391,31 @@ mod tests {
         // Daily session opens at 13:30 UTC of the bar's date, after the previous close.
         assert!(m.session_open(1) > m.timestamps()[0]);
         assert!(m.session_open(1) < m.timestamps()[1]);
+    }
+
+    #[test]
+    fn aligned_symbols_give_the_same_market_as_the_union_path() {
+        // Same timestamps (the fast path) vs one extra bar on B (the union path, then cut).
+        let mut b = MarketBuilder::new(true);
+        let mut a = bars("A", &[5, 6, 7], 10.0);
+        a.adj_close = Some(vec![9.0, 9.5, 9.9]);
+        b.add(a.clone()).add(bars("B", &[5, 6, 7], 20.0));
+        let m = b.build();
+        assert_eq!(m.n_bars(), 3);
+        assert_eq!(m.close(0), &[10.0; 3]);
+        assert_eq!(m.close(1), &[20.0; 3]);
+        assert_eq!(m.adj_close(0), Some(&[9.0, 9.5, 9.9][..]));
+        assert!(m.adj_close(1).unwrap().iter().all(|v| v.is_nan()));
+        let mut u = MarketBuilder::new(true);
+        u.add(a).add(bars("B", &[5, 6, 7, 8], 20.0));
+        let mu = u.build();
+        assert_eq!(mu.n_bars(), 4);
+        assert_eq!(&mu.close(1)[..3], m.close(1));
+        assert_eq!(&mu.adj_close(0).unwrap()[..3], m.adj_close(0).unwrap());
+        let mut one = MarketBuilder::new(true);
+        one.add(bars("C", &[5, 6], 3.0));
+        let m1 = one.build();
+        assert_eq!((m1.n_symbols(), m1.close(0)), (1, &[3.0, 3.0][..]));
+        assert_eq!(m1.periods_per_year(), 252.0);
     }
 }

@@ -261,14 +261,14 @@ pub(crate) struct FileBars {
 }
 
 #[derive(Clone, Copy)]
-enum TsKind {
+pub(crate) enum TsKind {
     /// Timestamp with this many ns per unit.
     Instant(i64),
     Date32,
     Date64,
 }
 
-fn ts_kind(dt: &DataType) -> Option<TsKind> {
+pub(crate) fn ts_kind(dt: &DataType) -> Option<TsKind> {
     match dt {
         DataType::Timestamp(unit, _) => Some(TsKind::Instant(match unit {
             TimeUnit::Second => 1_000_000_000,
@@ -363,7 +363,10 @@ pub(crate) fn string_values(arr: &dyn Array) -> Option<Vec<Option<String>>> {
 }
 
 /// Instants (ns UTC) of a timestamp/date column; `Err(i)` when row `i` overflows i64 ns.
-fn instant_values(arr: &dyn Array, kind: TsKind) -> Option<Result<Vec<Option<i64>>, usize>> {
+pub(crate) fn instant_values(
+    arr: &dyn Array,
+    kind: TsKind,
+) -> Option<Result<Vec<Option<i64>>, usize>> {
     let scale = |vals: Vec<Option<i64>>, factor: i64| -> Result<Vec<Option<i64>>, usize> {
         vals.into_iter()
             .enumerate()
@@ -716,6 +719,15 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter) -> Result<FileBars, Data
     let sym_name = cols.symbol.map(name).unwrap_or_default();
     let vol_name = cols.volume.map(name).unwrap_or_default();
     let mut index: HashMap<String, usize> = HashMap::new();
+    // The previous row's symbol and its slot (None: not wanted): rows of one symbol come in
+    // runs (always, in a per-symbol file), so most rows skip the set and map look-ups.
+    let mut last: Option<(String, Option<usize>)> = None;
+    // A per-symbol file's bars all go to one symbol: reserve them once.
+    let reserve = if cols.symbol.is_none() {
+        group_rows.iter().map(|g| g.1).sum()
+    } else {
+        0
+    };
     let mut all_midnight = true;
     let mut any_row = false;
     let (mut group, mut within) = (0usize, 0usize);
@@ -775,12 +787,45 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter) -> Result<FileBars, Data
             };
             any_row = true;
             all_midnight &= t.rem_euclid(NS_PER_DAY) == 0;
-            if !out.seen.contains(symbol) {
+            let cached = match &last {
+                Some((name, slot)) if name == symbol => Some(*slot),
+                _ => None,
+            };
+            if cached.is_none() && !out.seen.contains(symbol) {
                 out.seen.insert(symbol.to_string());
             }
-            if !filter.in_range(t) || !filter.wants(symbol) {
+            if !filter.in_range(t) {
                 continue;
             }
+            let slot = match cached {
+                Some(slot) => slot,
+                None => {
+                    let slot = filter.wants(symbol).then(|| match index.get(symbol) {
+                        Some(&k) => k,
+                        None => {
+                            index.insert(symbol.to_string(), out.symbols.len());
+                            out.symbols.push(RawSymbol {
+                                bars: SymbolBars {
+                                    symbol: symbol.to_string(),
+                                    timestamps: Vec::with_capacity(reserve),
+                                    open: Vec::with_capacity(reserve),
+                                    high: Vec::with_capacity(reserve),
+                                    low: Vec::with_capacity(reserve),
+                                    close: Vec::with_capacity(reserve),
+                                    volume: Vec::with_capacity(reserve),
+                                    adj_close: adj.as_ref().map(|_| Vec::with_capacity(reserve)),
+                                    close_only: ohlc.is_none(),
+                                },
+                                rows: Vec::with_capacity(reserve),
+                            });
+                            out.symbols.len() - 1
+                        }
+                    });
+                    last = Some((symbol.to_string(), slot));
+                    slot
+                }
+            };
+            let Some(k) = slot else { continue };
             r.symbol = Some(symbol);
             r.timestamp = Some(t);
             let c = close[i].ok_or_else(|| validate::null_value(&r, names.close))?;
@@ -795,22 +840,6 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter) -> Result<FileBars, Data
             validate::check_ohlc(&r, &names, o, h, l, c)?;
             let v = volume.as_ref().and_then(|v| v[i]).unwrap_or(f64::NAN);
             validate::check_volume(&r, &vol_name, v)?;
-            let k = match index.get(symbol) {
-                Some(&k) => k,
-                None => {
-                    index.insert(symbol.to_string(), out.symbols.len());
-                    out.symbols.push(RawSymbol {
-                        bars: SymbolBars {
-                            symbol: symbol.to_string(),
-                            adj_close: adj.as_ref().map(|_| Vec::new()),
-                            close_only: ohlc.is_none(),
-                            ..SymbolBars::default()
-                        },
-                        rows: Vec::new(),
-                    });
-                    out.symbols.len() - 1
-                }
-            };
             let s = &mut out.symbols[k];
             s.rows.push(row);
             let b = &mut s.bars;
@@ -865,7 +894,13 @@ fn scan_symbols_inner(path: &Path) -> Result<BTreeSet<String>, DataError> {
 
 /// Joins one symbol's parts (from one or several files), sorts by timestamp and rejects
 /// duplicate timestamps, naming both rows.
-pub(crate) fn finish_symbol(parts: Vec<(PathBuf, RawSymbol)>) -> Result<SymbolBars, DataError> {
+pub(crate) fn finish_symbol(mut parts: Vec<(PathBuf, RawSymbol)>) -> Result<SymbolBars, DataError> {
+    // One part already strictly increasing (the usual per-symbol file): nothing to sort, no
+    // duplicate possible, and the general path below would only copy it.
+    if parts.len() == 1 && parts[0].1.bars.timestamps.windows(2).all(|w| w[0] < w[1]) {
+        let (_, raw) = parts.pop().expect("one part");
+        return Ok(raw.bars);
+    }
     let mut order: Vec<(i64, usize, usize)> = Vec::new(); // (timestamp, part, index)
     for (p, (_, raw)) in parts.iter().enumerate() {
         order.extend(

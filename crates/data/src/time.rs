@@ -20,20 +20,40 @@ pub const DAILY_CLOSE_UTC_HOUR: i64 = 20;
 /// Time of day (UTC, in ns) at which a date-stamped daily session is taken to open (13:30).
 pub const DAILY_OPEN_UTC_NS: i64 = (13 * 3600 + 30 * 60) * NS_PER_SEC;
 
-/// Midnight UTC of `date`, in ns.
+/// Midnight UTC of `date`, in ns; saturates outside the representable years (1677-2262), so a
+/// date range given far in the past or future filters like "everything" instead of overflowing.
+/// Data read from files is checked with [`checked_date_to_ns`] instead.
 pub fn date_to_ns(date: NaiveDate) -> i64 {
     let dt = NaiveDateTime::new(date, NaiveTime::MIN);
-    Utc.from_utc_datetime(&dt).timestamp() * NS_PER_SEC
+    Utc.from_utc_datetime(&dt)
+        .timestamp()
+        .saturating_mul(NS_PER_SEC)
 }
 
-/// The close instant of a date-stamped daily bar.
+/// Midnight UTC of `date`, in ns, or `None` when that day (up to its last nanosecond, so a
+/// date-only event of that day is representable too) does not fit in i64 nanoseconds.
+pub fn checked_date_to_ns(date: NaiveDate) -> Option<i64> {
+    let dt = NaiveDateTime::new(date, NaiveTime::MIN);
+    let ns = Utc
+        .from_utc_datetime(&dt)
+        .timestamp()
+        .checked_mul(NS_PER_SEC)?;
+    ns.checked_add(NS_PER_DAY - 1).map(|_| ns)
+}
+
+/// What a date out of i64-nanosecond range is told: the years rotor can represent.
+pub const DATE_RANGE_TEXT: &str =
+    "outside the representable range 1677-09-22..2262-04-10 (i64 nanoseconds since 1970)";
+
+/// The close instant of a date-stamped daily bar (saturating, see [`date_to_ns`]).
 pub fn daily_close_ns(date: NaiveDate) -> i64 {
-    date_to_ns(date) + DAILY_CLOSE_UTC_HOUR * 3600 * NS_PER_SEC
+    date_to_ns(date).saturating_add(DAILY_CLOSE_UTC_HOUR * 3600 * NS_PER_SEC)
 }
 
-/// The instant a date-only event is taken to be published: the last nanosecond of that date.
+/// The instant a date-only event is taken to be published: the last nanosecond of that date
+/// (saturating, see [`date_to_ns`]).
 pub fn date_only_event_ns(date: NaiveDate) -> i64 {
-    date_to_ns(date) + NS_PER_DAY - 1
+    date_to_ns(date).saturating_add(NS_PER_DAY - 1)
 }
 
 /// The UTC calendar date of an instant.
@@ -88,7 +108,7 @@ pub fn parse_timestamp(s: &str) -> Option<(i64, bool)> {
     }
     for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            return Some((date_to_ns(d), true));
+            return checked_date_to_ns(d).map(|n| (n, true));
         }
     }
     None
@@ -118,5 +138,20 @@ mod tests {
         assert!(bare);
         assert_eq!(c, date_to_ns(NaiveDate::from_ymd_opt(2026, 1, 7).unwrap()));
         assert!(parse_timestamp("07/01/2026x").is_none());
+    }
+
+    #[test]
+    fn dates_outside_i64_nanoseconds_are_refused_or_saturate() {
+        for s in ["3000-01-01", "1500-06-30", "2262-04-12", "99991231"] {
+            assert!(parse_timestamp(s).is_none(), "{s}");
+        }
+        assert!(parse_timestamp("2262-04-10").is_some());
+        let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        assert_eq!(date_to_ns(far), i64::MAX);
+        assert_eq!(date_only_event_ns(far), i64::MAX);
+        assert_eq!(daily_close_ns(far), i64::MAX);
+        assert!(checked_date_to_ns(far).is_none());
+        let old = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap();
+        assert_eq!(date_to_ns(old), i64::MIN);
     }
 }

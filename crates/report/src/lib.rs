@@ -8,11 +8,18 @@
 //!
 //! Invariant: no public function panics, whatever the input (empty series, NaN, zero equity).
 
+pub mod event_study;
 pub mod input;
 pub mod metrics;
+pub mod overfit;
 pub mod render;
 pub mod stats;
 
+pub use event_study::{
+    event_study, render_event_study, EventStudyInput, EventWindows, GroupStudy, StudyEvent,
+    StudyGroup,
+};
 pub use input::{Benchmark, RunSummary, TradeRecord};
+pub use overfit::{deflated_sharpe, pbo_cscv, Dsr, Pbo};
 pub use render::{render_markdown, render_text, ReportOptions};
 pub use stats::{compute_benchmark_stats, compute_stats, Kind, Stats};

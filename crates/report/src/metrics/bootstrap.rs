@@ -3,8 +3,7 @@
 //! Invariant: fully deterministic: a fixed seed, our own SplitMix64 generator and a sequential
 //! loop, so the same returns give bit-identical intervals on every run, thread and platform.
 
-use super::returns::{cagr, sharpe};
-use super::util::{finite, percentile_sorted};
+use super::util::{finite, negligible, percentile_sorted, positive, some_finite};
 
 /// Number of bootstrap resamples.
 pub const RESAMPLES: usize = 1000;
@@ -83,16 +82,27 @@ pub fn bootstrap_intervals(r: &[f64], rf: f64, periods_per_year: f64) -> Interva
     }
     let mut rng = SplitMix64::new(SEED);
     let block = mean_block_length(n);
+    let p = 1.0 / block;
     let (mut sh, mut cg) = (Vec::with_capacity(RESAMPLES), Vec::with_capacity(RESAMPLES));
+    // One buffer for every resample, filled with the same index stream as
+    // `resample_indices` (a sweep computes this for every parameter set: no allocation here).
     let mut buf = vec![0.0; n];
     for _ in 0..RESAMPLES {
-        for (slot, i) in buf.iter_mut().zip(resample_indices(&mut rng, n, block)) {
-            *slot = x[i];
+        let mut idx = 0;
+        for (i, slot) in buf.iter_mut().enumerate() {
+            idx = if i == 0 || rng.next_f64() < p {
+                rng.below(n)
+            } else if idx + 1 == n {
+                0
+            } else {
+                idx + 1
+            };
+            *slot = x[idx];
         }
-        if let Some(s) = sharpe(&buf, rf, periods_per_year) {
+        if let Some(s) = sharpe_of_finite(&buf, rf, periods_per_year) {
             sh.push(s);
         }
-        if let Some(c) = cagr(&buf, periods_per_year) {
+        if let Some(c) = cagr_of_finite(&buf, periods_per_year) {
             cg.push(c);
         }
     }
@@ -100,6 +110,34 @@ pub fn bootstrap_intervals(r: &[f64], rf: f64, periods_per_year: f64) -> Interva
         sharpe: interval(sh),
         cagr: interval(cg),
     }
+}
+
+/// [`super::returns::sharpe`] for a slice known to be all finite, without allocating: the same
+/// operations in the same order.
+fn sharpe_of_finite(x: &[f64], rf: f64, periods_per_year: f64) -> Option<f64> {
+    let n = x.len();
+    if n < 2 {
+        return None;
+    }
+    let m = some_finite(x.iter().map(|v| v - rf).sum::<f64>() / n as f64)?;
+    let ss: f64 = x.iter().map(|v| (v - rf - m) * (v - rf - m)).sum();
+    let s = some_finite((ss / (n - 1) as f64).sqrt())?;
+    if negligible(s, m) {
+        return None;
+    }
+    some_finite(some_finite(m / s)? * periods_per_year.sqrt())
+}
+
+/// [`super::returns::cagr`] for a slice known to be all finite, without allocating.
+fn cagr_of_finite(x: &[f64], periods_per_year: f64) -> Option<f64> {
+    if x.is_empty() || !positive(periods_per_year) {
+        return None;
+    }
+    let end = 1.0 + some_finite(x.iter().fold(1.0, |w, v| w * (1.0 + v)) - 1.0)?;
+    if end < 0.0 {
+        return None;
+    }
+    some_finite(end.powf(periods_per_year / x.len() as f64) - 1.0)
 }
 
 fn interval(mut v: Vec<f64>) -> Option<(f64, f64)> {
@@ -113,6 +151,23 @@ fn interval(mut v: Vec<f64>) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fused_statistics_equal_the_metric_functions() {
+        use crate::metrics::returns::{cagr, sharpe};
+        let mut rng = SplitMix64::new(7);
+        for n in [2usize, 3, 50, 400] {
+            let x: Vec<f64> = (0..n).map(|_| (rng.next_f64() - 0.48) / 20.0).collect();
+            for rf in [0.0, 0.0001] {
+                assert_eq!(sharpe_of_finite(&x, rf, 252.0), sharpe(&x, rf, 252.0));
+            }
+            assert_eq!(cagr_of_finite(&x, 252.0), cagr(&x, 252.0));
+        }
+        assert_eq!(sharpe_of_finite(&[0.01; 10], 0.0, 252.0), sharpe(&[0.01; 10], 0.0, 252.0));
+        let mut g = SplitMix64::new(3);
+        let idx = resample_indices(&mut g, 10, 3.0);
+        assert!(idx.iter().all(|&i| i < 10));
+    }
 
     #[test]
     fn splitmix_reference_values() {
