@@ -163,7 +163,10 @@ mod tests {
             }
             assert_eq!(cagr_of_finite(&x, 252.0), cagr(&x, 252.0));
         }
-        assert_eq!(sharpe_of_finite(&[0.01; 10], 0.0, 252.0), sharpe(&[0.01; 10], 0.0, 252.0));
+        assert_eq!(
+            sharpe_of_finite(&[0.01; 10], 0.0, 252.0),
+            sharpe(&[0.01; 10], 0.0, 252.0)
+        );
         let mut g = SplitMix64::new(3);
         let idx = resample_indices(&mut g, 10, 3.0);
         assert!(idx.iter().all(|&i| i < 10));
