@@ -883,6 +883,50 @@ fn catalogue() -> Vec<Case> {
     out_file.absent = vec!["taken/stats.json"];
     c.push(out_file);
 
+    // ---------------------------------------------------------------- sweep grids
+    c.push(case(
+        "sweep grid with an empty value list",
+        good_bars(bh(""), vec![]),
+        &[
+            "sweep",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=",
+            "--quiet",
+        ],
+        &["c.toml", "portfolio.cash", "empty"],
+    ));
+    c.push(case(
+        "sweep grid range pointing the wrong way",
+        good_bars(bh(""), vec![]),
+        &[
+            "sweep",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=5..1:1",
+            "--quiet",
+        ],
+        &["c.toml", "portfolio.cash", "step"],
+    ));
+    c.push(case(
+        "sweep grid larger than the limit without --force",
+        good_bars(bh(""), vec![]),
+        &[
+            "sweep",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=1..2000000",
+            "--quiet",
+        ],
+        &["c.toml", "2000000 parameter sets", "--force"],
+    ));
+    c.push(case(
+        "sweep with nothing to sweep",
+        good_bars(bh(""), vec![]),
+        &["sweep", "{d}/c.toml", "--quiet"],
+        &["c.toml", "nothing to sweep"],
+    ));
+
     // ---------------------------------------------------------------- inspect
     c.push(case(
         "inspect a missing path",

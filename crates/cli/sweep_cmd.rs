@@ -148,7 +148,7 @@ pub fn prepare(
     let loaded = config::load(path, set)?;
     let shown = path.display();
     let grid = if !grid.is_empty() {
-        Grid::from_args(grid).map_err(bad)?
+        Grid::from_args(grid).map_err(|e| bad(format!("{shown}: {e}")))?
     } else if let Some(t) = &loaded.config.sweep {
         Grid::from_table(t).map_err(|e| bad(format!("{shown}: {e}")))?
     } else {
@@ -156,7 +156,8 @@ pub fn prepare(
             "{shown}: nothing to sweep: give --grid KEY=VALUES or a [sweep] table in the config"
         )));
     };
-    let sets = ParamSets::new(grid, random.map(|n| (n, seed))).map_err(bad)?;
+    let sets = ParamSets::new(grid, random.map(|n| (n, seed)))
+        .map_err(|e| bad(format!("{shown}: {e}")))?;
     let base = base_table(path, set)?;
     // A type error or unknown key is the user's mistake, not an invalid combination.
     for axis in &sets.grid.axes {
@@ -284,9 +285,20 @@ fn prepare_out(dir: &Path, resume: bool, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A grid larger than this is almost always a typo (a missing step): it needs `--force`.
+const SETS_WITHOUT_FORCE: usize = 1_000_000;
+
 /// Runs `rotor sweep`.
 pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     let p = prepare(&args.config, &args.set, &args.grid, args.random, args.seed)?;
+    if p.sets.len() > SETS_WITHOUT_FORCE && !args.force {
+        return Err(bad(format!(
+            "{}: the grid has {} parameter sets, more than {SETS_WITHOUT_FORCE}: pass --force to \
+             run them all, or --random N to sample N of them",
+            args.config.display(),
+            p.sets.len()
+        )));
+    }
     let by = RankBy::new(&args.rank_by).map_err(bad)?;
     if let Some(dir) = &args.out {
         prepare_out(dir, args.resume, args.force)?;
