@@ -182,7 +182,19 @@ impl Broker {
     /// Before bar `t`'s open: symbols whose last bar was `t - 1` are delisted. Their pending
     /// orders are cancelled, and with `delisting = close` their positions are closed at their
     /// last close (a cost-free fill flagged `delisted`).
+    #[inline]
     pub(crate) fn delist(&mut self, prices: &Prices<'_>, t: usize, books: &mut Books<'_>) {
+        if self
+            .by_last_bar
+            .get(self.delisted_upto)
+            .is_none_or(|&(last, _)| last >= t)
+        {
+            return; // nothing stopped trading at t - 1 (the usual bar)
+        }
+        self.delist_slow(prices, t, books);
+    }
+
+    fn delist_slow(&mut self, prices: &Prices<'_>, t: usize, books: &mut Books<'_>) {
         let timestamp = prices.market().timestamps()[t];
         while self.delisted_upto < self.by_last_bar.len()
             && self.by_last_bar[self.delisted_upto].0 < t
@@ -236,22 +248,28 @@ impl Broker {
 
     /// Fills what can fill at bar `t`'s open or inside its range (every order but
     /// market-on-close).
+    #[inline]
     pub(crate) fn fill_at_open(&mut self, prices: &Prices<'_>, t: usize, books: &mut Books<'_>) {
         self.pass(prices, t, Phase::Open, books);
     }
 
     /// Fills market-on-close orders at bar `t`'s close.
+    #[inline]
     pub(crate) fn fill_at_close(&mut self, prices: &Prices<'_>, t: usize, books: &mut Books<'_>) {
         self.pass(prices, t, Phase::Close, books);
     }
 
     /// After bar `t`'s close: day orders whose session was `t` expire.
+    #[inline]
     pub(crate) fn expire_day_orders(
         &mut self,
         prices: &Prices<'_>,
         t: usize,
         books: &mut Books<'_>,
     ) {
+        if self.pending.is_empty() {
+            return;
+        }
         let timestamp = prices.market().timestamps()[t];
         let mut keep = 0;
         for i in 0..self.pending.len() {
@@ -266,10 +284,15 @@ impl Broker {
         self.pending.truncate(keep);
     }
 
+    #[inline]
     fn pass(&mut self, prices: &Prices<'_>, t: usize, phase: Phase, books: &mut Books<'_>) {
         if self.pending.is_empty() {
             return;
         }
+        self.pass_pending(prices, t, phase, books);
+    }
+
+    fn pass_pending(&mut self, prices: &Prices<'_>, t: usize, phase: Phase, books: &mut Books<'_>) {
         let timestamp = prices.market().timestamps()[t];
         let at = |s: usize| match phase {
             Phase::Open => prices.open(s)[t],
@@ -386,7 +409,9 @@ impl Broker {
                 let (allowed, why) = self.within_caps(books.portfolio, &at, s, q, price);
                 breach = why;
                 if allowed != 0.0 {
-                    self.book(books, &order, t, timestamp, allowed, price, base, phase);
+                    self.book(
+                        prices, books, &order, t, timestamp, allowed, price, base, phase,
+                    );
                     self.vol_used[s] += allowed.abs();
                     filled = allowed;
                 }
@@ -417,6 +442,7 @@ impl Broker {
     #[allow(clippy::too_many_arguments)]
     fn book(
         &self,
+        prices: &Prices<'_>,
         books: &mut Books<'_>,
         order: &Order,
         t: usize,
@@ -428,6 +454,13 @@ impl Broker {
     ) {
         let commission = self.commission_for(quantity, price);
         let slippage = quantity.abs() * (price - base).abs();
+        // Opening a position: its mark becomes the latest close visible before this fill
+        // (bars before `t`), as if every flat symbol's mark had moved at every close.
+        if books.portfolio.positions()[order.symbol] == 0.0 {
+            let closes = &prices.close(order.symbol)[..t];
+            let last = closes.iter().rev().find(|c| c.is_finite()).copied();
+            books.portfolio.refresh_mark(order.symbol, last);
+        }
         let (before, after) = books
             .portfolio
             .apply_fill(order.symbol, quantity, price, commission);

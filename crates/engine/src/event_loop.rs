@@ -65,6 +65,9 @@ pub fn run<S: Strategy + ?Sized>(
     };
     let mut rejections = Vec::new();
     let mut next_event = 0;
+    // Running totals kept in registers, stored into `out` once at the end.
+    let (mut commission, mut slippage) = (0.0, 0.0);
+    let (mut borrow, mut interest) = (0.0, 0.0);
 
     macro_rules! books {
         () => {
@@ -97,8 +100,8 @@ pub fn run<S: Strategy + ?Sized>(
         broker.fill_at_open(&prices, t, books!());
         for i in first_fill..out.fills.len() {
             let fill = out.fills[i];
-            out.commission_paid += fill.commission;
-            out.slippage_paid += fill.slippage;
+            commission += fill.commission;
+            slippage += fill.slippage;
             let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, open_cut);
             strategy.on_fill(&mut ctx, &fill);
         }
@@ -116,8 +119,8 @@ pub fn run<S: Strategy + ?Sized>(
         broker.fill_at_close(&prices, t, books!());
         for i in first_fill..out.fills.len() {
             let fill = out.fills[i];
-            out.commission_paid += fill.commission;
-            out.slippage_paid += fill.slippage;
+            commission += fill.commission;
+            slippage += fill.slippage;
             let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, close_ns);
             strategy.on_fill(&mut ctx, &fill);
         }
@@ -128,8 +131,8 @@ pub fn run<S: Strategy + ?Sized>(
             interest_rate,
             |s, fee| ledger.on_borrow(s, fee),
         );
-        for (s, &q) in portfolio.positions().iter().enumerate() {
-            if q != 0.0 && prices.close(s)[t].is_finite() {
+        for &s in portfolio.held() {
+            if prices.close(s)[t].is_finite() {
                 let (o, c) = (prices.open(s)[t], prices.close(s)[t]);
                 let (h, l) = (prices.high(s)[t], prices.low(s)[t]);
                 let h = if h.is_finite() { h } else { o.max(c) };
@@ -137,8 +140,8 @@ pub fn run<S: Strategy + ?Sized>(
                 ledger.on_bar(s, t, h, l, c);
             }
         }
-        out.borrow_paid += snap.borrow;
-        out.interest_earned += snap.interest;
+        borrow += snap.borrow;
+        interest += snap.interest;
         out.equity.push(snap.equity);
         out.cash.push(snap.cash);
         out.long_exposure.push(snap.long_exposure);
@@ -147,6 +150,10 @@ pub fn run<S: Strategy + ?Sized>(
         strategy.on_bar(&mut ctx);
     }
 
+    out.commission_paid = commission;
+    out.slippage_paid = slippage;
+    out.borrow_paid = borrow;
+    out.interest_earned = interest;
     let (last_bar, last_ts) = match n {
         0 => (0, 0),
         _ => (n - 1, ts[n - 1]),

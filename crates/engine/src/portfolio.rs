@@ -6,6 +6,12 @@
 //! and per symbol, `realized + position * (mark - avg_cost)` is the P&L of its fills at their
 //! prices (before commission and financing). Positions are a `Vec<f64>` indexed by symbol: no
 //! strings or maps on the hot path.
+//!
+//! Only held symbols are visited per bar: `held` lists the symbols with a non-zero position in
+//! index order (so sums are taken in the same order as a pass over every symbol, bit for bit),
+//! and only their marks move at a close. A flat symbol's mark may be stale; whoever opens a
+//! position in it refreshes the mark first ([`Portfolio::refresh_mark`]), which keeps
+//! `equity()` exact, since flat symbols contribute nothing to it.
 
 /// What closing a bar produced, for the equity curve.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,6 +38,7 @@ pub struct Portfolio {
     marks: Vec<f64>,
     avg_cost: Vec<f64>,
     realized: Vec<f64>,
+    held: Vec<usize>,
 }
 
 impl Portfolio {
@@ -43,6 +50,7 @@ impl Portfolio {
             marks: vec![f64::NAN; n_symbols],
             avg_cost: vec![f64::NAN; n_symbols],
             realized: vec![0.0; n_symbols],
+            held: Vec::with_capacity(n_symbols.min(64)),
         }
     }
 
@@ -56,7 +64,13 @@ impl Portfolio {
         &self.positions
     }
 
-    /// Latest visible close of every symbol (NaN before its first).
+    /// Symbols with a non-zero position, in index order.
+    pub fn held(&self) -> &[usize] {
+        &self.held
+    }
+
+    /// Latest visible close of every held symbol (NaN before its first); a flat symbol's entry
+    /// may be stale.
     pub fn marks(&self) -> &[f64] {
         &self.marks
     }
@@ -92,13 +106,24 @@ impl Portfolio {
     /// Σ position * price over held symbols, with `price(s)` falling back to the mark where NaN.
     pub fn positions_value(&self, price: impl Fn(usize) -> f64) -> f64 {
         let mut v = 0.0;
-        for (s, &q) in self.positions.iter().enumerate() {
-            if q != 0.0 {
-                let p = price(s);
-                v += q * if p.is_nan() { self.marks[s] } else { p };
-            }
+        for &s in &self.held {
+            let q = self.positions[s];
+            let p = price(s);
+            v += q * if p.is_nan() { self.marks[s] } else { p };
         }
         v
+    }
+
+    /// Sets the mark of a flat symbol about to be traded to `last_close`, its latest visible
+    /// close (None: it has had none; the mark is left alone, and the first fill sets it).
+    /// No effect on a held symbol, whose mark is current.
+    #[inline]
+    pub fn refresh_mark(&mut self, symbol: usize, last_close: Option<f64>) {
+        if self.positions[symbol] == 0.0 {
+            if let Some(c) = last_close {
+                self.marks[symbol] = c;
+            }
+        }
     }
 
     /// Removes the position of `symbol` at its mark (a delisting): cash gets `position * mark`,
@@ -126,6 +151,14 @@ impl Portfolio {
             after = 0.0;
         }
         self.positions[symbol] = after;
+        if before == 0.0 && after != 0.0 {
+            let at = self.held.partition_point(|&h| h < symbol);
+            self.held.insert(at, symbol);
+        } else if before != 0.0 && after == 0.0 {
+            if let Ok(at) = self.held.binary_search(&symbol) {
+                self.held.remove(at);
+            }
+        }
         self.cash -= quantity * price + commission;
         let avg = &mut self.avg_cost[symbol];
         if before == 0.0 || before.signum() == quantity.signum() {
@@ -148,10 +181,10 @@ impl Portfolio {
         (before, after)
     }
 
-    /// Moves every mark to `closes` where finite, credits `interest_rate` (per bar) on the cash
-    /// balance as it stands after the bar's fills, charges `borrow_rate` (per bar, fraction of
-    /// short market value) on shorts, reporting each symbol's fee to `on_borrow`, and returns the
-    /// snapshot. One pass over the symbols.
+    /// Moves the mark of every held symbol to `closes` where finite, credits `interest_rate`
+    /// (per bar) on the cash balance as it stands after the bar's fills, charges `borrow_rate`
+    /// (per bar, fraction of short market value) on shorts, reporting each symbol's fee to
+    /// `on_borrow`, and returns the snapshot. One pass over the held symbols.
     pub fn close_bar(
         &mut self,
         closes: impl Fn(usize) -> f64,
@@ -164,7 +197,7 @@ impl Portfolio {
         let mut long = 0.0;
         let mut short = 0.0;
         let mut borrow = 0.0;
-        for s in 0..self.positions.len() {
+        for &s in &self.held {
             let c = closes(s);
             if c.is_finite() {
                 self.marks[s] = c;
@@ -250,6 +283,29 @@ mod tests {
         assert_eq!(p.realized()[0], 75.0 - 225.0 + 50.0);
         assert!(p.avg_cost()[0].is_nan());
         assert_eq!(p.unrealized(0), 0.0);
+    }
+
+    #[test]
+    fn held_lists_open_positions_in_symbol_order() {
+        let mut p = Portfolio::new(4, 1000.0);
+        p.apply_fill(2, 1.0, 10.0, 0.0);
+        p.apply_fill(0, -1.0, 10.0, 0.0);
+        p.apply_fill(3, 1.0, 10.0, 0.0);
+        assert_eq!(p.held(), &[0, 2, 3]);
+        p.apply_fill(2, -1.0, 11.0, 0.0);
+        assert_eq!(p.held(), &[0, 3]);
+        p.apply_fill(0, 2.0, 9.0, 0.0); // flips to long: still held
+        assert_eq!(p.held(), &[0, 3]);
+        p.apply_fill(0, -1.0, 9.0, 0.0);
+        p.apply_fill(3, -1.0, 9.0, 0.0);
+        assert!(p.held().is_empty());
+        // A flat symbol's stale mark is refreshed before it is reopened, never for a held one.
+        p.refresh_mark(3, Some(12.0));
+        assert_eq!(p.marks()[3], 12.0);
+        p.apply_fill(3, 1.0, 12.5, 0.0);
+        p.refresh_mark(3, Some(99.0));
+        assert_eq!(p.marks()[3], 12.0);
+        assert_eq!(p.equity(), p.cash() + 12.0);
     }
 
     #[test]

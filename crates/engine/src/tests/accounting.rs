@@ -310,3 +310,82 @@ fn runs_through_a_trait_object() {
     let r = run(&m, &ExecutionConfig::default(), dynamic);
     assert_eq!(r.fills.len(), 1);
 }
+
+/// Records `ctx.equity()` at every fill; trades A and B on a fixed script.
+struct ReopenAfterGap {
+    equity_at_fills: Vec<(usize, f64)>,
+}
+
+impl crate::Strategy for ReopenAfterGap {
+    fn on_bar(&mut self, ctx: &mut Context<'_>) {
+        match ctx.bar() {
+            Some(0) => {
+                ctx.market_order(0, 10.0);
+                ctx.market_order(1, 5.0);
+            }
+            Some(1) => {
+                ctx.market_order(1, -5.0);
+            }
+            Some(3) => {
+                ctx.market_order(1, 5.0);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_fill(&mut self, ctx: &mut Context<'_>, fill: &crate::Fill) {
+        self.equity_at_fills.push((fill.bar, ctx.equity()));
+    }
+}
+
+/// Only held symbols are marked at each close; a symbol reopened after being flat (here
+/// across a bar it did not trade) is marked at its latest visible close, exactly as if every
+/// symbol's mark had moved at every close.
+#[test]
+fn a_reopened_position_is_marked_at_its_latest_visible_close() {
+    let a = (0..6)
+        .map(|i| oc(10.0 + i as f64, 10.0 + i as f64))
+        .collect();
+    let b = vec![
+        oc(20.0, 20.0),
+        oc(21.0, 21.0),
+        oc(22.0, 22.0),
+        None,
+        oc(24.0, 25.0),
+        oc(26.0, 26.0),
+    ];
+    let m = market(&[("A", a), ("B", b)], vec![]);
+    let mut s = ReopenAfterGap {
+        equity_at_fills: Vec::new(),
+    };
+    let r = run(&m, &exec(10_000.0, 0.0, 0.0, 0.0), &mut s);
+    // Cash: 10,000 - 10 x 11 - 5 x 21 + 5 x 22 - 5 x 24 = 9,775.
+    assert_eq!(r.cash[4], 9_775.0);
+    // At the reopening fill (open of bar 4): A at its close of bar 3 (13), B at its last
+    // close before bar 4, bar 2's 22 (it had no bar 3).
+    assert_eq!(
+        s.equity_at_fills.last(),
+        Some(&(4, 9_775.0 + 130.0 + 110.0))
+    );
+    assert_eq!(r.equity[4], 9_775.0 + 140.0 + 125.0);
+    assert_eq!(r.equity[3], 9_895.0 + 130.0); // B flat: only A counts
+    for t in 0..6 {
+        let held: f64 = (0..2)
+            .map(|k| {
+                let q = if t == 0 {
+                    0.0
+                } else {
+                    r.fills
+                        .iter()
+                        .filter(|f| f.bar <= t && f.symbol == k)
+                        .map(|f| f.quantity)
+                        .sum()
+                };
+                let closes = m.close(k);
+                let last = closes[..=t].iter().rev().find(|c| c.is_finite()).unwrap();
+                q * last
+            })
+            .sum();
+        assert_eq!(r.equity[t], r.cash[t] + held, "bar {t}");
+    }
+}

@@ -27,6 +27,7 @@ impl Sma {
         }
     }
 
+    #[inline]
     fn add(&mut self, x: f64) {
         let t = self.sum + x;
         if self.sum.abs() >= x.abs() {
@@ -38,6 +39,7 @@ impl Sma {
     }
 
     /// Pushes a value, dropping the oldest once the window is full.
+    #[inline]
     pub fn push(&mut self, x: f64) {
         let n = self.window.len();
         if self.count == n {
@@ -60,6 +62,7 @@ impl Sma {
     }
 
     /// The mean of the last `n` values, NaN until there are `n`.
+    #[inline]
     pub fn value(&self) -> f64 {
         let n = self.window.len();
         if self.count < n {
