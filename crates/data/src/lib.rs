@@ -16,6 +16,7 @@ pub mod inspect;
 pub mod load;
 pub mod market;
 pub mod parquet_bars;
+mod parquet_fast;
 pub mod series;
 pub mod synth;
 pub mod table;

@@ -226,8 +226,9 @@ fn median_spacing(timeline: &[i64]) -> i64 {
         return NS_PER_DAY;
     }
     let mut gaps: Vec<i64> = timeline.windows(2).map(|w| w[1] - w[0]).collect();
-    gaps.sort_unstable();
-    gaps[gaps.len() / 2]
+    // The element a full sort would put in the middle, in linear time.
+    let mid = gaps.len() / 2;
+    *gaps.select_nth_unstable(mid).1
 }
 
 /// 252 for daily bars; for intraday bars 252 times the bars in a 6.5-hour session.

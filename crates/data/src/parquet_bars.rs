@@ -32,6 +32,7 @@ use parquet::file::metadata::RowGroupMetaData;
 use parquet::file::statistics::Statistics;
 
 use crate::market::SymbolBars;
+use crate::parquet_fast::{self, FastCols};
 use crate::time::{daily_close_ns, date_to_ns, ns_to_date, NS_PER_DAY};
 use crate::validate::{self, PriceNames, RowRef};
 use crate::DataError;
@@ -237,7 +238,41 @@ pub(crate) struct RawSymbol {
     /// The bars (timestamps already mapped to bar closes; not yet sorted).
     pub bars: SymbolBars,
     /// 1-based row of each bar in its file.
-    pub rows: Vec<usize>,
+    pub rows: RowNumbers,
+}
+
+/// The 1-based file row of each bar of a [`RawSymbol`].
+#[derive(Debug, Clone)]
+pub(crate) enum RowNumbers {
+    /// Listed one by one (rows were filtered).
+    Listed(Vec<usize>),
+    /// Every row of these row groups, in order: (first row of the group, 0-based; rows).
+    Groups(Vec<(usize, usize)>),
+}
+
+impl Default for RowNumbers {
+    fn default() -> Self {
+        RowNumbers::Listed(Vec::new())
+    }
+}
+
+impl RowNumbers {
+    /// The 1-based row of bar `i`.
+    pub(crate) fn get(&self, i: usize) -> usize {
+        match self {
+            RowNumbers::Listed(rows) => rows[i],
+            RowNumbers::Groups(groups) => {
+                let mut left = i;
+                for &(first, n) in groups {
+                    if left < n {
+                        return first + left + 1;
+                    }
+                    left -= n;
+                }
+                0
+            }
+        }
+    }
 }
 
 /// What one file gave.
@@ -260,7 +295,7 @@ pub(crate) struct FileBars {
     pub has_symbol_column: bool,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum TsKind {
     /// Timestamp with this many ns per unit.
     Instant(i64),
@@ -585,7 +620,7 @@ fn resolve_columns(path: &Path, schema: &Schema, need_symbol: bool) -> Result<Co
 /// Reads, filters and validates one file. Never panics on a bad file: a decoder panic is
 /// reported as a corrupt file.
 pub(crate) fn read_file(src: &BarSource, filter: &RowFilter) -> Result<FileBars, DataError> {
-    quietly(|| read_file_inner(src, filter)).unwrap_or_else(|| {
+    quietly(|| read_file_inner(src, filter, true)).unwrap_or_else(|| {
         Err(DataError::Corrupt {
             path: src.path.clone(),
             format: "Parquet",
@@ -618,7 +653,8 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
     result.ok()
 }
 
-fn read_file_inner(src: &BarSource, filter: &RowFilter) -> Result<FileBars, DataError> {
+/// `fast`: allow [`parquet_fast`] (tests turn it off to compare the two paths).
+fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<FileBars, DataError> {
     let path = src.path.as_path();
     let builder = open(path)?;
     let schema = builder.schema().clone();
@@ -689,6 +725,36 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter) -> Result<FileBars, Data
     }
     if keep.is_empty() {
         return Ok(out);
+    }
+
+    // The usual per-symbol file: decode its row groups in parallel, check whole columns.
+    if let (true, None, Some(symbol)) = (fast, cols.symbol, src.implied_symbol.as_deref()) {
+        let fast = FastCols {
+            ts: cols.ts,
+            ohlc: cols.ohlc,
+            close: cols.close,
+            volume: cols.volume,
+            adj: cols.adj,
+        };
+        let whole_groups = filter.start_ns.is_none() && filter.end_ns_excl.is_none()
+            || keep.iter().all(|&g| {
+                row_group_range(meta.row_group(g), cols.ts, kind)
+                    .is_some_and(|(lo, hi)| filter.in_range(lo) && filter.in_range(hi))
+            });
+        if whole_groups && parquet_fast::eligible(&schema, &fast) {
+            let rows: Vec<usize> = group_rows.iter().map(|g| g.1).collect();
+            let read = parquet_fast::read(path, symbol, &fast, kind, &wanted, &keep, &rows, |t| {
+                filter.in_range(t)
+            });
+            if let Some(f) = read {
+                out.daily = Some(f.daily);
+                out.symbols.push(RawSymbol {
+                    bars: f.bars,
+                    rows: RowNumbers::Groups(group_rows),
+                });
+                return Ok(out);
+            }
+        }
     }
 
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
@@ -816,7 +882,7 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter) -> Result<FileBars, Data
                                     adj_close: adj.as_ref().map(|_| Vec::with_capacity(reserve)),
                                     close_only: ohlc.is_none(),
                                 },
-                                rows: Vec::with_capacity(reserve),
+                                rows: RowNumbers::Listed(Vec::with_capacity(reserve)),
                             });
                             out.symbols.len() - 1
                         }
@@ -841,7 +907,9 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter) -> Result<FileBars, Data
             let v = volume.as_ref().and_then(|v| v[i]).unwrap_or(f64::NAN);
             validate::check_volume(&r, &vol_name, v)?;
             let s = &mut out.symbols[k];
-            s.rows.push(row);
+            if let RowNumbers::Listed(rows) = &mut s.rows {
+                rows.push(row);
+            }
             let b = &mut s.bars;
             b.timestamps.push(t);
             b.open.push(o);
@@ -918,7 +986,7 @@ pub(crate) fn finish_symbol(mut parts: Vec<(PathBuf, RawSymbol)>) -> Result<Symb
             continue;
         }
         let symbol = parts[p1].1.bars.symbol.clone();
-        let (r1, r2) = (parts[p1].1.rows[i1], parts[p2].1.rows[i2]);
+        let (r1, r2) = (parts[p1].1.rows.get(i1), parts[p2].1.rows.get(i2));
         if p1 == p2 || parts[p1].0 == parts[p2].0 {
             return Err(DataError::Duplicate {
                 path: parts[p1].0.clone(),
@@ -1059,5 +1127,201 @@ pub(crate) mod test_util {
     ) -> Vec<(&'static str, ArrayRef)> {
         cols.retain(|(n, _)| *n != name);
         cols
+    }
+}
+
+/// The fast path ([`parquet_fast`]) against the row-by-row path on the same files: the same
+/// bars, rows and daily flag, or the same error.
+#[cfg(test)]
+mod fast_path_agrees {
+    use std::sync::Arc;
+
+    use arrow_array::{
+        ArrayRef, Float64Array, Int64Array, TimestampMillisecondArray, TimestampNanosecondArray,
+    };
+
+    use super::test_util::{d, daily_cols, with_col, without, write_groups};
+    use super::*;
+
+    fn source(path: &Path) -> BarSource {
+        BarSource {
+            path: path.to_path_buf(),
+            implied_symbol: Some("XYZ".into()),
+            hive: false,
+        }
+    }
+
+    /// A comparable rendering: bit patterns, so NaN volumes compare equal.
+    fn key(r: &Result<FileBars, DataError>) -> String {
+        match r {
+            Err(e) => format!("error: {e}"),
+            Ok(f) => {
+                let mut s = format!("daily {:?} seen {:?}\n", f.daily, f.seen);
+                for raw in &f.symbols {
+                    let b = &raw.bars;
+                    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    let rows: Vec<usize> = (0..b.len()).map(|i| raw.rows.get(i)).collect();
+                    s += &format!(
+                        "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {} rows {:?}\n",
+                        b.symbol,
+                        b.timestamps,
+                        bits(&b.open),
+                        bits(&b.high),
+                        bits(&b.low),
+                        bits(&b.close),
+                        bits(&b.volume),
+                        b.adj_close.as_deref().map(bits),
+                        b.close_only,
+                        rows
+                    );
+                }
+                s
+            }
+        }
+    }
+
+    /// Reads the file both ways, asserts they agree; returns the rendering and whether the
+    /// fast path took it.
+    fn both(groups: Vec<Vec<(&'static str, ArrayRef)>>, filter: &RowFilter) -> (String, bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("XYZ.parquet");
+        write_groups(&p, groups);
+        let taken = || parquet_fast::TAKEN.with(|n| n.get());
+        let before = taken();
+        let fast = read_file_inner(&source(&p), filter, true);
+        let took_fast = taken() > before;
+        let slow = read_file_inner(&source(&p), filter, false);
+        assert_eq!(key(&fast), key(&slow));
+        (key(&fast), took_fast)
+    }
+
+    /// [`both`], asserting the fast path read it.
+    fn agree(groups: Vec<Vec<(&'static str, ArrayRef)>>, filter: &RowFilter) -> String {
+        let (out, fast) = both(groups, filter);
+        assert!(fast, "expected the fast path: {out}");
+        out
+    }
+
+    /// [`both`], asserting the row-by-row path read it.
+    fn agree_slow(groups: Vec<Vec<(&'static str, ArrayRef)>>, filter: &RowFilter) -> String {
+        let (out, fast) = both(groups, filter);
+        assert!(!fast, "expected the row-by-row path: {out}");
+        out
+    }
+
+    fn month(m: u32, px: f64) -> Vec<(&'static str, ArrayRef)> {
+        let dates: Vec<String> = (1..=20).map(|k| format!("2026-{m:02}-{k:02}")).collect();
+        let refs: Vec<&str> = dates.iter().map(String::as_str).collect();
+        let closes: Vec<f64> = (0..20).map(|k| px + k as f64).collect();
+        daily_cols(None, &refs, &closes)
+    }
+
+    #[test]
+    fn daily_files_with_and_without_a_range() {
+        let all = RowFilter::default();
+        let out = agree(vec![month(1, 10.0), month(2, 40.0), month(3, 70.0)], &all);
+        assert!(out.contains("rows [1, 2,"), "{out}");
+        // Whole middle group (fast) and a range cutting groups (row by row).
+        let f = RowFilter::new(Some(d("2026-02-01")), Some(d("2026-02-28")), None);
+        let out = agree(vec![month(1, 10.0), month(2, 40.0), month(3, 70.0)], &f);
+        assert!(out.contains("rows [21, 22,"), "{out}");
+        let f = RowFilter::new(Some(d("2026-01-10")), Some(d("2026-02-05")), None);
+        agree_slow(vec![month(1, 10.0), month(2, 40.0), month(3, 70.0)], &f);
+    }
+
+    #[test]
+    fn intraday_and_midnight_timestamps_float_volume_adj_close() {
+        let n = 50;
+        let base = 1_767_225_600_000_000_000i64 + 14 * 3_600_000_000_000; // 2026-01-01 14:00
+        let ts: Vec<i64> = (0..n).map(|k| base + k * 60_000_000_000).collect();
+        let px = |k: f64| -> ArrayRef {
+            Arc::new(Float64Array::from(
+                (0..n).map(|i| 100.0 + i as f64 * k).collect::<Vec<_>>(),
+            ))
+        };
+        let cols = |ts: ArrayRef| -> Vec<(&'static str, ArrayRef)> {
+            vec![
+                ("ts", ts),
+                ("Open", px(1.0)),
+                ("High", px(1.5)),
+                ("Low", px(0.5)),
+                ("Close", px(1.0)),
+                ("Volume", px(3.0)),
+                ("adj_close", px(0.9)),
+            ]
+        };
+        let (a, b) = ts.split_at(20);
+        agree(
+            vec![
+                cols(Arc::new(
+                    TimestampNanosecondArray::from(a.to_vec()).with_timezone("UTC"),
+                )),
+                cols(Arc::new(
+                    TimestampNanosecondArray::from(b.to_vec()).with_timezone("UTC"),
+                )),
+            ]
+            .into_iter()
+            .map(|mut c| {
+                // Each group its own length.
+                let len = c[0].1.len();
+                for col in c.iter_mut().skip(1) {
+                    col.1 = col.1.slice(0, len);
+                }
+                c
+            })
+            .collect(),
+            &RowFilter::default(),
+        );
+        let midnights: Vec<i64> = (0..n).map(|k| 1_767_225_600_000 + k * 86_400_000).collect();
+        let out = agree(
+            vec![cols(Arc::new(TimestampMillisecondArray::from(midnights)))],
+            &RowFilter::default(),
+        );
+        assert!(out.starts_with("daily Some(true)"), "{out}");
+    }
+
+    #[test]
+    fn close_only_and_missing_volume() {
+        let cols = without(
+            without(without(without(month(1, 10.0), "open"), "high"), "low"),
+            "volume",
+        );
+        let out = agree(vec![cols], &RowFilter::default());
+        assert!(out.contains(" true rows"), "{out}");
+    }
+
+    #[test]
+    fn bad_unsorted_null_and_duplicate_inputs_take_the_row_by_row_path() {
+        let all = RowFilter::default();
+        // high below low in the second group: the same error naming the row.
+        let bad_high = with_col(
+            month(2, 40.0),
+            "high",
+            Arc::new(Float64Array::from(vec![1.0; 20])),
+        );
+        let out = agree_slow(vec![month(1, 10.0), bad_high], &all);
+        assert!(out.starts_with("error:") && out.contains("row 21"), "{out}");
+        // Unsorted groups, duplicate timestamps, a null volume.
+        agree_slow(vec![month(2, 40.0), month(1, 10.0)], &all);
+        agree_slow(vec![month(1, 10.0), month(1, 10.0)], &all);
+        let mut vol = vec![Some(1000); 20];
+        vol[3] = None;
+        let nulls = with_col(month(1, 10.0), "volume", Arc::new(Int64Array::from(vol)));
+        agree_slow(vec![nulls], &all);
+        // Negative volume, NaN close.
+        let neg = with_col(
+            month(1, 10.0),
+            "volume",
+            Arc::new(Int64Array::from(vec![-1; 20])),
+        );
+        assert!(agree_slow(vec![neg], &all).starts_with("error:"));
+        let mut closes: Vec<f64> = (0..20).map(|k| 10.0 + k as f64).collect();
+        closes[5] = f64::NAN;
+        let nan = with_col(
+            month(1, 10.0),
+            "close",
+            Arc::new(Float64Array::from(closes)),
+        );
+        assert!(agree_slow(vec![nan], &all).starts_with("error:"));
     }
 }
