@@ -11,15 +11,16 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::{assert_bad_input, root, rotor, run, stderr, stdout};
 
-/// 8 sets, on a shortened range so the debug binary stays quick.
-const GRID: &[&str] = &[
+/// 8 sets, on a shortened range so the debug binary stays quick (shared with tests/shard.rs).
+pub(super) const GRID: &[&str] = &[
     "--grid",
     "strategy.lookback=20..160:20",
     "--set",
     "data.start=2021-01-01",
 ];
 
-fn cfg() -> String {
+/// The sweeps' config: the flagship rotation.
+pub(super) fn cfg() -> String {
     root()
         .join("strategies/smallcap_vs_tech.toml")
         .to_string_lossy()

@@ -26,9 +26,11 @@ pub enum Command {
     Data(DataCommand),
     /// Run a grid of parameter sets in parallel; rank them, show sensitivity and overfitting.
     #[command(
-        after_help = "Examples:\n  rotor sweep strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:10 --grid strategy.rebalance=weekly,monthly --out runs/sweep\n  rotor sweep strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:10 --out runs/sweep --resume"
+        after_help = "Examples:\n  rotor sweep strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:10 --grid strategy.rebalance=weekly,monthly --out runs/sweep\n  rotor sweep strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:10 --out runs/sweep --resume\n  rotor sweep strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:10 --shard 0/4 --out runs/shards/0\n  rotor sweep merge runs/shards/* --out runs/sweep",
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true
     )]
-    Sweep(SweepArgs),
+    Sweep(SweepCommand),
     /// Walk-forward: pick the best set on each training window, trade it on the next test window.
     #[command(
         after_help = "Example:\n  rotor walkforward strategies/smallcap_vs_tech.toml --grid strategy.lookback=20..200:20 --train 3y --test 6m"
@@ -160,11 +162,32 @@ pub struct EventsArgs {
     pub quiet: bool,
 }
 
+/// `rotor sweep CONFIG ...` or `rotor sweep merge DIR...`.
+#[derive(Debug, Args)]
+pub struct SweepCommand {
+    /// `merge`, or none for a sweep.
+    #[command(subcommand)]
+    pub merge: Option<SweepSubcommand>,
+    /// The sweep's arguments.
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+}
+
+/// Subcommands of `rotor sweep`.
+#[derive(Debug, Subcommand)]
+pub enum SweepSubcommand {
+    /// Merge the shard folders of one sweep (`--shard I/N` runs) into the outputs of the
+    /// unsharded sweep, byte for byte.
+    #[command(after_help = "Example:\n  rotor sweep merge runs/shards/* --out runs/sweep")]
+    Merge(MergeArgs),
+}
+
 /// `rotor sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Strategy config (TOML); its `[sweep]` table is the grid when no --grid is given.
-    pub config: PathBuf,
+    #[arg(required = true)]
+    pub config: Option<PathBuf>,
     /// A swept key: `key=v1,v2,...` or `key=start..end[:step]` (repeatable; replaces [sweep]).
     #[arg(long, value_name = "KEY=VALUES")]
     pub grid: Vec<String>,
@@ -201,10 +224,43 @@ pub struct SweepArgs {
     /// CSCV blocks for PBO (even, 2..=30).
     #[arg(long, value_name = "S", default_value_t = 16)]
     pub pbo_blocks: usize,
+    /// Run only shard I of N: the sets whose index i has i % N == I (needs --out; combine the N
+    /// folders with `rotor sweep merge`).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// Allow --out to replace a folder that is not an earlier rotor output, or an unfinished sweep.
     #[arg(long)]
     pub force: bool,
     /// No progress or notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `rotor sweep merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders (the --out of every `rotor sweep ... --shard I/N`), in any order.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Write sweep.parquet, sweep.txt, config.toml and the merged checkpoint into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Metric to rank by (default: the shards' --rank-by).
+    #[arg(long, value_name = "METRIC")]
+    pub rank_by: Option<String>,
+    /// Rows of the ranked table (default: the shards' --top).
+    #[arg(long, value_name = "K")]
+    pub top: Option<usize>,
+    /// CSCV blocks for PBO (default: the shards' --pbo-blocks).
+    #[arg(long, value_name = "S")]
+    pub pbo_blocks: Option<usize>,
+    /// Worker threads for loading and the diagnostics (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Allow --out to replace a folder that is not an earlier rotor output, or an unfinished sweep.
+    #[arg(long)]
+    pub force: bool,
+    /// No notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -14,13 +14,15 @@ mod run_cmd;
 mod stats_cmd;
 mod summary;
 mod sweep_cmd;
+mod sweep_merge_cmd;
+mod sweep_output;
 mod walkforward_cmd;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, SweepSubcommand};
 use crate::error::BadInput;
 
 fn main() -> ExitCode {
@@ -29,7 +31,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run_cmd::run(&args),
         Command::Data(args) => data_cmd::run(&args),
-        Command::Sweep(args) => sweep_cmd::run(&args),
+        Command::Sweep(cmd) => match cmd.merge {
+            Some(SweepSubcommand::Merge(args)) => sweep_merge_cmd::run(&args),
+            None => sweep_cmd::run(&cmd.sweep),
+        },
         Command::Walkforward(args) => walkforward_cmd::run(&args),
         Command::Stats(args) => stats_cmd::run(&args),
         Command::Events(args) => events_cmd::run(&args),

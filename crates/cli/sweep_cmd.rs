@@ -3,9 +3,11 @@
 //!
 //! The machinery is in rotor-sweep; this module only turns the config file into a base TOML
 //! table and a per-set resolver, loads the market once, and handles the output folder, the
-//! progress bar and Ctrl-C. Every file it writes is assembled from the checkpoint alone.
+//! progress bar and Ctrl-C. Every file it writes is assembled from the checkpoint alone, by
+//! the output stage it shares with `rotor sweep merge` (sweep_output.rs). With `--shard I/N` it
+//! runs only shard I's sets and leaves a shard folder for the merge (rotor_sweep::shard).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,13 +17,12 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rotor_data::load::{load_market, LoadOptions};
 use rotor_data::table::write_atomic;
-use rotor_data::Market;
 use rotor_sweep::assemble::{self, RankBy};
 use rotor_sweep::checkpoint::{self, Header, Writer};
-use rotor_sweep::diagnostics;
-use rotor_sweep::hash::{market_fingerprint, Fnv};
+use rotor_sweep::hash::Identity;
 use rotor_sweep::runner::{self, Job};
-use rotor_sweep::trial::{evaluate, metric_columns, Outcome, Spec};
+use rotor_sweep::shard::{Inputs, Manifest, Shard};
+use rotor_sweep::trial::{metric_columns, Outcome, Spec};
 use rotor_sweep::{Grid, ParamSets};
 use serde::Deserialize;
 use toml::{Table, Value};
@@ -29,9 +30,7 @@ use toml::{Table, Value};
 use crate::args::SweepArgs;
 use crate::config::{self, Config, Loaded};
 use crate::error::bad;
-
-/// The marker of a complete rotor output folder (same name as outputs.rs writes).
-const MARKER: &str = ".rotor-output";
+use crate::sweep_output::{self, prepare_out, Kind, Present, MARKER};
 
 /// Set by the SIGINT handler: stop starting new sets.
 static CANCEL: AtomicBool = AtomicBool::new(false);
@@ -240,72 +239,49 @@ pub fn progress_bar(len: u64, quiet: bool, what: &str) -> ProgressBar {
     pb
 }
 
-fn prepare_out(dir: &Path, resume: bool, force: bool) -> anyhow::Result<()> {
-    let ck = dir.join(checkpoint::FILE);
-    if resume {
-        if !ck.exists() {
-            return Err(bad(format!(
-                "{}: nothing to resume (no {} in the folder)",
-                dir.display(),
-                checkpoint::FILE
-            )));
-        }
-        let _ = std::fs::remove_file(dir.join(MARKER));
-        return Ok(());
-    }
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(bad(format!(
-                "{}: --out exists and is not a folder",
-                dir.display()
-            )));
-        }
-        let empty = std::fs::read_dir(dir)
-            .map_err(|e| bad(format!("{}: cannot read folder: {e}", dir.display())))?
-            .next()
-            .is_none();
-        let earlier = dir.join(MARKER).exists();
-        if ck.exists() && !earlier && !force {
-            return Err(bad(format!(
-                "{}: holds an unfinished sweep; use --resume to continue it or --force to start over",
-                dir.display()
-            )));
-        }
-        if !empty && !earlier && !ck.exists() && !force {
-            return Err(bad(format!(
-                "{}: --out folder is not empty and is not an earlier rotor output (use --force to write into it anyway)",
-                dir.display()
-            )));
-        }
-        let _ = std::fs::remove_file(dir.join(MARKER));
-    } else {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| bad(format!("{}: cannot create folder: {e}", dir.display())))?;
-    }
-    Ok(())
-}
-
 /// A grid larger than this is almost always a typo (a missing step): it needs `--force`.
 const SETS_WITHOUT_FORCE: usize = 1_000_000;
 
-/// Runs `rotor sweep`.
+/// Runs `rotor sweep CONFIG ...` (one shard of it with `--shard I/N`).
 pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
-    let p = prepare(&args.config, &args.set, &args.grid, args.random, args.seed)?;
+    let config = args
+        .config
+        .as_deref()
+        .ok_or_else(|| bad("rotor sweep: give a strategy config (TOML)"))?;
+    let shard = match &args.shard {
+        Some(spec) => Some(Shard::parse(spec).map_err(bad)?),
+        None => None,
+    };
+    let p = prepare(config, &args.set, &args.grid, args.random, args.seed)?;
     if p.sets.len() > SETS_WITHOUT_FORCE && !args.force {
         return Err(bad(format!(
             "{}: the grid has {} parameter sets, more than {SETS_WITHOUT_FORCE}: pass --force to \
              run them all, or --random N to sample N of them",
-            args.config.display(),
+            config.display(),
             p.sets.len()
         )));
     }
     let by = RankBy::new(&args.rank_by).map_err(bad)?;
-    if let Some(dir) = &args.out {
-        prepare_out(dir, args.resume, args.force)?;
-    } else if args.resume {
-        return Err(bad(
-            "--resume needs --out DIR (the folder holding the checkpoint)",
-        ));
+    match (&args.out, shard) {
+        (Some(dir), _) => {
+            check_resumed_kind(dir, args.resume, shard)?;
+            let kind = if shard.is_some() {
+                Kind::Shard
+            } else {
+                Kind::Sweep
+            };
+            prepare_out(dir, args.resume, args.force, kind)?;
+        }
+        (None, Some(s)) => {
+            let why = "the shard's folder, merged later by `rotor sweep merge`";
+            return Err(bad(format!("--shard {s} needs --out DIR ({why})")));
+        }
+        (None, None) if args.resume => {
+            return Err(bad(
+                "--resume needs --out DIR (the folder holding the checkpoint)",
+            ));
+        }
+        (None, None) => {}
     }
     let (symbols, invalid) = p.symbols(args.threads)?;
     let data = p.load_market(&symbols, None, None)?;
@@ -317,22 +293,17 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     let market = Arc::new(data.market);
     let n = p.sets.len();
 
-    // The sweep's identity: resolved base config, grid, data and record layout.
-    let mut h = Fnv::default();
-    h.str("rotor-sweep-1")
-        .str(&toml::to_string(&p.base).unwrap_or_default())
-        .u64(market_fingerprint(&market))
-        .u64(args.pbo_sets as u64)
-        .u64(u64::from(args.keep_curves));
-    p.sets.identity(&mut h);
-    for c in metric_columns() {
-        h.str(c);
-    }
+    // The sweep's identity: resolved base config, grid, data and record layout; a shard's
+    // checkpoint mixes in (I, N) so it resumes only as the same shard.
+    let id = Identity::compute(&p.base, &p.sets, &market, args.pbo_sets, args.keep_curves);
     let header = Header {
-        identity: h.finish(),
+        identity: shard.map_or(id.sweep, |s| s.header_identity(id.sweep)),
         n_sets: n as u64,
         n_metrics: metric_columns().len() as u32,
     };
+    if let (Some(s), Some(dir)) = (shard, &args.out) {
+        manifest(s, &id, n, config, args)?.write(dir).map_err(bad)?;
+    }
 
     let (ck_path, _tmp_guard) = match &args.out {
         Some(dir) => (dir.join(checkpoint::FILE), None),
@@ -345,24 +316,22 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     let (done, writer) = if args.resume {
         let c = checkpoint::read(&ck_path, &header).map_err(bad)?;
         let w = Writer::append(&ck_path, c.valid_len).map_err(bad)?;
-        (c.done.into_keys().collect::<Vec<_>>(), w)
+        (c.done.into_keys().collect::<BTreeSet<_>>(), w)
     } else {
-        (Vec::new(), Writer::create(&ck_path, &header).map_err(bad)?)
+        (
+            BTreeSet::new(),
+            Writer::create(&ck_path, &header).map_err(bad)?,
+        )
     };
-    let todo: Vec<usize> = {
-        let mut d = done.iter().peekable();
-        (0..n)
-            .filter(|i| {
-                while d.peek().is_some_and(|&&x| x < *i) {
-                    d.next();
-                }
-                d.peek() != Some(&i)
-            })
-            .collect()
-    };
+    let mine = |i: &usize| shard.is_none_or(|s| s.contains(*i));
+    let todo: Vec<usize> = (0..n).filter(|i| mine(i) && !done.contains(i)).collect();
     if !args.quiet {
         eprintln!(
-            "sweep: {n} parameter sets ({invalid} invalid, skipped){}; market {} symbols x {} bars",
+            "sweep: {n} parameter sets ({invalid} invalid, skipped){}{}; market {} symbols x {} bars",
+            match shard {
+                Some(s) => format!("; shard {s} runs {} of them", s.len(n)),
+                None => String::new(),
+            },
             if done.is_empty() {
                 String::new()
             } else {
@@ -394,8 +363,9 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     }
     if CANCEL.load(Ordering::SeqCst) {
         eprintln!(
-            "interrupted: {} of {n} sets saved in {}; rerun with --resume to finish",
+            "interrupted: {} of {} sets saved in {}; rerun with --resume to finish",
             done.len() + ran,
+            shard.map_or(n, |s| s.len(n)),
             ck_path.display()
         );
         return Err(Interrupted.into());
@@ -409,19 +379,109 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
 
     // Everything below is assembled from the checkpoint alone.
     let records = checkpoint::read(&ck_path, &header).map_err(bad)?.done;
-    let out = finish(&p, &market, &records, &by, args)?;
-    if let Some(dir) = &args.out {
-        write_atomic(&dir.join("sweep.txt"), out.as_bytes())?;
-        write_atomic(
-            &dir.join("config.toml"),
-            p.loaded.resolved_toml()?.as_bytes(),
-        )?;
-        write_atomic(&dir.join(MARKER), b"rotor sweep output\n")?;
-        if !args.quiet {
-            eprintln!("wrote {}", dir.display());
-        }
+    if let (Some(s), Some(dir)) = (shard, &args.out) {
+        return finish_shard(&p, s, &records, dir, args.quiet);
+    }
+    let present = Present {
+        by,
+        top: args.top,
+        pbo_blocks: args.pbo_blocks,
+        threads: args.threads,
+        keep_curves: args.keep_curves,
+    };
+    let out = sweep_output::write(&p, &market, &records, &present, args.out.as_deref())?;
+    if let (Some(dir), false) = (&args.out, args.quiet) {
+        eprintln!("wrote {}", dir.display());
     }
     print!("{out}");
+    Ok(())
+}
+
+/// `--resume` continues the same kind of run: a shard as the same shard, a sweep unsharded.
+fn check_resumed_kind(dir: &Path, resume: bool, shard: Option<Shard>) -> anyhow::Result<()> {
+    if !resume {
+        return Ok(());
+    }
+    let held = Manifest::read(dir).map_err(bad)?.map(|m| m.shard());
+    match (held, shard) {
+        (Some(h), Some(s)) if h != s => Err(bad(format!(
+            "{}: holds shard {h} of the sweep, not {s}: resume it with --shard {h}",
+            dir.display()
+        ))),
+        (Some(h), None) => Err(bad(format!(
+            "{}: holds shard {h} of a sweep: resume it with --shard {h}",
+            dir.display()
+        ))),
+        (None, Some(s)) if dir.join(checkpoint::FILE).exists() => Err(bad(format!(
+            "{}: holds an unsharded sweep, not shard {s}: resume it without --shard",
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The manifest of shard `s`: the inputs that rebuild this sweep at merge time.
+fn manifest(
+    s: Shard,
+    id: &Identity,
+    n: usize,
+    config: &Path,
+    args: &SweepArgs,
+) -> anyhow::Result<Manifest> {
+    let config =
+        std::path::absolute(config).map_err(|e| bad(format!("{}: {e}", config.display())))?;
+    let inputs = Inputs {
+        config,
+        set: args.set.clone(),
+        grid: args.grid.clone(),
+        random: args.random,
+        seed: args.seed,
+        pbo_sets: args.pbo_sets,
+        keep_curves: args.keep_curves,
+        rank_by: args.rank_by.clone(),
+        top: args.top,
+        pbo_blocks: args.pbo_blocks,
+    };
+    Ok(Manifest::new(s, id, n as u64, inputs))
+}
+
+/// A shard's folder holds its checkpoint, manifest and config; stdout gets a short note (the
+/// ranking and diagnostics only mean something for the whole sweep, after the merge).
+fn finish_shard(
+    p: &Prepared,
+    s: Shard,
+    records: &BTreeMap<usize, Outcome>,
+    dir: &Path,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let n = p.sets.len();
+    let mine = s.len(n);
+    let have = records.keys().filter(|&&i| s.contains(i)).count();
+    if have != mine {
+        return Err(anyhow::anyhow!(
+            "{}: shard {s} holds {have} of its {mine} sets after the run",
+            dir.display()
+        ));
+    }
+    let invalid = records
+        .values()
+        .filter(|o| matches!(o, Outcome::Invalid(_)))
+        .count();
+    write_atomic(
+        &dir.join("config.toml"),
+        p.loaded.resolved_toml()?.as_bytes(),
+    )?;
+    write_atomic(&dir.join(MARKER), b"rotor sweep shard output\n")?;
+    if !quiet {
+        eprintln!("wrote {}", dir.display());
+    }
+    println!(
+        "rotor sweep shard {s}: {mine} of {n} parameter sets, {} ran, {invalid} skipped as invalid, in {}\n\
+         merge all {} shards with: rotor sweep merge DIR... --out DIR",
+        mine - invalid,
+        dir.display(),
+        s.count
+    );
     Ok(())
 }
 
@@ -431,85 +491,4 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-/// Tables, text and files from the completed records (a pure function of them).
-fn finish(
-    p: &Prepared,
-    market: &Market,
-    records: &BTreeMap<usize, Outcome>,
-    by: &RankBy,
-    args: &SweepArgs,
-) -> anyhow::Result<String> {
-    let sum = assemble::summarize(&p.sets, records);
-    let ranked = assemble::rank(&sum.ran, by);
-    if let Some(dir) = &args.out {
-        assemble::table(&p.sets, &sum.ran)
-            .write_parquet(&dir.join("sweep.parquet"))
-            .map_err(bad)?;
-        if args.keep_curves {
-            assemble::curves_table(market.timestamps(), records)
-                .write_parquet(&dir.join("curves.parquet"))
-                .map_err(bad)?;
-        }
-    }
-    let mut s =
-        format!(
-        "rotor sweep: {} parameter sets, {} ran, {} skipped as invalid{}; ranked by {} ({})\n\n",
-        p.sets.len(),
-        sum.ran.len(),
-        sum.skipped.len(),
-        if sum.missing > 0 {
-            format!(", {} not run", sum.missing)
-        } else {
-            String::new()
-        },
-        by.metric,
-        if by.ascending { "lower is better" } else { "higher is better" }
-    );
-    if let Some((i, why)) = sum.skipped.first() {
-        s.push_str(&format!("first skipped set: #{i}: {why}\n\n"));
-    }
-    s.push_str(&format!(
-        "Top {} by {}\n",
-        args.top.min(sum.ran.len()),
-        by.metric
-    ));
-    s.push_str(&assemble::top_table(
-        &p.sets, &sum.ran, &ranked, by, args.top,
-    ));
-    s.push('\n');
-    let view = assemble::sensitivity(&p.sets, &sum.ran, by);
-    s.push_str(&assemble::render_sensitivity(&view, by));
-    s.push('\n');
-    // DSR needs the top set's returns: re-run it (deterministic) rather than keep every curve.
-    let best = ranked.first().map(|&q| sum.ran[q].0);
-    let mut best_returns = None;
-    let mut ppy = market.periods_per_year();
-    if let Some(b) = best {
-        if let Ok(spec) = p.resolve(b) {
-            if let Ok((result, t)) = evaluate(market, &spec) {
-                ppy = t.summary.periods_per_year;
-                let rf = (1.0 + t.summary.risk_free_annual).powf(1.0 / ppy) - 1.0;
-                best_returns = Some(
-                    result
-                        .returns()
-                        .iter()
-                        .map(|r| r - rf)
-                        .collect::<Vec<f64>>(),
-                );
-            }
-        }
-    }
-    let d = diagnostics::diagnose(
-        &sum.ran,
-        &ranked,
-        records,
-        best_returns.as_deref(),
-        ppy,
-        args.pbo_blocks,
-        args.threads,
-    )?;
-    s.push_str(&diagnostics::render(&d, by));
-    Ok(s)
 }

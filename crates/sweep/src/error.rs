@@ -29,6 +29,54 @@ pub enum SweepError {
         /// Why it cannot be resumed.
         reason: String,
     },
+    /// A `--shard I/N` argument is malformed or out of range.
+    #[error("--shard {spec}: {reason}")]
+    BadShard {
+        /// The offending text.
+        spec: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A shard folder cannot be merged (unfinished, from another sweep, given twice).
+    #[error("{}: {reason}", path.display())]
+    Shard {
+        /// The shard folder (or its manifest).
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Shards are missing from a merge.
+    #[error(
+        "missing {} {} of {count} (merging {dirs}): run {} and merge again",
+        plural(missing.len(), "shard"),
+        list(missing),
+        if missing.len() == 1 { "it" } else { "them" }
+    )]
+    MissingShards {
+        /// The missing shard indices, ascending.
+        missing: Vec<usize>,
+        /// The shard count N.
+        count: usize,
+        /// The folders that were given, for the message.
+        dirs: String,
+    },
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        what.to_string()
+    } else {
+        format!("{what}s")
+    }
+}
+
+/// `1, 3, 5`, cut after 20 entries (`..., 1000 in all`).
+fn list(v: &[usize]) -> String {
+    let mut s: Vec<String> = v.iter().take(20).map(|i| i.to_string()).collect();
+    if v.len() > 20 {
+        s.push(format!("... ({} in all)", v.len()));
+    }
+    s.join(", ")
 }
 
 impl SweepError {

@@ -71,6 +71,54 @@ pub fn market_fingerprint(m: &rotor_data::Market) -> u64 {
     h.finish()
 }
 
+/// A sweep's identity and its parts. `sweep` is what a checkpoint header holds; the parts let a
+/// mismatch say what changed (the config, the grid or the data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    /// Hash of everything below plus the options that change the records (`--pbo-sets`,
+    /// `--keep-curves`) and the metric layout.
+    pub sweep: u64,
+    /// Hash of the resolved base config table (`--set` applied, `[sweep]` removed).
+    pub config: u64,
+    /// Hash of the axes, their values and the `--random` selection.
+    pub grid: u64,
+    /// [`market_fingerprint`] of the shared market.
+    pub data: u64,
+}
+
+impl Identity {
+    /// The identity of a sweep of `sets` over `base` and `market`. The `sweep` hash is fed in a
+    /// fixed order so checkpoints written by earlier versions still resume.
+    pub fn compute(
+        base: &toml::Table,
+        sets: &crate::grid::ParamSets,
+        market: &rotor_data::Market,
+        pbo_sets: usize,
+        keep_curves: bool,
+    ) -> Identity {
+        let base_text = toml::to_string(base).unwrap_or_default();
+        let data = market_fingerprint(market);
+        let mut h = Fnv::default();
+        h.str("rotor-sweep-1")
+            .str(&base_text)
+            .u64(data)
+            .u64(pbo_sets as u64)
+            .u64(u64::from(keep_curves));
+        sets.identity(&mut h);
+        for c in crate::trial::metric_columns() {
+            h.str(c);
+        }
+        let mut g = Fnv::default();
+        sets.identity(&mut g);
+        Identity {
+            sweep: h.finish(),
+            config: Fnv::default().str(&base_text).finish(),
+            grid: g.finish(),
+            data,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -11,8 +11,8 @@
 //! Invariants: the parameter sets are a deterministic, indexable list ([`grid::ParamSets`]);
 //! a set's result depends only on (market, set); every output is a pure function of (grid,
 //! completed records) assembled in set order ([`assemble`]), so it is identical whatever the
-//! thread count, however many times the sweep was interrupted and resumed, and (later) however
-//! it was sharded.
+//! thread count, however many times the sweep was interrupted and resumed, and however it was
+//! sharded ([`shard`]).
 
 pub mod assemble;
 pub mod checkpoint;
@@ -22,6 +22,7 @@ pub mod grid;
 pub mod hash;
 pub mod overrides;
 pub mod runner;
+pub mod shard;
 pub mod trial;
 pub mod walkforward;
 
