@@ -71,19 +71,35 @@ struct Running {
     borrow: f64,
     mae: f64,
     mfe: f64,
+    /// Lowest and highest price seen since the entry price last changed, not yet folded into
+    /// `mae`/`mfe` (an excursion is monotone in the price, so the extremes give the same
+    /// minimum and maximum as every price would, without two divisions per bar).
+    lo: f64,
+    hi: f64,
     /// A bar whose range came before this trade's latest fill (a fill at its close).
     skip_range_bar: Option<usize>,
 }
 
 impl Running {
     /// Records that the position saw `price`.
+    #[inline]
     fn excursion(&mut self, price: f64) {
         if self.entry_qty > 0.0 && price.is_finite() {
-            let entry = self.entry_notional / self.entry_qty;
-            let r = self.direction * (price / entry - 1.0);
-            self.mae = self.mae.min(r);
-            self.mfe = self.mfe.max(r);
+            self.lo = self.lo.min(price);
+            self.hi = self.hi.max(price);
         }
+    }
+
+    /// (MAE, MFE) including the prices seen since the entry price last changed:
+    /// `direction * (price / entry - 1)` at the lowest and highest of them.
+    fn excursions(&self) -> (f64, f64) {
+        if !(self.entry_qty > 0.0 && self.lo <= self.hi) {
+            return (self.mae, self.mfe);
+        }
+        let entry = self.entry_notional / self.entry_qty;
+        let a = self.direction * (self.lo / entry - 1.0);
+        let b = self.direction * (self.hi / entry - 1.0);
+        (self.mae.min(a).min(b), self.mfe.max(a).max(b))
     }
 
     fn start(bar: usize, timestamp: i64, direction: f64) -> Self {
@@ -92,6 +108,8 @@ impl Running {
             direction,
             entry_bar: bar,
             entry_timestamp: timestamp,
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
             ..Running::default()
         }
     }
@@ -99,6 +117,9 @@ impl Running {
     fn add(&mut self, quantity: f64, price: f64, commission: f64, slippage: f64, grows: bool) {
         let q = quantity.abs();
         if grows {
+            // The entry price is about to change: fold the excursions seen at the old one.
+            (self.mae, self.mfe) = self.excursions();
+            (self.lo, self.hi) = (f64::INFINITY, f64::NEG_INFINITY);
             self.entry_qty += q;
             self.entry_notional += q * price;
         } else {
@@ -140,8 +161,8 @@ impl Running {
             commission: self.commission,
             slippage: self.slippage,
             borrow: self.borrow,
-            mae: self.mae,
-            mfe: self.mfe,
+            mae: self.excursions().0,
+            mfe: self.excursions().1,
             open: remaining != 0.0,
             delisted: false,
         }
