@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! bench_e2e sma   --bars FILE [--symbol S] [--fast 10] [--slow 50] [--prefix N]
-//! bench_e2e sweep --bars DIR  [--threads N]
+//! bench_e2e sweep --bars DIR  [--threads N] [--split 1]
 //! bench_e2e load  --bars FILE [--repeat 5]
 //! bench_e2e rotation --bars DIR [--repeat 5]
 //! ```
@@ -14,7 +14,8 @@
 //! `sma`: one SMA cross (long-only, all-in whole shares, next-open fills, no costs, no volume
 //! cap); `--prefix N` keeps the first N bars (the slow peers' check). `sweep`: the SMA grid
 //! fast 5..=50:5 x slow 20..=200:20 (fast < slow) on every symbol of the folder, in parallel on
-//! one shared Market.
+//! one shared Market (`--split 1`: on one single-symbol Market per symbol instead, a diagnostic
+//! of how much of a run's cost scales with the market's symbol count).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -51,6 +52,7 @@ struct Args {
     prefix: Option<usize>,
     threads: Option<usize>,
     repeat: usize,
+    split: bool,
 }
 
 fn parse() -> Result<Args, String> {
@@ -67,6 +69,7 @@ fn parse() -> Result<Args, String> {
         prefix: None,
         threads: None,
         repeat: 5,
+        split: false,
     };
     while let Some(k) = it.next() {
         let v = it.next().ok_or(format!("{k} needs a value"))?;
@@ -79,6 +82,7 @@ fn parse() -> Result<Args, String> {
             "--prefix" => a.prefix = Some(num(&v)?),
             "--threads" => a.threads = Some(num(&v)?),
             "--repeat" => a.repeat = num(&v)?.max(1),
+            "--split" => a.split = num(&v)? != 0,
             _ => return Err(format!("unknown argument {k}")),
         }
     }
@@ -176,11 +180,21 @@ fn main() -> ExitCode {
                         .map(move |(f, l)| sma(s, f, l))
                 })
                 .collect();
+            let per_symbol: Vec<Market> = if a.split {
+                (0..market.n_symbols())
+                    .map(|s| prefix(&market, s, market.n_bars()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let per_set = common::sma_grid().len();
             // (closed + open trades, final equity) per job, in job order.
             let out: Vec<(usize, f64)> = jobs
                 .par_iter()
-                .map(|cfg| {
-                    let r = rotor_strategies::run(&market, cfg, &ex).unwrap();
+                .enumerate()
+                .map(|(j, cfg)| {
+                    let m = per_symbol.get(j / per_set).unwrap_or(&market);
+                    let r = rotor_strategies::run(m, cfg, &ex).unwrap();
                     (
                         r.trades.len() + r.open_trades.len(),
                         *r.equity.last().unwrap(),
@@ -193,11 +207,13 @@ fn main() -> ExitCode {
             println!(
                 "{{\"mode\":\"sweep\",\"backtests\":{},\"bars\":{},\"symbols\":{},\
                  \"trades_incl_open\":{trades},\"sum_final_equity\":{equity},\
-                 \"threads\":{},\"load_s\":{load_s},\"run_s\":{run_s},\"total_s\":{}}}",
+                 \"threads\":{},\"split\":{},\"load_s\":{load_s},\"run_s\":{run_s},\
+                 \"total_s\":{}}}",
                 jobs.len(),
                 market.n_bars(),
                 market.n_symbols(),
                 rayon::current_num_threads(),
+                a.split,
                 t0.elapsed().as_secs_f64()
             );
         }

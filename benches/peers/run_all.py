@@ -73,6 +73,28 @@ def versions(py):
     return subprocess.run([py, "-c", code], capture_output=True, text=True).stdout.strip()
 
 
+def _spin(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+
+def cpu_scaling(n=15_000_000):
+    """Throughput of two busy processes relative to one: what 2 threads can gain here at most."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as ex:
+        list(ex.map(_spin, [10, 10]))
+        t = time.perf_counter()
+        _spin(n)
+        one = time.perf_counter() - t
+        t = time.perf_counter()
+        list(ex.map(_spin, [n, n]))
+        two = time.perf_counter() - t
+    return 2 * one / two
+
+
 def same(a, b, rel=1e-9):
     return abs(a - b) <= rel * max(abs(a), abs(b), 1.0)
 
@@ -158,6 +180,11 @@ def main():
     s1_s, s1 = best_wall([a.e2e, "sweep", "--bars", panel, "--threads", "1"], 3)
     s2_s, s2 = best_wall([a.e2e, "sweep", "--bars", panel, "--threads", "2"], 3)
     log(f"  1 thread {s1_s:.3f} s {s1}\n  2 threads {s2_s:.3f} s {s2}")
+    _, ssplit = run_json([a.e2e, "sweep", "--bars", panel, "--threads", "1", "--split", "1"])
+    log(f"  diagnostic, 1 thread, one single-symbol Market per symbol: {ssplit}")
+    log("machine scaling probe (two busy processes vs one) ...")
+    probe = cpu_scaling()
+    log(f"  {probe:.2f}x")
     cli_sweep_s = None
     k = min(a.cli_sweep_symbols, 100)
     if k > 0:
@@ -203,6 +230,11 @@ def main():
     scale = s1["run_s"] / s2["run_s"]
     lines.append(f"| Sweep run, 2 threads vs 1 (excl. load) | {s2['run_s']:.3f} s | "
                  f"{s1['run_s']:.3f} s | {scale:.2f}x | >= 1.8x | {'yes' if scale >= 1.8 else 'no'} |")
+    lines.append(f"| (machine) two busy processes vs one, same moment | | | {probe:.2f}x | "
+                 f"(bounds the row above) | |")
+    lines.append(f"| (diagnostic) sweep run, 1 thread, one 1-symbol Market per symbol | "
+                 f"{ssplit['run_s']:.3f} s | {s1['run_s']:.3f} s | {s1['run_s'] / ssplit['run_s']:.2f}x"
+                 f" faster | (info) | |")
     for key, label in [("pair_s", "pair 50 v 50"), ("top_s", "top-10/bottom-10")]:
         rate = rot["bar_events"] / rot[key] / 1e6
         lines.append(f"| Rotation {label}, daily, 100 x 5,000: bar-events/s on 1 core | "
