@@ -3,11 +3,13 @@
 use rotor_data::time::format_ns;
 use rotor_data::Market;
 use rotor_engine::RunResult;
-use rotor_report::{Benchmark, RunSummary, TradeRecord};
+use rotor_report::RunSummary;
+use rotor_sweep::trial::{summarize, Spec};
 
 use crate::config::Loaded;
 
-/// The report's input for one run.
+/// The report's input for one run: the same view a sweep builds for each parameter set
+/// (`rotor_sweep::trial::summarize`), so `rotor run` and a sweep row agree by construction.
 pub fn build(
     loaded: &Loaded,
     market: &Market,
@@ -15,52 +17,15 @@ pub fn build(
     _warnings: &[String],
 ) -> RunSummary {
     let cfg = &loaded.config;
-    let symbols = market.symbols();
-    let trades = result
-        .trades
-        .iter()
-        .map(|t| TradeRecord {
-            symbol: symbols[t.symbol].clone(),
-            entry_ts: t.entry_timestamp,
-            exit_ts: t.exit_timestamp,
-            quantity: t.quantity,
-            entry_price: t.entry_price,
-            exit_price: t.exit_price,
-            pnl: t.pnl,
-            ret: t.trade_return,
-            holding_bars: t.holding_bars,
-        })
-        .collect();
-    let benchmark = cfg.report.benchmark.as_ref().and_then(|b| {
-        market.symbol_index(b).map(|s| Benchmark {
-            name: b.clone(),
-            prices: market.close(s).to_vec(),
-        })
-    });
-    RunSummary {
+    let spec = Spec {
         name: cfg.name.clone(),
-        timestamps: result.timestamps.clone(),
-        equity: result.equity.clone(),
-        initial_equity: result.initial_cash,
-        long_exposure: result.long_exposure.clone(),
-        short_exposure: result.short_exposure.clone(),
-        trades,
-        fills: result.fills.len(),
-        traded_notional: result
-            .fills
-            .iter()
-            .map(|f| (f.quantity * f.price).abs())
-            .sum(),
-        commission_paid: result.commission_paid,
-        slippage_paid: result.slippage_paid,
-        borrow_paid: result.borrow_paid,
-        periods_per_year: cfg
-            .report
-            .periods_per_year
-            .unwrap_or_else(|| market.periods_per_year()),
-        risk_free_annual: cfg.report.risk_free,
-        benchmark,
-    }
+        strategy: cfg.strategy.clone(),
+        execution: loaded.execution(),
+        benchmark: cfg.report.benchmark.clone(),
+        risk_free: cfg.report.risk_free,
+        periods_per_year: cfg.report.periods_per_year,
+    };
+    summarize(&spec, market, result)
 }
 
 /// Header lines of the report: config, data span, symbols, costs.

@@ -141,6 +141,7 @@ impl Running {
     ) -> Trade {
         let rem = remaining.abs();
         let exit_qty = self.exit_qty + rem;
+        let (mae, mfe) = self.excursions();
         let pnl = self.cash_flow + remaining * mark - self.commission - self.borrow;
         Trade {
             symbol,
@@ -161,8 +162,8 @@ impl Running {
             commission: self.commission,
             slippage: self.slippage,
             borrow: self.borrow,
-            mae: self.excursions().0,
-            mfe: self.excursions().1,
+            mae,
+            mfe,
             open: remaining != 0.0,
             delisted: false,
         }
