@@ -22,4 +22,7 @@ pub use event_study::{
 pub use input::{Benchmark, RunSummary, TradeRecord};
 pub use overfit::{deflated_sharpe, pbo_cscv, Dsr, Pbo};
 pub use render::{render_markdown, render_text, ReportOptions};
-pub use stats::{compute_benchmark_stats, compute_stats, Kind, Stats};
+pub use stats::{
+    compute_benchmark_stats, compute_stats, compute_stats_with, Intervals, Kind, Stats,
+    INTERVAL_METRICS,
+};

@@ -6,9 +6,10 @@
 use serde_json::{Map, Value};
 
 use crate::input::RunSummary;
+use crate::metrics::onepass::ReturnPass;
 use crate::metrics::util::per_period_rate;
 use crate::metrics::{
-    benchmark as bm, bootstrap, confidence, drawdown as dd, periods, returns as rt, trades as tr,
+    benchmark as bm, bootstrap, drawdown as dd, periods, returns as rt, trades as tr,
 };
 
 /// How a metric's value is displayed.
@@ -153,15 +154,42 @@ fn rf_per_period(run: &RunSummary) -> f64 {
     per_period_rate(run.risk_free_annual, run.periods_per_year)
 }
 
-/// The returns-based and confidence metrics of a return series (NaN = no return that bar).
-fn fill_return_metrics(s: &mut Stats, r: &[f64], timestamps: &[i64], a: f64, rf: f64) {
-    let cagr = rt::cagr(r, a);
-    let mdd = dd::max_drawdown(r);
-    s.set("total_return", rt::total_return(r));
+/// The metrics from the bootstrap (the only ones [`Intervals::Skip`] leaves out).
+pub const INTERVAL_METRICS: [&str; 4] = [
+    "sharpe_ci_low",
+    "sharpe_ci_high",
+    "cagr_ci_low",
+    "cagr_ci_high",
+];
+
+/// Whether [`compute_stats_with`] computes the bootstrap confidence intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intervals {
+    /// Every metric, with the bootstrap intervals (`rotor run`, the sweep's top sets).
+    Bootstrap,
+    /// Every point metric; the four `*_ci_*` metrics stay `None` (a sweep's other sets).
+    Skip,
+}
+
+/// The returns-based and confidence metrics of a return series (NaN = no return that bar),
+/// from a few passes over it (see [`crate::metrics::onepass`]).
+fn fill_return_metrics(
+    s: &mut Stats,
+    r: &[f64],
+    timestamps: &[i64],
+    a: f64,
+    rf: f64,
+    intervals: Intervals,
+) {
+    let mut p = ReturnPass::new(r, rf, a);
+    let cagr = p.cagr();
+    let dd = dd::summary(r);
+    let mdd = dd.max_drawdown;
+    s.set("total_return", p.total_return());
     s.set("cagr", cagr);
-    s.set("annual_volatility", rt::annual_volatility(r, a));
-    s.set("sharpe", rt::sharpe(r, rf, a));
-    s.set("sortino", rt::sortino(r, rf, a));
+    s.set("annual_volatility", p.annual_volatility());
+    s.set("sharpe", p.sharpe());
+    s.set("sortino", p.sortino());
     s.set(
         "calmar",
         match (cagr, mdd) {
@@ -169,29 +197,36 @@ fn fill_return_metrics(s: &mut Stats, r: &[f64], timestamps: &[i64], a: f64, rf:
             _ => None,
         },
     );
-    s.set("omega", rt::omega(r, rf));
+    s.set("omega", p.omega());
     s.set("max_drawdown", mdd);
-    s.set("max_drawdown_duration", dd::max_drawdown_duration(r));
-    s.set("avg_drawdown", dd::avg_drawdown(r));
-    s.set("ulcer_index", dd::ulcer_index(r));
-    s.set("skew", rt::skew(r));
-    s.set("kurtosis", rt::kurtosis(r));
-    s.set("var_95", rt::var_95(r));
-    s.set("cvar_95", rt::cvar_95(r));
-    s.set("tail_ratio", rt::tail_ratio(r));
-    s.set("best_day", rt::best(r));
-    s.set("worst_day", rt::worst(r));
-    s.set("best_month", periods::best_month(timestamps, r));
-    s.set("worst_month", periods::worst_month(timestamps, r));
-    s.set("win_rate_days", rt::win_rate_days(r));
-    s.set("stability", rt::stability(r));
-    s.set("sharpe_se", confidence::sharpe_se(r, rf, a));
-    s.set("psr", confidence::psr(r, rf));
-    let ci = bootstrap::bootstrap_intervals(r, rf, a);
-    s.set("sharpe_ci_low", ci.sharpe.map(|c| c.0));
-    s.set("sharpe_ci_high", ci.sharpe.map(|c| c.1));
-    s.set("cagr_ci_low", ci.cagr.map(|c| c.0));
-    s.set("cagr_ci_high", ci.cagr.map(|c| c.1));
+    s.set("max_drawdown_duration", dd.max_duration);
+    s.set("avg_drawdown", dd.avg_drawdown);
+    s.set("ulcer_index", dd.ulcer_index);
+    s.set("skew", p.skew());
+    s.set("kurtosis", p.kurtosis());
+    s.set("best_day", p.best());
+    s.set("worst_day", p.worst());
+    let months = periods::month_range(timestamps, r);
+    s.set("best_month", months.map(|m| m.1));
+    s.set("worst_month", months.map(|m| m.0));
+    s.set("win_rate_days", p.win_rate_days());
+    s.set("sharpe_se", p.sharpe_se());
+    s.set("psr", p.psr());
+    if intervals == Intervals::Bootstrap {
+        // Before the tails: the bootstrap reads the finite returns in their order.
+        let (ci, stability) = bootstrap::intervals_and_stability(p.finite(), rf, a);
+        s.set("stability", stability);
+        s.set("sharpe_ci_low", ci.sharpe.map(|c| c.0));
+        s.set("sharpe_ci_high", ci.sharpe.map(|c| c.1));
+        s.set("cagr_ci_low", ci.cagr.map(|c| c.0));
+        s.set("cagr_ci_high", ci.cagr.map(|c| c.1));
+    } else {
+        s.set("stability", rt::stability_finite(p.finite()));
+    }
+    let tails = p.tails();
+    s.set("var_95", tails.var_95);
+    s.set("cvar_95", tails.cvar_95);
+    s.set("tail_ratio", tails.tail_ratio);
 }
 
 /// The run's per-bar simple returns (see [`crate::metrics::returns::simple_returns`]).
@@ -211,6 +246,12 @@ pub fn benchmark_returns(run: &RunSummary) -> Option<Vec<f64>> {
 /// Computes every metric of the run. Never panics: empty series, NaN and zero equity give `None`
 /// for the metrics they leave undefined.
 pub fn compute_stats(run: &RunSummary) -> Stats {
+    compute_stats_with(run, Intervals::Bootstrap)
+}
+
+/// [`compute_stats`], with or without the bootstrap intervals (the costly part of a short
+/// run's statistics; every other metric is the same either way).
+pub fn compute_stats_with(run: &RunSummary, intervals: Intervals) -> Stats {
     let a = run.periods_per_year;
     let rf = rf_per_period(run);
     let r = run_returns(run);
@@ -219,7 +260,7 @@ pub fn compute_stats(run: &RunSummary) -> Stats {
         fills: run.fills,
         ..Default::default()
     };
-    fill_return_metrics(&mut s, &r, &run.timestamps, a, rf);
+    fill_return_metrics(&mut s, &r, &run.timestamps, a, rf, intervals);
     if let Some(b) = benchmark_returns(run) {
         s.set("alpha", bm::alpha(&r, &b, rf, a));
         s.set("beta", bm::beta(&r, &b));
@@ -270,6 +311,7 @@ pub fn compute_benchmark_stats(run: &RunSummary) -> Option<Stats> {
         &run.timestamps,
         run.periods_per_year,
         rf_per_period(run),
+        Intervals::Bootstrap,
     );
     Some(s)
 }

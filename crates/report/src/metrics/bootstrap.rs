@@ -6,7 +6,8 @@
 
 use rayon::prelude::*;
 
-use super::util::{finite, negligible, percentile_sorted, positive, some_finite};
+use super::returns::stability_from_log_wealth;
+use super::util::{finite, negligible, percentile_select, positive, some_finite};
 
 /// Number of bootstrap resamples.
 pub const RESAMPLES: usize = 1000;
@@ -156,19 +157,48 @@ impl Prefix {
 /// <= -100% takes the materialized path for the CAGR.
 pub fn bootstrap_intervals(r: &[f64], rf: f64, periods_per_year: f64) -> Intervals {
     let x = finite(r);
-    let n = x.len();
-    if n < 3 {
+    if x.len() < 3 {
         return Intervals::default();
     }
-    let prefix = Prefix::new(&x);
+    intervals_of(&x, &Prefix::new(&x), rf, periods_per_year)
+}
+
+/// [`bootstrap_intervals`] of returns that are all finite, and their
+/// [`super::returns::stability`] from the same prefix sums (its log wealth is their
+/// Σ ln(1 + x), so each logarithm is taken once).
+pub fn intervals_and_stability(
+    x: &[f64],
+    rf: f64,
+    periods_per_year: f64,
+) -> (Intervals, Option<f64>) {
+    if x.len() < 2 {
+        return (Intervals::default(), None);
+    }
+    let prefix = Prefix::new(x);
+    let stability = if prefix.has_log_growth {
+        stability_from_log_wealth(x.len(), |i| prefix.sums[i + 1][2])
+    } else {
+        None
+    };
+    let ci = if x.len() < 3 {
+        Intervals::default()
+    } else {
+        intervals_of(x, &prefix, rf, periods_per_year)
+    };
+    (ci, stability)
+}
+
+/// The intervals of finite returns `x` (at least 3) with their prefix sums.
+fn intervals_of(x: &[f64], prefix: &Prefix, rf: f64, periods_per_year: f64) -> Intervals {
+    let n = x.len();
     let block = mean_block_length(n);
     // Resample k draws from its own generator, so the resamples (and the intervals) are the
     // same whether they run on one thread or many. Long series run them in parallel.
     let one = |k: usize, blocks: &mut Vec<(usize, usize)>, buf: &mut Vec<f64>| {
         let mut rng = SplitMix64::new(SEED ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         resample_stats(
-            &x,
-            &prefix,
+            x,
+            prefix,
             block,
             &mut rng,
             blocks,
@@ -271,8 +301,10 @@ fn interval(mut v: Vec<f64>) -> Option<(f64, f64)> {
     if v.len() * 2 < RESAMPLES {
         return None;
     }
-    v.sort_by(f64::total_cmp);
-    Some((percentile_sorted(&v, 2.5)?, percentile_sorted(&v, 97.5)?))
+    Some((
+        percentile_select(&mut v, 2.5)?,
+        percentile_select(&mut v, 97.5)?,
+    ))
 }
 
 #[cfg(test)]

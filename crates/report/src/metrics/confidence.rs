@@ -75,6 +75,12 @@ pub fn psr(r: &[f64], rf: f64) -> Option<f64> {
     let m2 = x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / n;
     let m3 = x.iter().map(|v| (v - m).powi(3)).sum::<f64>() / n;
     let m4 = x.iter().map(|v| (v - m).powi(4)).sum::<f64>() / n;
+    psr_from_central_moments(sr, n, m2, m3, m4)
+}
+
+/// [`psr`] from the per-period Sharpe `sr` of `n` excess returns and their central moments
+/// m2, m3, m4 (plain, divided by n).
+pub fn psr_from_central_moments(sr: f64, n: f64, m2: f64, m3: f64, m4: f64) -> Option<f64> {
     let g3 = m3 / m2.powf(1.5);
     let g4 = m4 / (m2 * m2);
     let var = 1.0 - g3 * sr + (g4 - 1.0) / 4.0 * sr * sr;

@@ -7,6 +7,7 @@ pub mod benchmark;
 pub mod bootstrap;
 pub mod confidence;
 pub mod drawdown;
+pub mod onepass;
 pub mod periods;
 pub mod returns;
 pub mod trades;

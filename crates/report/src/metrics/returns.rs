@@ -206,7 +206,11 @@ pub fn win_rate_days(r: &[f64]) -> Option<f64> {
 /// Stability (empyrical `stability_of_timeseries`): R^2 of the OLS fit of `cumsum(log(1 + r))`
 /// on `0..n-1`, i.e. `Sxy^2 / (Sxx * Syy)`. `None` for n < 2, a flat curve or a return <= -1.
 pub fn stability(r: &[f64]) -> Option<f64> {
-    let f = finite(r);
+    stability_finite(&finite(r))
+}
+
+/// [`stability`] of returns that are all finite.
+pub fn stability_finite(f: &[f64]) -> Option<f64> {
     if f.len() < 2 || f.iter().any(|x| *x <= -1.0) {
         return None;
     }
@@ -218,13 +222,22 @@ pub fn stability(r: &[f64]) -> Option<f64> {
             acc
         })
         .collect();
-    let n = y.len() as f64;
-    let mx = (n - 1.0) / 2.0;
-    let my = mean(&y)?;
+    stability_from_log_wealth(y.len(), |i| y[i])
+}
+
+/// [`stability`] from the log wealth `y(i) = sum_{s<=i} ln(1 + r_s)` of `n` finite returns, all
+/// above -1 (computed elsewhere, e.g. by the bootstrap's prefix sums, in that summation order).
+pub fn stability_from_log_wealth(n: usize, y: impl Fn(usize) -> f64) -> Option<f64> {
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let mx = (nf - 1.0) / 2.0;
+    let my = some_finite((0..n).map(&y).sum::<f64>() / nf)?;
     let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
-    for (i, yi) in y.iter().enumerate() {
+    for i in 0..n {
         let dx = i as f64 - mx;
-        let dy = yi - my;
+        let dy = y(i) - my;
         sxx += dx * dx;
         syy += dy * dy;
         sxy += dx * dy;

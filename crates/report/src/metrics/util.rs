@@ -47,25 +47,48 @@ pub fn negligible(s: f64, m: f64) -> bool {
 /// including numpy's symmetric lerp. `None` for an empty slice.
 pub fn percentile(xs: &[f64], q: f64) -> Option<f64> {
     let mut s = finite(xs);
-    if s.is_empty() || !(0.0..=100.0).contains(&q) {
+    if !(0.0..=100.0).contains(&q) {
         return None;
     }
-    s.sort_by(f64::total_cmp);
-    percentile_sorted(&s, q)
+    percentile_select(&mut s, q)
+}
+
+/// [`percentile`] on finite values by selection (`select_nth_unstable`, O(n)), not a sort:
+/// reorders `s`. The same value as [`percentile_sorted`] on the sorted values.
+pub fn percentile_select(s: &mut [f64], q: f64) -> Option<f64> {
+    let (lo, hi, t) = percentile_position(s.len(), q)?;
+    let (_, a, rest) = s.select_nth_unstable_by(lo, f64::total_cmp);
+    let a = *a;
+    let b = if hi == lo {
+        a
+    } else {
+        // The next order statistic: the least of the values above the lo-th.
+        rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a)
+    };
+    lerp(a, b, t)
 }
 
 /// [`percentile`] on an already sorted, finite slice.
 pub fn percentile_sorted(s: &[f64], q: f64) -> Option<f64> {
-    if s.is_empty() {
+    let (lo, hi, t) = percentile_position(s.len(), q)?;
+    lerp(s[lo], s[hi], t)
+}
+
+/// The two order statistics (ascending indices) numpy interpolates between for percentile `q`
+/// of `len` values, and the weight of the upper one. `None` for no values.
+fn percentile_position(len: usize, q: f64) -> Option<(usize, usize, f64)> {
+    if len == 0 {
         return None;
     }
-    let pos = q / 100.0 * (s.len() - 1) as f64;
-    let lo = (pos.floor() as usize).min(s.len() - 1);
-    let hi = (lo + 1).min(s.len() - 1);
-    let t = pos - lo as f64;
-    let (a, b) = (s[lo], s[hi]);
+    let pos = q / 100.0 * (len - 1) as f64;
+    let lo = (pos.floor() as usize).min(len - 1);
+    let hi = (lo + 1).min(len - 1);
+    Some((lo, hi, pos - lo as f64))
+}
+
+/// numpy's _lerp: `a + d*t`, but `b - d*(1-t)` when `t >= 0.5`; `None` when not finite.
+fn lerp(a: f64, b: f64, t: f64) -> Option<f64> {
     let d = b - a;
-    // numpy's _lerp: a + d*t, but b - d*(1-t) when t >= 0.5.
     let v = if t >= 0.5 {
         b - d * (1.0 - t)
     } else {
