@@ -12,6 +12,7 @@ use crate::error::StrategyError;
 use crate::news_event::NewsEvent;
 use crate::rotation::Rotation;
 use crate::sector_rotation::SectorRotation;
+use crate::shared::SharedIndicators;
 use crate::sma_cross::SmaCross;
 
 /// A built-in strategy bound to a market's symbol indices. A closed enum, so the engine's
@@ -47,7 +48,18 @@ fn resolve(market: &Market, key: &str, names: &[String]) -> Result<Vec<usize>, S
 impl StrategyConfig {
     /// Validates and binds the config to `market`'s symbols.
     pub fn build(&self, market: &Market) -> Result<BuiltStrategy, StrategyError> {
+        self.build_shared(market, None)
+    }
+
+    /// [`StrategyConfig::build`], reading the columns it declares ([`StrategyConfig::indicators`])
+    /// from `shared` when `shared` is over this very market and holds them.
+    pub fn build_shared(
+        &self,
+        market: &Market,
+        shared: Option<&SharedIndicators<'_>>,
+    ) -> Result<BuiltStrategy, StrategyError> {
         self.validate()?;
+        let shared = shared.filter(|sh| std::ptr::eq(sh.market(), market));
         Ok(match self {
             StrategyConfig::Rotation(c) => {
                 let benchmark = match &c.benchmark {
@@ -97,7 +109,14 @@ impl StrategyConfig {
             }
             StrategyConfig::SmaCross(c) => {
                 let s = resolve(market, "strategy.symbol", std::slice::from_ref(&c.symbol))?[0];
-                BuiltStrategy::SmaCross(SmaCross::new(s, c.fast, c.slow))
+                let columns = shared.and_then(|sh| {
+                    let keys = self.indicators();
+                    Some((sh.get(&keys[0])?, sh.get(&keys[1])?))
+                });
+                BuiltStrategy::SmaCross(match columns {
+                    Some((fast, slow)) => SmaCross::with_columns(s, fast, slow),
+                    None => SmaCross::new(s, c.fast, c.slow),
+                })
             }
         })
     }
@@ -141,7 +160,18 @@ pub fn run(
     strategy: &StrategyConfig,
     exec: &ExecutionConfig,
 ) -> Result<RunResult, StrategyError> {
+    run_shared(market, strategy, exec, None)
+}
+
+/// [`run`], with the indicator columns of `shared` (a sweep's; see [`crate::shared`]): the
+/// same result, bit for bit.
+pub fn run_shared(
+    market: &Market,
+    strategy: &StrategyConfig,
+    exec: &ExecutionConfig,
+    shared: Option<&SharedIndicators<'_>>,
+) -> Result<RunResult, StrategyError> {
     exec.validate()?;
-    let mut built = strategy.build(market)?;
+    let mut built = strategy.build_shared(market, shared)?;
     Ok(rotor_engine::run(market, exec, &mut built))
 }

@@ -19,12 +19,13 @@ pub mod news_event;
 pub mod rolling;
 pub mod rotation;
 pub mod sector_rotation;
+pub mod shared;
 pub mod sma_cross;
 
 #[cfg(test)]
 mod tests;
 
-pub use build::{run, BuiltStrategy};
+pub use build::{run, run_shared, BuiltStrategy};
 pub use buy_and_hold::BuyAndHold;
 pub use config::{
     BuyAndHoldConfig, Direction, MatchMode, NewsEventConfig, Rebalance, RotationConfig,
@@ -34,4 +35,5 @@ pub use error::StrategyError;
 pub use news_event::NewsEvent;
 pub use rotation::Rotation;
 pub use sector_rotation::SectorRotation;
+pub use shared::{IndicatorKey, SharedIndicators};
 pub use sma_cross::SmaCross;

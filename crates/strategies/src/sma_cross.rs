@@ -7,16 +7,31 @@
 //! bar; SMAs are over the symbol's own closes and NaN until full, so no cross fires in warm-up.
 //! Both fill at the next open: whole shares, all in, sized at the fill price.
 
+use std::sync::Arc;
+
 use rotor_engine::{Context, Strategy};
 
 use crate::indicators::Sma as RollingMean;
+
+/// The two moving averages: updated by the strategy, or read from columns a sweep computed
+/// once for every set that shares them (the same values, see [`crate::shared`]).
+#[derive(Debug, Clone)]
+enum Averages {
+    Own {
+        fast: RollingMean,
+        slow: RollingMean,
+    },
+    Shared {
+        fast: Arc<[f64]>,
+        slow: Arc<[f64]>,
+    },
+}
 
 /// The running strategy.
 #[derive(Debug, Clone)]
 pub struct SmaCross {
     symbol: usize,
-    fast: RollingMean,
-    slow: RollingMean,
+    averages: Averages,
     prev: (f64, f64),
 }
 
@@ -25,8 +40,20 @@ impl SmaCross {
     pub fn new(symbol: usize, fast: usize, slow: usize) -> Self {
         SmaCross {
             symbol,
-            fast: RollingMean::new(fast),
-            slow: RollingMean::new(slow),
+            averages: Averages::Own {
+                fast: RollingMean::new(fast),
+                slow: RollingMean::new(slow),
+            },
+            prev: (f64::NAN, f64::NAN),
+        }
+    }
+
+    /// Trades symbol index `symbol` reading its fast and slow SMAs from precomputed columns
+    /// (one value per bar of the market, as [`crate::shared::IndicatorKey::Sma`] computes).
+    pub fn with_columns(symbol: usize, fast: Arc<[f64]>, slow: Arc<[f64]>) -> Self {
+        SmaCross {
+            symbol,
+            averages: Averages::Shared { fast, slow },
             prev: (f64::NAN, f64::NAN),
         }
     }
@@ -39,9 +66,20 @@ impl Strategy for SmaCross {
         if x.is_nan() {
             return; // no bar for the symbol: its SMAs do not move
         }
-        self.fast.push(x);
-        self.slow.push(x);
-        let (f, s) = (self.fast.value(), self.slow.value());
+        let (f, s) = match &mut self.averages {
+            Averages::Own { fast, slow } => {
+                fast.push(x);
+                slow.push(x);
+                (fast.value(), slow.value())
+            }
+            Averages::Shared { fast, slow } => {
+                let t = close.len() - 1;
+                (
+                    fast.get(t).copied().unwrap_or(f64::NAN),
+                    slow.get(t).copied().unwrap_or(f64::NAN),
+                )
+            }
+        };
         let (pf, ps) = self.prev;
         // NaN compares false, so warm-up never fires.
         if pf < ps && f > s {

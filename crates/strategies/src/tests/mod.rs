@@ -6,5 +6,6 @@ mod lookahead;
 mod news;
 mod rotation_more;
 mod sector;
+mod shared;
 mod speed;
 mod support;
