@@ -140,6 +140,19 @@ fn thread_count_determinism_and_kill_resume() {
     assert_eq!(stdout(&oa), stdout(&o));
 }
 
+/// stats.json of `rotor run` of the sweeps' config on their range, with `--set` overrides.
+fn run_stats(sets: &[&str]) -> serde_json::Value {
+    let c = cfg();
+    let mut a = vec!["run", c.as_str(), "--set", "data.start=2021-01-01"];
+    for s in sets {
+        a.extend_from_slice(&["--set", s]);
+    }
+    a.extend_from_slice(&["--format", "json"]);
+    let r = run(&a);
+    assert!(r.status.success(), "{}", stderr(&r));
+    serde_json::from_slice(&r.stdout).unwrap()
+}
+
 #[test]
 fn sweep_rows_equal_rotor_run() {
     let tmp = tempfile::tempdir().unwrap();
@@ -158,27 +171,14 @@ fn sweep_rows_equal_rotor_run() {
         out.to_str().unwrap(),
         "--quiet",
         "--top",
-        "3",
+        "4",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let p = out.join("sweep.parquet");
     let sets = column_f64(&p, "set");
     assert_eq!(sets, vec![Some(0.0), Some(1.0), Some(2.0), Some(3.0)]);
     // set 3 = lookback 120, monthly (first axis slowest)
-    let r = run(&[
-        "run",
-        &c,
-        "--set",
-        "data.start=2021-01-01",
-        "--set",
-        "strategy.lookback=120",
-        "--set",
-        "strategy.rebalance=monthly",
-        "--format",
-        "json",
-    ]);
-    assert!(r.status.success(), "{}", stderr(&r));
-    let j: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let j = run_stats(&["strategy.lookback=120", "strategy.rebalance=monthly"]);
     for m in [
         "total_return",
         "sharpe",
@@ -193,10 +193,56 @@ fn sweep_rows_equal_rotor_run() {
     // Top-K table is on stdout with the parameter columns.
     let s = stdout(&o);
     assert!(
-        s.contains("Top 3 by sharpe") && s.contains("strategy.rebalance"),
+        s.contains("Top 4 by sharpe") && s.contains("strategy.rebalance"),
         "{s}"
     );
     assert!(s.contains("Sensitivity: sharpe"), "{s}");
+}
+
+/// The bootstrap intervals are computed only where shown: in sweep.parquet they are null
+/// outside the top K sets, and the top sets' values equal `rotor run`'s (same seed rule);
+/// ranking by an interval bound computes them for every set.
+#[test]
+fn sweep_intervals_only_for_the_top_sets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("s");
+    sweep(&out, &["--top", "2"]);
+    let p = out.join("sweep.parquet");
+    let sharpe = column_f64(&p, "sharpe");
+    let mut order: Vec<usize> = (0..sharpe.len()).collect();
+    order.sort_by(|&a, &b| {
+        sharpe[b]
+            .unwrap()
+            .total_cmp(&sharpe[a].unwrap())
+            .then(a.cmp(&b))
+    });
+    let ci = column_f64(&p, "sharpe_ci_low");
+    let cagr_ci = column_f64(&p, "cagr_ci_high");
+    for (rank, &i) in order.iter().enumerate() {
+        assert_eq!(
+            ci[i].is_some(),
+            rank < 2,
+            "set {i} at rank {rank}: {:?}",
+            ci[i]
+        );
+        assert_eq!(cagr_ci[i].is_some(), rank < 2, "set {i}");
+    }
+    // The best set's interval is rotor run's for that set (lookback = 20 + 20 * set).
+    let best = order[0];
+    let lookback = format!("strategy.lookback={}", 20 + 20 * best);
+    let j = run_stats(&[&lookback]);
+    assert_eq!(ci[best], j["sharpe_ci_low"].as_f64());
+    assert_eq!(cagr_ci[best], j["cagr_ci_high"].as_f64());
+    // Ranked by an interval bound: every set has its intervals.
+    let out2 = tmp.path().join("by_ci");
+    let o = sweep(&out2, &["--rank-by", "sharpe_ci_low", "--top", "1"]);
+    let all = column_f64(&out2.join("sweep.parquet"), "sharpe_ci_low");
+    assert!(all.iter().all(|v| v.is_some()), "{all:?}");
+    assert!(
+        stdout(&o).contains("Top 1 by sharpe_ci_low"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 fn sma_config(dir: &Path, sweep_table: &str) -> PathBuf {

@@ -17,6 +17,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rotor_data::load::{load_market, LoadOptions};
 use rotor_data::table::write_atomic;
+use rotor_strategies::{shared, SharedIndicators};
 use rotor_sweep::assemble::{self, RankBy};
 use rotor_sweep::checkpoint::{self, Header, Writer};
 use rotor_sweep::hash::Identity;
@@ -343,12 +344,15 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     }
     let keep = runner::pbo_subsample(n, args.pbo_sets);
     let resolve = |i: usize| p.resolve(i);
+    // Indicator columns (e.g. each symbol's SMA of each window) computed once, read by all sets.
+    let shared = SharedIndicators::new(&market, shared::DEFAULT_BUDGET);
     let job = Job {
         sets: &p.sets,
         market: &market,
         resolve: &resolve,
         keep_returns: &keep,
         keep_curves: args.keep_curves,
+        shared: Some(&shared),
     };
     install_sigint();
     let pb = progress_bar(todo.len() as u64, args.quiet, "sweep");

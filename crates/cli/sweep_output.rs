@@ -12,11 +12,13 @@ use std::path::Path;
 
 use rotor_data::table::write_atomic;
 use rotor_data::Market;
+use rotor_report::Intervals;
 use rotor_sweep::assemble::{self, RankBy};
 use rotor_sweep::checkpoint;
 use rotor_sweep::diagnostics;
+use rotor_sweep::intervals;
 use rotor_sweep::shard::MANIFEST;
-use rotor_sweep::trial::{evaluate, Outcome};
+use rotor_sweep::trial::{evaluate, intervals_to_rank_by, Outcome};
 
 use crate::error::bad;
 use crate::sweep_cmd::Prepared;
@@ -116,9 +118,24 @@ pub fn write(
 ) -> anyhow::Result<String> {
     let by = &opts.by;
     let sum = assemble::summarize(&p.sets, records);
-    let ranked = assemble::rank(&sum.ran, by);
+    // The bootstrap intervals only where shown: every set when they rank, else the top K.
+    let resolve = |i: usize| p.resolve(i);
+    let mut owned: Vec<(usize, Vec<f64>)> = sum.ran.iter().map(|(i, m)| (*i, m.to_vec())).collect();
+    intervals::clear(&mut owned);
+    let rank_by_interval = intervals_to_rank_by(&by.metric) == Intervals::Bootstrap;
+    let shown: Vec<usize> = if rank_by_interval {
+        (0..owned.len()).collect()
+    } else {
+        let ran: Vec<(usize, &[f64])> = owned.iter().map(|(i, m)| (*i, m.as_slice())).collect();
+        let mut top = assemble::rank(&ran, by);
+        top.truncate(opts.top);
+        top
+    };
+    intervals::fill(&mut owned, &shown, market, &resolve, opts.threads)?;
+    let ran: Vec<(usize, &[f64])> = owned.iter().map(|(i, m)| (*i, m.as_slice())).collect();
+    let ranked = assemble::rank(&ran, by);
     if let Some(dir) = out {
-        assemble::table(&p.sets, &sum.ran)
+        assemble::table(&p.sets, &ran)
             .write_parquet(&dir.join("sweep.parquet"))
             .map_err(bad)?;
         if opts.keep_curves {
@@ -131,7 +148,7 @@ pub fn write(
         format!(
         "rotor sweep: {} parameter sets, {} ran, {} skipped as invalid{}; ranked by {} ({})\n\n",
         p.sets.len(),
-        sum.ran.len(),
+        ran.len(),
         sum.skipped.len(),
         if sum.missing > 0 {
             format!(", {} not run", sum.missing)
@@ -146,23 +163,21 @@ pub fn write(
     }
     s.push_str(&format!(
         "Top {} by {}\n",
-        opts.top.min(sum.ran.len()),
+        opts.top.min(ran.len()),
         by.metric
     ));
-    s.push_str(&assemble::top_table(
-        &p.sets, &sum.ran, &ranked, by, opts.top,
-    ));
+    s.push_str(&assemble::top_table(&p.sets, &ran, &ranked, by, opts.top));
     s.push('\n');
-    let view = assemble::sensitivity(&p.sets, &sum.ran, by);
+    let view = assemble::sensitivity(&p.sets, &ran, by);
     s.push_str(&assemble::render_sensitivity(&view, by));
     s.push('\n');
     // DSR needs the top set's returns: re-run it (deterministic) rather than keep every curve.
-    let best = ranked.first().map(|&q| sum.ran[q].0);
+    let best = ranked.first().map(|&q| ran[q].0);
     let mut best_returns = None;
     let mut ppy = market.periods_per_year();
     if let Some(b) = best {
         if let Ok(spec) = p.resolve(b) {
-            if let Ok((result, t)) = evaluate(market, &spec) {
+            if let Ok((result, t)) = evaluate(market, &spec, Intervals::Skip) {
                 ppy = t.summary.periods_per_year;
                 let rf = (1.0 + t.summary.risk_free_annual).powf(1.0 / ppy) - 1.0;
                 best_returns = Some(
@@ -176,7 +191,7 @@ pub fn write(
         }
     }
     let d = diagnostics::diagnose(
-        &sum.ran,
+        &ran,
         &ranked,
         records,
         best_returns.as_deref(),

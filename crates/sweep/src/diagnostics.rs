@@ -73,9 +73,7 @@ pub fn diagnose(
             _ => None,
         })
         .collect();
-    let owned: Vec<Vec<f32>> = matrix.iter().map(|r| (*r).clone()).collect();
-    let stats = BlockStats::new(&owned, blocks);
-    drop(owned);
+    let stats = BlockStats::new(&matrix, blocks);
     let pbo = match stats {
         Some(bs) => {
             let splits = cscv_splits(blocks);

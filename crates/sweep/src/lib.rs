@@ -20,6 +20,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod grid;
 pub mod hash;
+pub mod intervals;
 pub mod overrides;
 pub mod runner;
 pub mod shard;

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use rotor_data::Market;
+use rotor_strategies::SharedIndicators;
 
 use crate::checkpoint::{encode, Writer};
 use crate::error::SweepError;
@@ -29,6 +30,8 @@ pub struct Job<'a> {
     pub keep_returns: &'a [usize],
     /// Keep every set's equity curve.
     pub keep_curves: bool,
+    /// Indicator columns shared by the sets (over `market`), if any.
+    pub shared: Option<&'a SharedIndicators<'a>>,
 }
 
 /// The sets kept for PBO: all when `len <= cap`, else `cap` evenly spaced ones
@@ -49,6 +52,7 @@ pub fn run_one(job: &Job<'_>, i: usize) -> Outcome {
         Ok(spec) => outcome(
             job.market,
             &spec,
+            job.shared,
             job.keep_returns.binary_search(&i).is_ok(),
             job.keep_curves,
         ),

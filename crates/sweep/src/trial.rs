@@ -7,8 +7,9 @@
 
 use rotor_data::Market;
 use rotor_engine::{ExecutionConfig, RunResult};
-use rotor_report::{compute_stats, Benchmark, RunSummary, Stats, TradeRecord};
-use rotor_strategies::StrategyConfig;
+use rotor_report::stats::{compute_stats_with, Intervals, INTERVAL_METRICS};
+use rotor_report::{Benchmark, RunSummary, Stats, TradeRecord};
+use rotor_strategies::{SharedIndicators, StrategyConfig};
 
 /// Everything a run needs from a resolved config.
 #[derive(Debug, Clone)]
@@ -82,6 +83,25 @@ pub fn metric_values(stats: &Stats) -> Vec<f64> {
         .collect()
 }
 
+/// The columns of the bootstrap interval metrics in [`metric_columns`] order.
+pub fn interval_columns() -> Vec<usize> {
+    let cols = metric_columns();
+    INTERVAL_METRICS
+        .iter()
+        .filter_map(|k| cols.iter().position(|c| c == k))
+        .collect()
+}
+
+/// Re-runs `spec` (deterministic) and returns its bootstrap interval metrics, in
+/// [`interval_columns`] order (NaN where undefined).
+pub fn interval_values(market: &Market, spec: &Spec) -> Result<Vec<f64>, String> {
+    let (_, t) = evaluate(market, spec, Intervals::Bootstrap)?;
+    Ok(INTERVAL_METRICS
+        .iter()
+        .map(|k| t.stats.get(k).unwrap_or(f64::NAN))
+        .collect())
+}
+
 /// The report's plain-data view of one run (what `rotor run` reports).
 pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary {
     let symbols = market.symbols();
@@ -131,19 +151,51 @@ pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary
     }
 }
 
-/// Runs `spec` on `market` and computes its statistics. `Err` carries the strategy's own
-/// validation message (an invalid combination).
-pub fn evaluate(market: &Market, spec: &Spec) -> Result<(RunResult, TrialResult), String> {
-    let result = rotor_strategies::run(market, &spec.strategy, &spec.execution)
+/// Runs `spec` on `market` and computes its statistics (with the bootstrap intervals when
+/// `intervals` says so). `Err` carries the strategy's own validation message (an invalid
+/// combination).
+pub fn evaluate(
+    market: &Market,
+    spec: &Spec,
+    intervals: Intervals,
+) -> Result<(RunResult, TrialResult), String> {
+    evaluate_shared(market, spec, intervals, None)
+}
+
+/// [`evaluate`] with a sweep's shared indicator columns (the same result, bit for bit).
+pub fn evaluate_shared(
+    market: &Market,
+    spec: &Spec,
+    intervals: Intervals,
+    shared: Option<&SharedIndicators<'_>>,
+) -> Result<(RunResult, TrialResult), String> {
+    let result = rotor_strategies::run_shared(market, &spec.strategy, &spec.execution, shared)
         .map_err(|e| e.to_string())?;
     let summary = summarize(spec, market, &result);
-    let stats = compute_stats(&summary);
+    let stats = compute_stats_with(&summary, intervals);
     Ok((result, TrialResult { summary, stats }))
 }
 
-/// Runs one set and keeps what the sweep asked for.
-pub fn outcome(market: &Market, spec: &Spec, keep_returns: bool, keep_equity: bool) -> Outcome {
-    match evaluate(market, spec) {
+/// The bootstrap intervals a ranking by `metric` needs for every set: all of them when it
+/// ranks by an interval bound, else none (they are computed only for the sets shown).
+pub fn intervals_to_rank_by(metric: &str) -> Intervals {
+    if INTERVAL_METRICS.contains(&metric) {
+        Intervals::Bootstrap
+    } else {
+        Intervals::Skip
+    }
+}
+
+/// Runs one set and keeps what the sweep asked for: every point metric, the interval columns
+/// NaN (the output stage fills them for the sets it shows, see [`interval_values`]).
+pub fn outcome(
+    market: &Market,
+    spec: &Spec,
+    shared: Option<&SharedIndicators<'_>>,
+    keep_returns: bool,
+    keep_equity: bool,
+) -> Outcome {
+    match evaluate_shared(market, spec, Intervals::Skip, shared) {
         Ok((result, t)) => Outcome::Done {
             metrics: metric_values(&t.stats),
             returns: keep_returns.then(|| result.returns().iter().map(|&r| r as f32).collect()),

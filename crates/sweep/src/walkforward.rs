@@ -9,12 +9,12 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use rotor_data::Market;
-use rotor_report::{compute_stats, Benchmark, RunSummary};
+use rotor_report::{compute_stats_with, Benchmark, Intervals, RunSummary};
 
 use crate::assemble::{rank, RankBy};
 use crate::grid::ParamSets;
 use crate::runner::{in_pool, Resolve};
-use crate::trial::{evaluate, metric_values, summarize};
+use crate::trial::{evaluate, intervals_to_rank_by, metric_values, summarize};
 use rayon::prelude::*;
 
 /// A calendar span: `3y`, `6m`, `10w`, `90d`.
@@ -147,7 +147,7 @@ pub fn choose(
             .into_par_iter()
             .map(|i| {
                 let spec = resolve(i).ok()?;
-                evaluate(&market, &spec)
+                evaluate(&market, &spec, intervals_to_rank_by(&by.metric))
                     .ok()
                     .map(|(_, t)| metric_values(&t.stats))
             })
@@ -204,7 +204,7 @@ pub fn walk_forward(
         if let Some(i) = chosen {
             let spec = resolve(i)?;
             let market = load(w.train_start, day_before(w.test_end))?;
-            let (result, _) = evaluate(&market, &spec)?;
+            let (result, _) = evaluate(&market, &spec, Intervals::Skip)?;
             let run = summarize(&spec, &market, &result);
             if equity.is_nan() {
                 equity = result.initial_cash;
@@ -253,7 +253,9 @@ pub fn walk_forward(
                 e.prices.extend_from_slice(&b.prices[first..]);
             }
             res.test_bars = ts.len() - first;
-            res.test_metric = metric_values(&compute_stats(&seg))[by.column];
+            res.test_metric =
+                metric_values(&compute_stats_with(&seg, intervals_to_rank_by(&by.metric)))
+                    [by.column];
         }
         out.push(res);
     }
