@@ -38,6 +38,12 @@ enum Input {
     Bytes(Vec<u8>),
     Parquet(Vec<(&'static str, ArrayRef)>),
     Dir,
+    /// A named pipe (mkfifo): opening it blocks until a writer comes.
+    Fifo,
+    /// A symbolic link to this target.
+    Symlink(&'static str),
+    /// A sparse file of this many bytes (no disk used).
+    Sparse(u64),
 }
 
 struct Case {
@@ -927,6 +933,8 @@ fn catalogue() -> Vec<Case> {
         &["c.toml", "nothing to sweep"],
     ));
 
+    loader_cases(&mut c);
+
     // ---------------------------------------------------------------- inspect
     c.push(case(
         "inspect a missing path",
@@ -954,6 +962,20 @@ fn materialize(dir: &Path, files: Vec<(&'static str, Input)>) {
             Input::Bytes(b) => std::fs::write(&p, b).unwrap(),
             Input::Parquet(cols) => write_parquet(&p, cols),
             Input::Dir => std::fs::create_dir_all(&p).unwrap(),
+            Input::Fifo => {
+                // It may replace a file written before (a valid bars file, say).
+                let _ = std::fs::remove_file(&p);
+                let ok = Command::new("mkfifo")
+                    .arg(&p)
+                    .status()
+                    .is_ok_and(|s| s.success());
+                assert!(ok, "mkfifo {}", p.display());
+            }
+            Input::Symlink(target) => {
+                let _ = std::fs::remove_file(&p);
+                std::os::unix::fs::symlink(target, &p).unwrap()
+            }
+            Input::Sparse(len) => std::fs::File::create(&p).unwrap().set_len(len).unwrap(),
         }
     }
 }
@@ -981,9 +1003,13 @@ fn check(case: Case) -> Option<String> {
     if args[0] == "data" && args[1] == "import" {
         absent.push(d.join("o/X.parquet"));
     }
-    let o = rotor_bt().args(&args).output().expect("spawn rotor");
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
     let name = case.name;
+    let mut cmd = rotor_bt();
+    cmd.args(&args);
+    let Some(o) = output_within(cmd, 60) else {
+        return Some(format!("{name}: still running after 60 s (killed)"));
+    };
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
     if o.status.code() != Some(2) {
         return Some(format!("{name}: exit {:?}, stderr: {err}", o.status.code()));
     }
@@ -1014,6 +1040,29 @@ fn check(case: Case) -> Option<String> {
         return Some(format!("{name}: {} was left behind", p.display()));
     }
     None
+}
+
+/// Runs `cmd` to the end, or kills it after `secs` seconds (`None`): an input that makes rotor
+/// block (a FIFO) must fail the test, not hang it.
+fn output_within(mut cmd: Command, secs: u64) -> Option<Output> {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rotor");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(o) => Some(o.expect("wait for rotor")),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            None
+        }
+    }
 }
 
 #[test]
@@ -1451,5 +1500,312 @@ fn a_folder_with_run_files_but_no_marker_is_taken_as_interrupted_but_others_are_
     assert_eq!(
         std::fs::read_to_string(out.join("notes.md")).unwrap(),
         "mine"
+    );
+}
+
+// ---------------------------------------------------------------- loaders (issue 17)
+
+/// Column `from` of `cols` again under the name `to` (a second column for one field).
+fn twin(cols: &mut Vec<(&'static str, ArrayRef)>, from: &str, to: &'static str) {
+    let arr = cols
+        .iter()
+        .find(|(n, _)| *n == from)
+        .expect("column")
+        .1
+        .clone();
+    cols.push((to, arr));
+}
+
+/// AAA and BBB in one file `all.parquet` with a symbol column, BBB spelled `bbb`.
+fn one_file_with_symbol(bbb: &'static str) -> Vec<(&'static str, ArrayRef)> {
+    let mut cols = two_symbol_cols();
+    let renamed: Vec<&str> = cols[0]
+        .1
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .unwrap()
+        .iter()
+        .map(|s| if s == Some("BBB") { bbb } else { "AAA" })
+        .collect();
+    cols[0].1 = Arc::new(StringArray::from(renamed));
+    cols
+}
+
+/// The loaders' bad inputs of issue 17 (items 3, 7, 12, 16, 22, 23, 27).
+fn loader_cases(c: &mut Vec<Case>) {
+    // Item 3: two inputs written to one output file.
+    let good_csv = || text(&format!("{YAHOO_HEAD}{GOOD_ROW}"));
+    c.push(Case {
+        name: "import two files of one name from two folders",
+        files: vec![("a/DUP.csv", good_csv()), ("b/DUP.csv", good_csv())],
+        args: vec![
+            "data",
+            "import",
+            "{d}/a/DUP.csv",
+            "{d}/b/DUP.csv",
+            "--out",
+            "{d}/o",
+        ],
+        expect: vec!["b/DUP.csv", "a/DUP.csv", "DUP.parquet"],
+        absent: vec!["o/DUP.parquet"],
+    });
+    c.push(Case {
+        name: "import dup.csv and DUP.csv (one symbol)",
+        files: vec![("dup.csv", good_csv()), ("DUP.csv", good_csv())],
+        args: vec![
+            "data",
+            "import",
+            "{d}/DUP.csv",
+            "{d}/dup.csv",
+            "--out",
+            "{d}/o",
+        ],
+        expect: vec!["/dup.csv", "/DUP.csv", "symbol DUP"],
+        absent: vec!["o/DUP.parquet"],
+    });
+
+    // Item 7: two columns for one field.
+    c.push(case(
+        "parquet with `close` and `Close`",
+        bad_bbb(|cols| twin(cols, "close", "Close")),
+        RUN,
+        &["BBB.parquet", "\"close\" and \"Close\"", "close"],
+    ));
+    c.push(case(
+        "parquet with `timestamp` and `date`",
+        bad_bbb(|cols| twin(cols, "timestamp", "date")),
+        RUN,
+        &["BBB.parquet", "\"timestamp\" and \"date\"", "timestamp"],
+    ));
+    c.push(case(
+        "parquet with `adj_close` and `Adj Close`",
+        bad_bbb(|cols| {
+            twin(cols, "close", "adj_close");
+            twin(cols, "close", "Adj Close");
+        }),
+        RUN,
+        &["BBB.parquet", "\"adj_close\" and \"Adj Close\""],
+    ));
+    c.push(case(
+        "CSV header with Close twice",
+        vec![("X.csv", text("Date,Close,Close\n2024-01-02,1,2\n"))],
+        &import("{d}/X.csv"),
+        &["X.csv", "\"Close\" and \"Close\""],
+    ));
+    c.push(case(
+        "CSV with Adj Close and adjclose",
+        vec![(
+            "X.csv",
+            text("Date,Close,Adj Close,adjclose\n2024-01-02,1,1,1\n"),
+        )],
+        &import("{d}/X.csv"),
+        &["X.csv", "\"Adj Close\" and \"adjclose\""],
+    ));
+
+    // Item 12: only regular files, with a size bound for text.
+    c.push(case(
+        "events file is a FIFO",
+        good_bars(bh("events = \"ev.csv\""), vec![("ev.csv", Input::Fifo)]),
+        RUN,
+        &["ev.csv", "not a regular file"],
+    ));
+    c.push(case(
+        "events file is a link to /dev/zero",
+        good_bars(
+            bh("events = \"ev.csv\""),
+            vec![("ev.csv", Input::Symlink("/dev/zero"))],
+        ),
+        RUN,
+        &["ev.csv", "not a regular file"],
+    ));
+    c.push(case(
+        "events CSV larger than the text limit",
+        good_bars(
+            bh("events = \"ev.csv\""),
+            vec![("ev.csv", Input::Sparse((1 << 30) + 1))],
+        ),
+        RUN,
+        &["ev.csv", "1073741825 bytes", "1024 MiB"],
+    ));
+    c.push(case(
+        "bars file of a wanted symbol is a FIFO",
+        good_bars(bh(""), vec![("bars/BBB.parquet", Input::Fifo)]),
+        RUN,
+        &["BBB.parquet", "not a regular file"],
+    ));
+    c.push(case(
+        "config file is a FIFO",
+        vec![("c.toml", Input::Fifo)],
+        RUN,
+        &["c.toml", "not a regular file"],
+    ));
+    c.push(case(
+        "CSV to import is a FIFO",
+        vec![("X.csv", Input::Fifo)],
+        &import("{d}/X.csv"),
+        &["X.csv", "not a regular file"],
+    ));
+
+    // Item 16: NaN or null volume, refused like inf.
+    c.push(case(
+        "parquet NaN volume",
+        bad_bbb(|cols| set_f64(cols, "volume", 3, f64::NAN)),
+        RUN,
+        &[
+            "BBB.parquet",
+            "bad volume in column `volume`",
+            "row 4",
+            "NaN",
+        ],
+    ));
+    c.push(case(
+        "parquet null volume",
+        bad_bbb(|cols| {
+            let c = cols.iter_mut().find(|(n, _)| *n == "volume").unwrap();
+            let v = c.1.as_any().downcast_ref::<Float64Array>().unwrap();
+            let vals: Vec<Option<f64>> =
+                (0..v.len()).map(|i| (i != 2).then(|| v.value(i))).collect();
+            c.1 = Arc::new(Float64Array::from(vals));
+        }),
+        RUN,
+        &["BBB.parquet", "null in required column `volume`", "row 3"],
+    ));
+    c.push(case(
+        "CSV empty volume cell",
+        vec![("X.csv", csv("2024-01-03,1,2,0.5,1,1,\n"))],
+        &import("{d}/X.csv"),
+        &["X.csv", "null in required column `Volume`", "row 2"],
+    ));
+
+    // Item 22: invisible characters in symbols, escaped and refused.
+    c.push(case(
+        "symbol column value with a zero-width space",
+        vec![
+            ("all.parquet", Input::Parquet(one_file_with_symbol("BBB\u{200B}"))),
+            (
+                "c.toml",
+                text("name = \"t\"\n[data]\nbars = \"all.parquet\"\n[strategy]\nkind = \"buy_and_hold\"\nsymbols = [\"AAA\", \"BBB\\u200B\"]\n"),
+            ),
+        ],
+        RUN,
+        &["all.parquet", "\"BBB\\u{200B}\"", "column `symbol`", "U+200B"],
+    ));
+    c.push(case(
+        "config symbol with a word joiner, not in the data",
+        good_bars(
+            text("name = \"t\"\n[data]\nbars = \"bars\"\n[strategy]\nkind = \"buy_and_hold\"\nsymbols = [\"AAA\", \"BBB\\u2060\"]\n"),
+            vec![],
+        ),
+        RUN,
+        &["bars", "symbol \"BBB\\u{2060}\" not found", "AAA, BBB"],
+    ));
+    c.push(case(
+        "CSV to import named with a right-to-left override",
+        vec![("X\u{202E}.csv", csv(""))],
+        &["data", "import", "{d}/X\u{202E}.csv", "--out", "{d}/o"],
+        &["\"X\\u{202E}\"", "invisible character U+202E"],
+    ));
+
+    // Item 23: an empty path names the config and the key.
+    c.push(case(
+        "config with bars = \"\"",
+        vec![(
+            "c.toml",
+            text("name = \"t\"\n[data]\nbars = \"\"\n[strategy]\nkind = \"buy_and_hold\"\nsymbols = [\"AAA\"]\n"),
+        )],
+        RUN,
+        &["c.toml", "data.bars is empty"],
+    ));
+    c.push(case(
+        "config with events = \"\"",
+        good_bars(bh("events = \"\""), vec![]),
+        RUN,
+        &["c.toml", "data.events is empty"],
+    ));
+
+    // Item 27: a literal NaN price is an error, not a skipped row.
+    c.push(case(
+        "CSV NaN close",
+        vec![("X.csv", csv("2024-01-03,1,2,0.5,NaN,1,10\n"))],
+        &import("{d}/X.csv"),
+        &["X.csv", "non-finite price in column `Close`", "row 2"],
+    ));
+    c.push(case(
+        "CSV nan open (lower case)",
+        vec![("X.csv", csv("2024-01-03,nan,2,0.5,1,1,10\n"))],
+        &import("{d}/X.csv"),
+        &["X.csv", "non-finite price in column `Open`", "row 2"],
+    ));
+}
+
+#[test]
+fn unused_fifo_and_corrupt_files_in_the_bars_folder_are_skipped_with_a_warning() {
+    // Issue 17 item 12: both used to stop the run (the FIFO forever).
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    materialize(
+        d,
+        good_bars(
+            bh(""),
+            vec![
+                ("bars/CCC.parquet", Input::Fifo),
+                ("bars/DDD.parquet", text("not parquet")),
+            ],
+        ),
+    );
+    let mut cmd = rotor_bt();
+    cmd.current_dir(d)
+        .args(["run", "c.toml", "--format", "json", "--out", "out"]);
+    let o = output_within(cmd, 60).expect("rotor blocked on the FIFO");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(json_total_return(&o).is_finite());
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert!(
+        warnings.len() == 2
+            && warnings[0].contains("CCC.parquet: is not a regular file")
+            && warnings[1].contains("DDD.parquet: not a readable Parquet file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn adj_close_only_csv_imports_as_a_close_only_series() {
+    // Issue 13 item 18.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (_, _, _, c, _) = ohlcv(0);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let mut csv = String::from("date,adj_close\n");
+    for (i, day) in days().iter().enumerate() {
+        csv += &format!("{},{}\n", epoch + chrono::Duration::days(*day as i64), c[i]);
+    }
+    std::fs::write(d.join("AAA.csv"), csv).unwrap();
+    let r = run_in(d, &["data", "import", "AAA.csv", "--out", "bars"]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(
+        err.contains("warning: AAA.csv: only adjusted closes: imported as a close-only series"),
+        "{err}"
+    );
+    std::fs::write(
+        d.join("c.toml"),
+        "name = \"t\"\n[data]\nbars = \"bars\"\n[strategy]\nkind = \"buy_and_hold\"\nsymbols = [\"AAA\"]\n",
+    )
+    .unwrap();
+    let r = run_in(d, &["run", "c.toml", "--format", "json"]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(
+        err.contains("warning: close-only data (no open/high/low columns) for AAA"),
+        "{err}"
+    );
+    // Buy and hold of a close-only series: the return is last close / entry close - 1 (entry
+    // at the first or second session), up to the whole-share rounding of the entry.
+    let tr = json_total_return(&r);
+    let last = c[c.len() - 1];
+    assert!(
+        c[..2].iter().any(|e| (tr - (last / e - 1.0)).abs() < 0.01),
+        "{tr} vs closes {c:?}"
     );
 }

@@ -134,8 +134,7 @@ impl Loaded {
 /// Reads, overrides, type-checks and validates a config file.
 pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
     let shown = path.display();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| bad(format!("{shown}: cannot read: {e}")))?;
+    let text = rotor_data::input_file::read_text_utf8(path).map_err(bad)?;
     let mut table: Table = text
         .parse()
         .map_err(|e: toml::de::Error| bad(format!("{shown}: {}", toml_error(&e, &text))))?;
@@ -160,6 +159,21 @@ pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
         })?
     };
     let mut config = config;
+    if config.data.bars.as_os_str().is_empty() {
+        return Err(bad(format!(
+            "{shown}: data.bars is empty: give the Parquet file or folder of bars"
+        )));
+    }
+    if config
+        .data
+        .events
+        .as_ref()
+        .is_some_and(|e| e.as_os_str().is_empty())
+    {
+        return Err(bad(format!(
+            "{shown}: data.events is empty: give the event feed's file, or remove the key"
+        )));
+    }
     let base = path.parent().unwrap_or_else(|| Path::new("."));
     config.data.bars = absolutize(base, &config.data.bars);
     config.data.events = config.data.events.as_ref().map(|p| absolutize(base, p));

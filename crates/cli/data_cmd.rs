@@ -34,6 +34,7 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
             Ok(())
         }
         DataCommand::Import { files, out } => {
+            csv_import::check_distinct_symbols(files).map_err(bad)?;
             std::fs::create_dir_all(out)
                 .map_err(|e| bad(format!("{}: cannot create folder: {e}", out.display())))?;
             for file in files {
@@ -51,6 +52,12 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
                         String::new()
                     }
                 );
+                if s.adj_as_close {
+                    eprintln!(
+                        "warning: {}: only adjusted closes: imported as a close-only series                          (open = high = low = close is assumed when it is loaded)",
+                        file.display()
+                    );
+                }
             }
             Ok(())
         }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use rotor_data::load::{load_market, LoadOptions};
+use rotor_data::load::{load_market_columns, Columns, LoadOptions};
 use rotor_report::{compute_stats, render_markdown, render_text, ReportOptions};
 
 use crate::args::{Format, RunArgs};
@@ -32,7 +32,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         end: cfg.data.end,
         symbols: Some(symbols),
     };
-    let data = load_market(&cfg.data.bars, cfg.data.events.as_deref(), &opts).map_err(bad)?;
+    // Only the columns the fills read (no built-in strategy reads volumes).
+    let columns = Columns {
+        volume: loaded.execution().reads_volume(),
+    };
+    let data = load_market_columns(&cfg.data.bars, cfg.data.events.as_deref(), &opts, columns)
+        .map_err(bad)?;
     if !args.quiet {
         for w in &data.warnings {
             eprintln!("warning: {w}");

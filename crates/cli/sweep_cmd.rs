@@ -79,8 +79,7 @@ pub fn install_sigint() {
 /// The config file's table with `--set` applied and `[sweep]` removed: the base of every set.
 pub fn base_table(path: &Path, set: &[String]) -> anyhow::Result<Table> {
     let shown = path.display();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| bad(format!("{shown}: cannot read: {e}")))?;
+    let text = rotor_data::input_file::read_text_utf8(path).map_err(bad)?;
     let mut t: Table = text.parse().map_err(|e| bad(format!("{shown}: {e}")))?;
     for a in set {
         rotor_sweep::overrides::apply(&mut t, a).map_err(|e| bad(format!("{shown}: {e}")))?;

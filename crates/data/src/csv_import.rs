@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::parquet_bars::{normalize_name, ADJ_CLOSE_ALIASES};
+use crate::columns::find_unique;
+use crate::parquet_bars::ADJ_CLOSE_ALIASES;
+use crate::symbol_text;
 use crate::table::{Column, Table};
 use crate::time::{self, date_to_ns, NS_PER_DAY};
 use crate::validate::{self, PriceNames, RowRef};
@@ -34,6 +36,9 @@ pub struct ImportSummary {
     pub first: NaiveDate,
     /// Last date written.
     pub last: NaiveDate,
+    /// True when the input had only adjusted closes (`Date,Adj Close`), written as the close
+    /// of a close-only series.
+    pub adj_as_close: bool,
 }
 
 const DATE_ALIASES: &[&str] = &["date", "timestamp", "datetime"];
@@ -51,14 +56,7 @@ struct Row {
 /// header case-insensitive) into `out_dir/<STEM>.parquet` (zstd). A close-only input is written
 /// close-only (no open/high/low columns) so loaders know to warn about it.
 pub fn import_csv(file: &Path, out_dir: &Path) -> Result<ImportSummary, DataError> {
-    let symbol = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().trim().to_uppercase())
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| DataError::Invalid {
-            path: file.to_path_buf(),
-            detail: "cannot take a symbol from this file name".into(),
-        })?;
+    let symbol = symbol_of(file)?;
     let output = out_dir.join(format!("{symbol}.parquet"));
     std::fs::create_dir_all(out_dir).map_err(|e| DataError::Write {
         path: out_dir.to_path_buf(),
@@ -125,10 +123,13 @@ pub fn import_csv(file: &Path, out_dir: &Path) -> Result<ImportSummary, DataErro
         "close".into(),
         rows.iter().map(|r| r.close).collect(),
     ));
-    columns.push(Column::F64(
-        "volume".into(),
-        rows.iter().map(|r| r.volume).collect(),
-    ));
+    // Without volumes the file has no volume column (the loader refuses NaN volumes).
+    if names.has_volume {
+        columns.push(Column::F64(
+            "volume".into(),
+            rows.iter().map(|r| r.volume).collect(),
+        ));
+    }
     if names.has_adj {
         columns.push(Column::F64(
             "adj_close".into(),
@@ -143,16 +144,56 @@ pub fn import_csv(file: &Path, out_dir: &Path) -> Result<ImportSummary, DataErro
         skipped,
         first: rows[0].date,
         last: rows[n - 1].date,
+        adj_as_close: names.adj_as_close,
     })
+}
+
+/// The symbol an input file is imported as: its stem, trimmed and upper-cased.
+pub fn symbol_of(file: &Path) -> Result<String, DataError> {
+    let symbol = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().trim().to_uppercase())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| DataError::Invalid {
+            path: file.to_path_buf(),
+            detail: "cannot take a symbol from this file name".into(),
+        })?;
+    symbol_text::check(file, &symbol, " (from the file name)")?;
+    Ok(symbol)
+}
+
+/// Refuses a list of inputs of which two would be written to the same output file
+/// (`a/DUP.csv b/DUP.csv`, or `dup.csv` and `DUP.csv`): the second would silently replace the
+/// first. Checked before anything is written.
+pub fn check_distinct_symbols(files: &[PathBuf]) -> Result<(), DataError> {
+    let mut seen: std::collections::HashMap<String, &PathBuf> = std::collections::HashMap::new();
+    for file in files {
+        let symbol = symbol_of(file)?;
+        if let Some(first) = seen.get(&symbol) {
+            return Err(DataError::Invalid {
+                path: file.to_path_buf(),
+                detail: format!(
+                    "imports as symbol {} like {}, and both would be written to {}.parquet;                      import them into different --out folders or rename one",
+                    symbol_text::shown(&symbol),
+                    first.display(),
+                    symbol
+                ),
+            });
+        }
+        seen.insert(symbol, file);
+    }
+    Ok(())
 }
 
 struct Layout {
     has_ohlc: bool,
     has_adj: bool,
+    has_volume: bool,
+    adj_as_close: bool,
 }
 
 fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), DataError> {
-    let bytes = std::fs::read(file).map_err(|e| DataError::io(file, e))?;
+    let bytes = crate::input_file::read_text(file)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -169,20 +210,35 @@ fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), Dat
         .iter()
         .map(str::to_string)
         .collect();
-    let norm: Vec<String> = headers.iter().map(|h| normalize_name(h)).collect();
-    let find = |aliases: &[&str]| {
-        aliases
-            .iter()
-            .find_map(|a| norm.iter().position(|h| h == a))
-    };
+    let find = |field: &str, aliases: &[&str]| find_unique(file, &headers, field, aliases);
     let req = |canon: &str, aliases: &[&str]| {
-        find(aliases).ok_or_else(|| validate::missing_column(file, canon, aliases, &headers))
+        find(canon, aliases)?
+            .ok_or_else(|| validate::missing_column(file, canon, aliases, &headers))
     };
     let date_c = req("Date", DATE_ALIASES)?;
-    let close_c = req("Close", &["close"])?;
-    let ohlc_c = match (find(&["open"]), find(&["high"]), find(&["low"])) {
-        (Some(o), Some(h), Some(l)) => Some([o, h, l]),
-        (None, None, None) => None,
+    let adj_c = find("Adj Close", ADJ_CLOSE_ALIASES)?;
+    let ohlc_found = [
+        find("Open", &["open"])?,
+        find("High", &["high"])?,
+        find("Low", &["low"])?,
+    ];
+    // `Date,Adj Close`: the adjusted closes are the only prices, so they are the close of a
+    // close-only series (the loader warns about close-only data as for `Date,Close`).
+    let (close_c, adj_c, adj_as_close) = match (find("Close", &["close"])?, adj_c) {
+        (Some(c), adj) => (c, adj, false),
+        (None, Some(a)) if ohlc_found == [None, None, None] => (a, None, true),
+        (None, _) => {
+            return Err(validate::missing_column(
+                file,
+                "Close",
+                &["close"],
+                &headers,
+            ))
+        }
+    };
+    let ohlc_c = match ohlc_found {
+        [Some(o), Some(h), Some(l)] => Some([o, h, l]),
+        [None, None, None] => None,
         _ => {
             req("Open", &["open"])?;
             req("High", &["high"])?;
@@ -190,8 +246,7 @@ fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), Dat
             None
         }
     };
-    let adj_c = find(ADJ_CLOSE_ALIASES);
-    let vol_c = find(&["volume"]);
+    let vol_c = find("Volume", &["volume"])?;
     let name = |c: usize| headers[c].trim().trim_start_matches('\u{feff}').to_string();
     let (on, hn, ln) = match ohlc_c {
         Some([o, h, l]) => (name(o), name(h), name(l)),
@@ -245,9 +300,11 @@ fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), Dat
             ));
         }
         r.timestamp = Some(time::daily_close_ns(date));
+        // Yahoo's marker of a day without data; a literal NaN is a value, and fails the price
+        // rules below like any other non-finite price.
         let is_null = |c: usize| {
             let f = field(c);
-            f.is_empty() || f.eq_ignore_ascii_case("null") || f.eq_ignore_ascii_case("nan")
+            f.is_empty() || f.eq_ignore_ascii_case("null")
         };
         let price_cols = ohlc_c.iter().flatten().copied().chain([close_c]);
         if price_cols.clone().any(is_null) {
@@ -288,10 +345,15 @@ fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), Dat
             }
         };
         let adj = opt(adj_c)?;
-        let volume = opt(vol_c)?.unwrap_or(f64::NAN);
-        if let Some(c) = vol_c {
-            validate::check_volume(&r, &name(c), volume)?;
-        }
+        let volume = match vol_c {
+            Some(c) if is_null(c) => return Err(validate::null_value(&r, &name(c))),
+            Some(c) => {
+                let v = num(c)?;
+                validate::check_volume(&r, &name(c), v)?;
+                v
+            }
+            None => f64::NAN,
+        };
         rows.push(Row {
             date,
             row,
@@ -307,6 +369,8 @@ fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), Dat
         Layout {
             has_ohlc: ohlc_c.is_some(),
             has_adj: adj_c.is_some(),
+            has_volume: vol_c.is_some(),
+            adj_as_close,
         },
     ))
 }
@@ -329,7 +393,7 @@ mod tests {
         2024-01-03,101,102,100,101.5,100.5,2000\n\
         2024-01-02,100,101,99,100.5,99.5,1000\n\
         2024-01-04,null,null,null,null,null,null\n\
-        2024-01-05,102,103,101,102.5,101.5,\n";
+        2024-01-05,102,103,101,102.5,101.5,0\n";
 
     #[test]
     fn imports_a_yahoo_file_skipping_null_rows() {
@@ -345,8 +409,89 @@ mod tests {
         assert_eq!(b.symbol, "GOOG");
         assert_eq!(b.close, vec![100.5, 101.5, 102.5]);
         assert_eq!(b.adj_close, Some(vec![99.5, 100.5, 101.5]));
-        assert_eq!(b.volume[..2], [1000.0, 2000.0]);
-        assert!(b.volume[2].is_nan());
+        assert_eq!(b.volume, [1000.0, 2000.0, 0.0]);
+    }
+
+    #[test]
+    fn a_literal_nan_price_or_a_missing_volume_is_an_error_not_a_skipped_row() {
+        // Issue 17 item 27: `NaN` rows were counted as "null rows skipped".
+        for (row, column) in [
+            ("2024-01-03,NaN,2,0.5,1,1,10", "Open"),
+            ("2024-01-03,1,2,0.5,nan,1,10", "Close"),
+        ] {
+            let (_d, r) = import(
+                "x.csv",
+                &format!(
+                    "Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,1,2,0.5,1,1,10\n{row}\n"
+                ),
+            );
+            let m = r.unwrap_err().to_string();
+            assert!(
+                m.contains(&format!("non-finite price in column `{column}` at row 2")),
+                "{m}"
+            );
+        }
+        let (_d, r) = import("x.csv", "Date,Close,Volume\n2024-01-02,1,\n");
+        let m = r.unwrap_err().to_string();
+        assert!(
+            m.contains("null in required column `Volume` at row 1"),
+            "{m}"
+        );
+        // Without a volume column the file has none (volumes unknown), not a NaN column.
+        let (_d, r) = import("x.csv", "Date,Close\n2024-01-02,1\n");
+        let out = r.unwrap().output;
+        let cols = crate::parquet_bars::schema_of(&out).unwrap();
+        assert!(cols.iter().all(|(n, _)| n != "volume"), "{cols:?}");
+    }
+
+    #[test]
+    fn adj_close_only_imports_as_a_close_only_series() {
+        // Issue 13 item 18.
+        let (_d, r) = import(
+            "spy.csv",
+            "date,adj_close\n2024-01-02,99.5\n2024-01-03,100\n",
+        );
+        let s = r.unwrap();
+        assert!(s.adj_as_close);
+        let (bars, _, warnings) = load_bars(&s.output, &LoadOptions::default()).unwrap();
+        assert!(bars[0].close_only && bars[0].adj_close.is_none());
+        assert_eq!(bars[0].close, vec![99.5, 100.0]);
+        assert!(warnings[0].starts_with("close-only data"), "{warnings:?}");
+        // A close column wins: the adjusted closes stay adjusted closes.
+        let (_d, r) = import("spy.csv", "Date,Close,Adj Close\n2024-01-02,100,99.5\n");
+        let s = r.unwrap();
+        assert!(!s.adj_as_close);
+        // With open/high/low but no close, the close is missing, as before.
+        let (_d, r) = import(
+            "spy.csv",
+            "Date,Open,High,Low,Adj Close\n2024-01-02,1,1,1,1\n",
+        );
+        assert!(r
+            .unwrap_err()
+            .to_string()
+            .contains("missing column `Close`"));
+    }
+
+    #[test]
+    fn two_inputs_of_one_symbol_are_refused_before_anything_is_written() {
+        // Issue 17 item 3.
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let files = vec![
+            a.join("DUP.csv"),
+            b.join("dup.csv"),
+            dir.path().join("X.csv"),
+        ];
+        let m = check_distinct_symbols(&files).unwrap_err().to_string();
+        assert!(
+            m.contains("b/dup.csv: imports as symbol DUP like")
+                && m.contains("a/DUP.csv")
+                && m.contains("DUP.parquet"),
+            "{m}"
+        );
+        assert!(check_distinct_symbols(&files[1..]).is_ok());
     }
 
     #[test]

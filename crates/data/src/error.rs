@@ -45,7 +45,10 @@ pub enum DataError {
         detail: String,
     },
     /// The same (symbol, timestamp) appears twice.
-    #[error("{path}: duplicate bar for symbol {symbol} at {timestamp} (rows {first_row} and {second_row})")]
+    #[error(
+        "{path}: duplicate bar for symbol {} at {timestamp} (rows {first_row} and {second_row})",
+        crate::symbol_text::shown(.symbol)
+    )]
     Duplicate {
         path: PathBuf,
         symbol: String,
@@ -57,7 +60,10 @@ pub enum DataError {
     #[error("{path}: no data{detail}")]
     Empty { path: PathBuf, detail: String },
     /// A symbol was asked for that is not in the data.
-    #[error("{path}: symbol {symbol} not found in the data (have: {available})")]
+    #[error(
+        "{path}: symbol {} not found in the data (have: {available})",
+        crate::symbol_text::shown(.symbol)
+    )]
     UnknownSymbol {
         path: PathBuf,
         symbol: String,
@@ -95,7 +101,9 @@ impl DataError {
             path: path.into(),
             what: what.into(),
             row,
-            symbol: symbol.map(|s| format!(", symbol {s}")).unwrap_or_default(),
+            symbol: symbol
+                .map(|s| format!(", symbol {}", crate::symbol_text::shown(s)))
+                .unwrap_or_default(),
             timestamp: timestamp
                 .map(|t| format!(", timestamp {}", crate::time::format_ns(t)))
                 .unwrap_or_default(),

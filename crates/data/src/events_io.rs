@@ -18,6 +18,7 @@ use arrow_array::Array;
 use arrow_schema::DataType;
 
 use crate::event::Event;
+use crate::input_file;
 use crate::parquet_bars::{f64_values, normalize_name, string_values};
 use crate::time::{self, date_only_event_ns, ns_to_date};
 use crate::DataError;
@@ -121,6 +122,8 @@ pub fn load_events(path: &Path) -> Result<Vec<Event>, DataError> {
                 .into(),
         });
     }
+    // A FIFO or device would block or never end: refused before it is opened.
+    input_file::check_regular(path)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -163,11 +166,11 @@ fn missing(path: &Path, column: &str, found: &[String]) -> DataError {
 }
 
 fn read_csv(path: &Path) -> Result<Vec<Event>, DataError> {
+    let bytes = input_file::read_text(path)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| DataError::io(path, e))?;
+        .from_reader(bytes.as_slice());
     let corrupt = |e: csv::Error| DataError::Corrupt {
         path: path.to_path_buf(),
         format: "CSV",
@@ -222,7 +225,7 @@ fn json_list(v: &serde_json::Value) -> Option<Vec<String>> {
 }
 
 fn read_jsonl(path: &Path) -> Result<Vec<Event>, DataError> {
-    let text = std::fs::read_to_string(path).map_err(|e| DataError::io(path, e))?;
+    let text = input_file::read_text_utf8(path)?;
     let mut out = Vec::new();
     let mut row = 0;
     for line in text.lines() {

@@ -8,16 +8,20 @@
 // only built on the cold error path, so boxing it would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+mod columns;
 pub mod csv_import;
 pub mod error;
 pub mod event;
 pub mod events_io;
+pub mod input_file;
 pub mod inspect;
 pub mod load;
 pub mod market;
 pub mod parquet_bars;
 mod parquet_fast;
+mod parquet_fast_symbols;
 pub mod series;
+pub mod symbol_text;
 pub mod synth;
 pub mod table;
 pub mod time;

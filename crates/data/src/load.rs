@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use crate::events_io::load_events;
 use crate::market::{Market, MarketBuilder, SymbolBars};
 use crate::parquet_bars::{self, BarSource, FileBars, RawSymbol, RowFilter};
+use crate::symbol_text::shown;
 use crate::time::date_only_event_ns;
 use crate::DataError;
 
@@ -29,6 +30,21 @@ pub struct LoadOptions {
     pub end: Option<NaiveDate>,
     /// Symbols to keep, in the order they should appear in the Market (all when `None`).
     pub symbols: Option<Vec<String>>,
+}
+
+/// Which optional columns to read; everything by default. A run reads only what its strategy
+/// and fills use: volumes only matter to the volume cap and the square-root impact model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    /// Read the volume column (when false, every volume reads as unknown, NaN, and the
+    /// column is neither decoded nor kept in memory).
+    pub volume: bool,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns { volume: true }
+    }
 }
 
 /// A loaded market plus the warnings to show the user (e.g. close-only data).
@@ -47,7 +63,7 @@ fn list_names<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
     let mut s = names
         .iter()
         .take(MAX_LISTED)
-        .map(|n| n.as_str())
+        .map(|n| shown(n))
         .collect::<Vec<_>>()
         .join(", ");
     if names.len() > MAX_LISTED {
@@ -85,6 +101,15 @@ pub fn load_bars(
     path: &Path,
     opts: &LoadOptions,
 ) -> Result<(Vec<SymbolBars>, bool, Vec<String>), DataError> {
+    load_bars_columns(path, opts, Columns::default())
+}
+
+/// [`load_bars`] reading only `columns` of the optional columns.
+pub fn load_bars_columns(
+    path: &Path,
+    opts: &LoadOptions,
+    columns: Columns,
+) -> Result<(Vec<SymbolBars>, bool, Vec<String>), DataError> {
     if let (Some(s), Some(e)) = (opts.start, opts.end) {
         if s > e {
             return Err(DataError::Empty {
@@ -94,7 +119,8 @@ pub fn load_bars(
         }
     }
     let wanted = dedup_symbols(opts);
-    let filter = RowFilter::new(opts.start, opts.end, wanted.as_deref());
+    let mut filter = RowFilter::new(opts.start, opts.end, wanted.as_deref());
+    filter.skip_volume = !columns.volume;
     let sources = parquet_bars::discover(path)?;
 
     // Hive folders name their symbol: unwanted ones are never opened.
@@ -110,11 +136,20 @@ pub fn load_bars(
         })
         .collect();
     // rayon's collect keeps input order, so the merge below is thread-count independent.
-    let results: Vec<Result<FileBars, DataError>> = to_read
+    let results: Vec<Result<Read, DataError>> = to_read
         .par_iter()
-        .map(|s| parquet_bars::read_file(s, &filter))
+        .map(|s| read_if_needed(s, &filter))
         .collect();
-    let files = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut files = Vec::with_capacity(results.len());
+    // Files not needed that could not be opened: skipped with a warning, but named if a
+    // symbol asked for is then missing (they might have held it).
+    let mut unreadable: Vec<DataError> = Vec::new();
+    for r in results {
+        match r? {
+            Read::Bars(f) => files.push(f),
+            Read::Unreadable(e) => unreadable.push(e),
+        }
+    }
 
     let daily = agree_on_daily(&files)?;
     let mut seen: BTreeSet<String> = named_only;
@@ -150,10 +185,13 @@ pub fn load_bars(
                         all.extend(parquet_bars::scan_symbols(p)?);
                     }
                 }
+                if !all.contains(sym) && !unreadable.is_empty() {
+                    return Err(unreadable.swap_remove(0));
+                }
                 if all.contains(sym) {
                     return Err(DataError::Empty {
                         path: path.to_path_buf(),
-                        detail: format!(": symbol {sym} has no bars {}", range_text(opts)),
+                        detail: format!(": symbol {} has no bars {}", shown(sym), range_text(opts)),
                     });
                 }
                 return Err(DataError::UnknownSymbol {
@@ -179,7 +217,10 @@ pub fn load_bars(
             bars.push(parquet_bars::finish_symbol(parts)?);
         }
     }
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = unreadable
+        .iter()
+        .map(|e| format!("skipped, not one of the symbols asked for: {e}"))
+        .collect();
     let used_close_only: Vec<&String> = order.iter().filter(|s| close_only.contains(*s)).collect();
     if !used_close_only.is_empty() {
         warnings.push(format!(
@@ -189,6 +230,32 @@ pub fn load_bars(
         ));
     }
     Ok((bars, daily, warnings))
+}
+
+/// What reading one source gave.
+enum Read {
+    /// Its bars (possibly none).
+    Bars(FileBars),
+    /// It is not needed and could not be opened as Parquet (corrupt, a FIFO...).
+    Unreadable(DataError),
+}
+
+/// Reads `src` unless it is a file named after a symbol that was not asked for and cannot be
+/// opened: such a file is needed only if it has a symbol column, which an unreadable file
+/// cannot show, so it must not fail a run that does not use it (nor hang it, for a FIFO).
+fn read_if_needed(src: &BarSource, filter: &RowFilter) -> Result<Read, DataError> {
+    let unwanted_name = !src.hive
+        && filter.symbols.is_some()
+        && src
+            .implied_symbol
+            .as_ref()
+            .is_some_and(|s| !filter.wants(s));
+    if unwanted_name {
+        if let Err(e) = parquet_bars::open_meta(&src.path) {
+            return Ok(Read::Unreadable(e));
+        }
+    }
+    parquet_bars::read_file(src, filter).map(Read::Bars)
 }
 
 fn agree_on_daily(files: &[FileBars]) -> Result<bool, DataError> {
@@ -229,7 +296,17 @@ pub fn load_market(
     events: Option<&Path>,
     opts: &LoadOptions,
 ) -> Result<Loaded, DataError> {
-    let (symbol_bars, daily, mut warnings) = load_bars(bars, opts)?;
+    load_market_columns(bars, events, opts, Columns::default())
+}
+
+/// [`load_market`] reading only `columns` of the optional columns.
+pub fn load_market_columns(
+    bars: &Path,
+    events: Option<&Path>,
+    opts: &LoadOptions,
+    columns: Columns,
+) -> Result<Loaded, DataError> {
+    let (symbol_bars, daily, mut warnings) = load_bars_columns(bars, opts, columns)?;
     let mut builder = MarketBuilder::new(daily);
     for b in symbol_bars {
         builder.add(b);
@@ -834,7 +911,7 @@ mod tests {
     }
 
     #[test]
-    fn error_negative_volume_but_null_volume_is_missing() {
+    fn error_negative_nan_or_null_volume() {
         let (_d, p) = bad_file(
             "vol.parquet",
             with_col(base(), "volume", f64s(&[1.0, -5.0, 1.0])),
@@ -853,8 +930,170 @@ mod tests {
                 Arc::new(Float64Array::from(vec![None, Some(1.0), None])),
             ),
         );
+        let m = err(&p, &opts());
+        assert!(
+            m.contains("nullvol.parquet")
+                && m.contains("null in required column `volume` at row 1, symbol AAA"),
+            "{m}"
+        );
+        let (_d, p) = bad_file(
+            "nanvol.parquet",
+            with_col(base(), "volume", f64s(&[1.0, 1.0, f64::NAN])),
+        );
+        let m = err(&p, &opts());
+        assert!(
+            m.contains("bad volume in column `volume` at row 3, symbol AAA")
+                && m.contains("volume = NaN"),
+            "{m}"
+        );
+        // A file without volumes has no volume column: every volume is unknown (NaN).
+        let (_d, p) = bad_file("novol.parquet", without(base(), "volume"));
         let (bars, _, _) = load_bars(&p, &opts()).unwrap();
         assert!(bars[0].volume.iter().all(|v| v.is_nan()));
+        // Volumes not asked for are neither read nor judged.
+        let (_d, p) = bad_file(
+            "nanvol.parquet",
+            with_col(base(), "volume", f64s(&[1.0, 1.0, f64::NAN])),
+        );
+        let (bars, _, _) = load_bars_columns(&p, &opts(), Columns { volume: false }).unwrap();
+        assert!(bars.iter().all(|b| b.volume.is_empty()));
+        let mut m = MarketBuilder::new(true);
+        for b in bars {
+            m.add(b);
+        }
+        let m = m.build();
+        assert!(m.volume(0).len() == m.n_bars() && m.volume(1).iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn two_columns_for_one_field_are_ambiguous() {
+        for (name, cols) in [
+            (
+                "Close",
+                with_col(base(), "Close", f64s(&[10.0, 20.0, 11.0])),
+            ),
+            (
+                "date",
+                with_col(
+                    base(),
+                    "date",
+                    Arc::new(arrow_array::Date32Array::from(vec![1, 2, 3])),
+                ),
+            ),
+            ("ticker", with_col(base(), "ticker", f64s(&[1.0, 2.0, 3.0]))),
+        ] {
+            let (_d, p) = bad_file("two.parquet", cols);
+            let m = err(&p, &opts());
+            assert!(
+                m.contains("two.parquet") && m.contains(&format!("and \"{name}\" both give")),
+                "{m}"
+            );
+        }
+        let (_d, p) = bad_file(
+            "adj.parquet",
+            with_col(
+                with_col(base(), "adj_close", f64s(&[1.0, 2.0, 3.0])),
+                "Adj Close",
+                f64s(&[1.0, 2.0, 3.0]),
+            ),
+        );
+        let m = err(&p, &opts());
+        assert!(
+            m.contains("columns \"adj_close\" and \"Adj Close\" both give the adjusted close"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn only_the_needed_regular_files_are_opened() {
+        // Issue 17 item 12: a FIFO (even of an unused symbol) blocked the load forever; a
+        // corrupt unused file failed it.
+        let dir = tempfile::tempdir().unwrap();
+        for s in ["AAA", "BBB"] {
+            write(
+                &dir.path().join(format!("{s}.parquet")),
+                daily_cols(None, &["2026-01-05", "2026-01-06"], &[1.0, 1.1]),
+            );
+        }
+        std::fs::write(dir.path().join("CCC.parquet"), b"PAR1 junk PAR1").unwrap();
+        let fifo = dir.path().join("DDD.parquet");
+        let have_fifo = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        let pick = |syms: &[&str]| LoadOptions {
+            symbols: Some(syms.iter().map(|s| s.to_string()).collect()),
+            ..opts()
+        };
+        let (bars, _, warnings) = load_bars(dir.path(), &pick(&["AAA", "BBB"])).unwrap();
+        assert_eq!(bars.len(), 2);
+        assert!(
+            warnings[0].contains("CCC.parquet: not a readable Parquet file"),
+            "{warnings:?}"
+        );
+        if have_fifo {
+            assert!(
+                warnings[1].contains("DDD.parquet: is not a regular file"),
+                "{warnings:?}"
+            );
+            let m = err(dir.path(), &pick(&["DDD"]));
+            assert!(m.contains("DDD.parquet: is not a regular file"), "{m}");
+        }
+        let m = err(dir.path(), &pick(&["CCC"]));
+        assert!(
+            m.contains("CCC.parquet: not a readable Parquet file"),
+            "{m}"
+        );
+        // A symbol nowhere else might have been in the unreadable file: its error is shown.
+        let m = err(dir.path(), &pick(&["AAA", "ZZZ"]));
+        assert!(
+            m.contains("CCC.parquet: not a readable Parquet file"),
+            "{m}"
+        );
+        // Without a symbol list every file is needed.
+        let m = err(dir.path(), &opts());
+        assert!(m.contains("CCC.parquet"), "{m}");
+    }
+
+    #[test]
+    fn thousands_of_one_row_groups_load_in_linear_time() {
+        // Issue 17 item 11: the footer was parsed again for every row group (quadratic).
+        let dir = tempfile::tempdir().unwrap();
+        let n = 5_000;
+        let dates: Vec<String> = (0..n)
+            .map(|i| (d("2000-01-01") + chrono::Days::new(i as u64)).to_string())
+            .collect();
+        let refs: Vec<&str> = dates.iter().map(String::as_str).collect();
+        let closes: Vec<f64> = (0..n).map(|i| 100.0 + (i % 97) as f64).collect();
+        for (name, syms) in [("ONE.parquet", None), ("all.parquet", Some(vec!["S"; n]))] {
+            let cols = daily_cols(syms.as_deref(), &refs, &closes);
+            let p = dir.path().join(name);
+            let batch = arrow_array::RecordBatch::try_from_iter(cols).unwrap();
+            let props = parquet::file::properties::WriterProperties::builder()
+                .set_max_row_group_row_count(Some(1))
+                .build();
+            let f = std::fs::File::create(&p).unwrap();
+            let mut w =
+                parquet::arrow::ArrowWriter::try_new(f, batch.schema(), Some(props)).unwrap();
+            w.write(&batch).unwrap();
+            w.close().unwrap();
+            let src = BarSource {
+                path: p.clone(),
+                implied_symbol: Some("ONE".into()),
+                hive: false,
+            };
+            let f = parquet_bars::read_file(&src, &RowFilter::default()).unwrap();
+            assert_eq!(f.row_groups, n);
+            let (bars, daily, _) = load_bars(&p, &opts()).unwrap();
+            assert!(daily);
+            assert_eq!(bars.len(), 1);
+            assert_eq!(bars[0].close, closes);
+            assert_eq!(bars[0].high[n - 1], closes[n - 1] * 1.01);
+            assert_eq!(
+                bars[0].timestamps[n - 1],
+                crate::time::daily_close_ns(d(&dates[n - 1]))
+            );
+        }
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub struct SymbolBars {
     pub low: Vec<f64>,
     /// Closes.
     pub close: Vec<f64>,
-    /// Volumes (NaN when the source has none).
+    /// Volumes (NaN when the source has none); empty when volumes were not loaded (see
+    /// [`crate::load::Columns`]), which the market reads as unknown volume.
     pub volume: Vec<f64>,
     /// Split/dividend-adjusted closes, when the source has them.
     pub adj_close: Option<Vec<f64>>,
@@ -74,123 +75,127 @@ impl MarketBuilder {
     }
 
     /// Aligns everything on the union of timestamps. Symbols keep the order they were added in.
-    pub fn build(self) -> Market {
-        // Every symbol on the same timestamps (one symbol, or an aligned panel): the columns
-        // are the inputs laid end to end, no union, no NaN fill, no scatter.
-        let aligned = self
-            .bars
+    ///
+    /// Memory: each symbol's columns are moved into the market when its bars already lie on the
+    /// whole timeline (one symbol, or an aligned panel: no copy at all); otherwise each is
+    /// spread onto the timeline and its input freed before the next symbol, so the build never
+    /// holds a second copy of the data, only one symbol's column at a time.
+    pub fn build(mut self) -> Market {
+        let bars = std::mem::take(&mut self.bars);
+        let aligned = bars
             .first()
-            .is_some_and(|first| self.bars.iter().all(|b| b.timestamps == first.timestamps));
-        if aligned {
-            return self.build_aligned();
-        }
-        let mut timeline: Vec<i64> = self
-            .bars
-            .iter()
-            .flat_map(|b| b.timestamps.iter().copied())
-            .collect();
-        timeline.sort_unstable();
-        timeline.dedup();
+            .is_some_and(|first| bars.iter().all(|b| b.timestamps == first.timestamps));
+        let timeline: Vec<i64> = if aligned {
+            bars[0].timestamps.clone()
+        } else {
+            let mut t: Vec<i64> = bars
+                .iter()
+                .flat_map(|b| b.timestamps.iter().copied())
+                .collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        };
         let n = timeline.len();
-        let m = self.bars.len();
-        let mut open = vec![f64::NAN; n * m];
-        let mut high = vec![f64::NAN; n * m];
-        let mut low = vec![f64::NAN; n * m];
-        let mut close = vec![f64::NAN; n * m];
-        let mut volume = vec![f64::NAN; n * m];
-        let any_adj = self.bars.iter().any(|b| b.adj_close.is_some());
-        let mut adj = if any_adj {
-            Some(vec![f64::NAN; n * m])
-        } else {
-            None
-        };
-        for (s, b) in self.bars.iter().enumerate() {
-            let base = s * n;
-            // Both sequences are sorted: walk them together.
-            let mut t = 0;
-            for (i, &ts) in b.timestamps.iter().enumerate() {
-                while timeline[t] < ts {
-                    t += 1;
-                }
-                let k = base + t;
-                open[k] = b.open[i];
-                high[k] = b.high[i];
-                low[k] = b.low[i];
-                close[k] = b.close[i];
-                volume[k] = b.volume[i];
-                if let (Some(dst), Some(src)) = (adj.as_mut(), b.adj_close.as_ref()) {
-                    dst[k] = src[i];
-                }
-            }
-        }
-        self.finish(timeline, [open, high, low, close, volume], adj)
-    }
-
-    /// [`Self::build`] when every symbol has the same (sorted, distinct) timestamps.
-    fn build_aligned(mut self) -> Market {
-        let mut bars = std::mem::take(&mut self.bars);
-        let m = bars.len();
-        let n = bars[0].timestamps.len();
         let any_adj = bars.iter().any(|b| b.adj_close.is_some());
-        let timeline = std::mem::take(&mut bars[0].timestamps);
-        let cols: [Vec<f64>; 5] = if m == 1 {
-            let b = &mut bars[0];
-            [
-                std::mem::take(&mut b.open),
-                std::mem::take(&mut b.high),
-                std::mem::take(&mut b.low),
-                std::mem::take(&mut b.close),
-                std::mem::take(&mut b.volume),
-            ]
-        } else {
-            let stack = |f: fn(&SymbolBars) -> &[f64]| {
-                let mut v = Vec::with_capacity(n * m);
-                for b in &bars {
-                    v.extend_from_slice(f(b));
+        let mut cols = Columns::with_capacity(bars.len());
+        let mut need_nan = false;
+        for mut b in bars {
+            cols.symbols.push(std::mem::take(&mut b.symbol));
+            cols.close_only.push(b.close_only);
+            // Where this symbol's bars sit on the timeline (none when aligned).
+            let slots: Option<Vec<usize>> = (!aligned).then(|| {
+                let mut t = 0;
+                b.timestamps
+                    .iter()
+                    .map(|&ts| {
+                        while timeline[t] < ts {
+                            t += 1;
+                        }
+                        t
+                    })
+                    .collect()
+            });
+            b.timestamps = Vec::new();
+            let spread = |v: Vec<f64>| match &slots {
+                None => v,
+                Some(at) => {
+                    let mut out = vec![f64::NAN; n];
+                    for (&k, x) in at.iter().zip(v) {
+                        out[k] = x;
+                    }
+                    out
                 }
-                v
             };
-            [
-                stack(|b| &b.open),
-                stack(|b| &b.high),
-                stack(|b| &b.low),
-                stack(|b| &b.close),
-                stack(|b| &b.volume),
-            ]
-        };
-        let adj = any_adj.then(|| {
-            let mut v = Vec::with_capacity(n * m);
-            for b in &bars {
-                match &b.adj_close {
-                    Some(a) => v.extend_from_slice(a),
-                    None => v.resize(v.len() + n, f64::NAN),
-                }
-            }
-            v
-        });
-        self.bars = bars;
-        self.finish(timeline, cols, adj)
+            cols.open.push(spread(std::mem::take(&mut b.open)));
+            cols.high.push(spread(std::mem::take(&mut b.high)));
+            cols.low.push(spread(std::mem::take(&mut b.low)));
+            cols.close.push(spread(std::mem::take(&mut b.close)));
+            // An empty volume column means "not loaded" (see `SymbolBars::volume`).
+            let volume = std::mem::take(&mut b.volume);
+            let volume = (!volume.is_empty()).then(|| spread(volume));
+            need_nan |= volume.is_none();
+            cols.volume.push(volume);
+            let adj = b.adj_close.take().map(spread);
+            need_nan |= any_adj && adj.is_none();
+            cols.adj.push(adj);
+        }
+        cols.any_adj = any_adj;
+        if need_nan {
+            cols.nan = vec![f64::NAN; n];
+        }
+        self.finish(timeline, cols)
     }
 
-    fn finish(mut self, timeline: Vec<i64>, cols: [Vec<f64>; 5], adj: Option<Vec<f64>>) -> Market {
-        let [open, high, low, close, volume] = cols;
+    fn finish(mut self, timeline: Vec<i64>, cols: Columns) -> Market {
         self.events.sort_by_key(|e| e.timestamp);
         let session_open = session_opens(&timeline, self.daily);
         let periods_per_year = infer_periods_per_year(&timeline, self.daily);
         Market {
-            symbols: self.bars.iter().map(|b| b.symbol.clone()).collect(),
-            close_only: self.bars.iter().map(|b| b.close_only).collect(),
             timeline,
             session_open,
-            open,
-            high,
-            low,
-            close,
-            volume,
-            adj_close: adj,
+            cols,
             events: self.events,
             daily: self.daily,
             periods_per_year,
+        }
+    }
+}
+
+/// Every symbol's columns over the whole timeline, one vector per symbol and field (so a
+/// symbol's bars move in without a copy), NaN where the symbol has no bar.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Columns {
+    symbols: Vec<String>,
+    close_only: Vec<bool>,
+    open: Vec<Vec<f64>>,
+    high: Vec<Vec<f64>>,
+    low: Vec<Vec<f64>>,
+    close: Vec<Vec<f64>>,
+    /// `None`: volumes not loaded (read as unknown: NaN).
+    volume: Vec<Option<Vec<f64>>>,
+    /// `None`: this symbol has no adjusted closes (read as NaN when another symbol has them).
+    adj: Vec<Option<Vec<f64>>>,
+    /// True when some symbol has adjusted closes.
+    any_adj: bool,
+    /// One all-NaN column of the timeline's length, shared by the columns that are `None`
+    /// (empty when none is).
+    nan: Vec<f64>,
+}
+
+impl Columns {
+    fn with_capacity(m: usize) -> Self {
+        Columns {
+            symbols: Vec::with_capacity(m),
+            close_only: Vec::with_capacity(m),
+            open: Vec::with_capacity(m),
+            high: Vec::with_capacity(m),
+            low: Vec::with_capacity(m),
+            close: Vec::with_capacity(m),
+            volume: Vec::with_capacity(m),
+            adj: Vec::with_capacity(m),
+            any_adj: false,
+            nan: Vec::new(),
         }
     }
 }
@@ -244,16 +249,9 @@ pub fn infer_periods_per_year(timeline: &[i64], daily: bool) -> f64 {
 /// Aligned columnar bars for every symbol, plus the event feed. Shared read-only via `Arc`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Market {
-    symbols: Vec<String>,
-    close_only: Vec<bool>,
     timeline: Vec<i64>,
     session_open: Vec<i64>,
-    open: Vec<f64>,
-    high: Vec<f64>,
-    low: Vec<f64>,
-    close: Vec<f64>,
-    volume: Vec<f64>,
-    adj_close: Option<Vec<f64>>,
+    cols: Columns,
     events: Vec<Event>,
     daily: bool,
     periods_per_year: f64,
@@ -267,17 +265,17 @@ impl Market {
 
     /// Number of symbols.
     pub fn n_symbols(&self) -> usize {
-        self.symbols.len()
+        self.cols.symbols.len()
     }
 
     /// Symbols, in column order.
     pub fn symbols(&self) -> &[String] {
-        &self.symbols
+        &self.cols.symbols
     }
 
     /// Column index of `symbol`, if present.
     pub fn symbol_index(&self, symbol: &str) -> Option<usize> {
-        self.symbols.iter().position(|s| s == symbol)
+        self.cols.symbols.iter().position(|s| s == symbol)
     }
 
     /// Bar close instants (ns UTC), strictly increasing.
@@ -290,44 +288,42 @@ impl Market {
         self.session_open[t]
     }
 
-    fn col<'a>(&self, data: &'a [f64], s: usize) -> &'a [f64] {
-        let n = self.timeline.len();
-        &data[s * n..(s + 1) * n]
-    }
-
     /// Opens of symbol `s` over the whole timeline (NaN where no bar).
     pub fn open(&self, s: usize) -> &[f64] {
-        self.col(&self.open, s)
+        &self.cols.open[s]
     }
 
     /// Highs of symbol `s`.
     pub fn high(&self, s: usize) -> &[f64] {
-        self.col(&self.high, s)
+        &self.cols.high[s]
     }
 
     /// Lows of symbol `s`.
     pub fn low(&self, s: usize) -> &[f64] {
-        self.col(&self.low, s)
+        &self.cols.low[s]
     }
 
     /// Closes of symbol `s`.
     pub fn close(&self, s: usize) -> &[f64] {
-        self.col(&self.close, s)
+        &self.cols.close[s]
     }
 
-    /// Volumes of symbol `s` (NaN where unknown).
+    /// Volumes of symbol `s` (NaN where unknown, and everywhere when volumes were not loaded).
     pub fn volume(&self, s: usize) -> &[f64] {
-        self.col(&self.volume, s)
+        self.cols.volume[s].as_deref().unwrap_or(&self.cols.nan)
     }
 
-    /// Adjusted closes of symbol `s`, when the data had them.
+    /// Adjusted closes of symbol `s`, when the data had them (NaN for a symbol without them
+    /// when another symbol has them).
     pub fn adj_close(&self, s: usize) -> Option<&[f64]> {
-        self.adj_close.as_deref().map(|a| self.col(a, s))
+        self.cols
+            .any_adj
+            .then(|| self.cols.adj[s].as_deref().unwrap_or(&self.cols.nan))
     }
 
     /// True if symbol `s` came from a close-only source.
     pub fn is_close_only(&self, s: usize) -> bool {
-        self.close_only[s]
+        self.cols.close_only[s]
     }
 
     /// The event feed, sorted by time.

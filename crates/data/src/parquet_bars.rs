@@ -25,14 +25,19 @@ use arrow_array::types::{
 use arrow_array::Array;
 use arrow_schema::{DataType, Schema, TimeUnit};
 use chrono::NaiveDate;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ProjectionMask;
 use parquet::basic::Compression;
 use parquet::file::metadata::RowGroupMetaData;
 use parquet::file::statistics::Statistics;
 
+use crate::columns::find_unique;
 use crate::market::SymbolBars;
 use crate::parquet_fast::{self, FastCols};
+use crate::parquet_fast_symbols;
+use crate::symbol_text;
 use crate::time::{daily_close_ns, date_to_ns, ns_to_date, NS_PER_DAY};
 use crate::validate::{self, PriceNames, RowRef};
 use crate::DataError;
@@ -202,6 +207,8 @@ pub(crate) struct RowFilter {
     pub end_ns_excl: Option<i64>,
     /// Symbols to keep (all when `None`).
     pub symbols: Option<HashSet<String>>,
+    /// Leave the volume column unread (the bars get an empty volume vector).
+    pub skip_volume: bool,
 }
 
 impl RowFilter {
@@ -215,10 +222,11 @@ impl RowFilter {
             start_ns: start.map(date_to_ns),
             end_ns_excl: end.map(|d| date_to_ns(d).saturating_add(NS_PER_DAY)),
             symbols: symbols.map(|s| s.iter().cloned().collect()),
+            skip_volume: false,
         }
     }
 
-    fn in_range(&self, ns: i64) -> bool {
+    pub(crate) fn in_range(&self, ns: i64) -> bool {
         self.start_ns.is_none_or(|s| ns >= s) && self.end_ns_excl.is_none_or(|e| ns < e)
     }
 
@@ -248,6 +256,10 @@ pub(crate) enum RowNumbers {
     Listed(Vec<usize>),
     /// Every row of these row groups, in order: (first row of the group, 0-based; rows).
     Groups(Vec<(usize, usize)>),
+    /// Arithmetic runs, in order: (first row, 0-based; rows; step between rows). A file sorted
+    /// by symbol gives one run per chunk of rows, a panel sorted by time then symbol one run of
+    /// step = number of symbols: a few numbers where a list would take 8 bytes per bar.
+    Strided(Vec<(usize, usize, usize)>),
 }
 
 impl Default for RowNumbers {
@@ -271,6 +283,31 @@ impl RowNumbers {
                 }
                 0
             }
+            RowNumbers::Strided(runs) => {
+                let mut left = i;
+                for &(first, n, step) in runs {
+                    if left < n {
+                        return first + left * step + 1;
+                    }
+                    left -= n;
+                }
+                0
+            }
+        }
+    }
+
+    /// Appends 0-based file row `row` to a [`RowNumbers::Strided`] (other variants: no-op).
+    pub(crate) fn push_strided(&mut self, row: usize) {
+        let RowNumbers::Strided(runs) = self else {
+            return;
+        };
+        match runs.last_mut() {
+            Some((first, n, step)) if *n == 1 && row > *first => {
+                *step = row - *first;
+                *n = 2;
+            }
+            Some((first, n, step)) if *n > 1 && row == *first + *n * *step => *n += 1,
+            _ => runs.push((row, 1, 1)),
         }
     }
 }
@@ -508,14 +545,24 @@ fn corrupt(path: &Path, e: impl std::fmt::Display) -> DataError {
 
 /// Opens a Parquet file's footer.
 pub(crate) fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, DataError> {
+    let (file, meta) = open_meta(path)?;
+    Ok(ParquetRecordBatchReaderBuilder::new_with_metadata(
+        file, meta,
+    ))
+}
+
+/// Opens a Parquet file and parses its footer (once: readers of its row groups share it).
+pub(crate) fn open_meta(path: &Path) -> Result<(File, ArrowReaderMetadata), DataError> {
+    crate::input_file::check_regular(path)?;
     let file = File::open(path).map_err(|e| DataError::io(path, e))?;
-    quietly(|| ParquetRecordBatchReaderBuilder::try_new(file))
+    let meta = quietly(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
         .unwrap_or_else(|| {
             Err(parquet::errors::ParquetError::General(
                 "malformed footer".into(),
             ))
         })
-        .map_err(|e| corrupt(path, e))
+        .map_err(|e| corrupt(path, e))?;
+    Ok((file, meta))
 }
 
 /// The column names and Arrow types of a Parquet file, for `inspect`.
@@ -543,11 +590,11 @@ fn resolve_columns(path: &Path, schema: &Schema, need_symbol: bool) -> Result<Co
         .iter()
         .map(|f| f.name().to_string())
         .collect();
+    let find = |field: &str, aliases: &[&str]| find_unique(path, &found, field, aliases);
     let req = |canon: &str, aliases: &[&str]| {
-        find_column(schema, aliases)
-            .ok_or_else(|| validate::missing_column(path, canon, aliases, &found))
+        find(canon, aliases)?.ok_or_else(|| validate::missing_column(path, canon, aliases, &found))
     };
-    let symbol = find_column(schema, SYMBOL_ALIASES);
+    let symbol = find("symbol", SYMBOL_ALIASES)?;
     if symbol.is_none() && need_symbol {
         return Err(validate::missing_column(
             path,
@@ -558,9 +605,9 @@ fn resolve_columns(path: &Path, schema: &Schema, need_symbol: bool) -> Result<Co
     }
     let ts = req("timestamp", TIMESTAMP_ALIASES)?;
     let close = req("close", CLOSE)?;
-    let o = find_column(schema, OPEN);
-    let h = find_column(schema, HIGH);
-    let l = find_column(schema, LOW);
+    let o = find("open", OPEN)?;
+    let h = find("high", HIGH)?;
+    let l = find("low", LOW)?;
     let ohlc = match (o, h, l) {
         (Some(o), Some(h), Some(l)) => Some([o, h, l]),
         (None, None, None) => None,
@@ -577,8 +624,8 @@ fn resolve_columns(path: &Path, schema: &Schema, need_symbol: bool) -> Result<Co
         ts,
         ohlc,
         close,
-        volume: find_column(schema, VOLUME),
-        adj: find_column(schema, ADJ_CLOSE_ALIASES),
+        volume: find("volume", VOLUME)?,
+        adj: find("adjusted close", ADJ_CLOSE_ALIASES)?,
     };
     let field = |i: usize| &schema.fields()[i];
     let unsupported = |i: usize, expected: &'static str| DataError::UnsupportedType {
@@ -656,9 +703,27 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// `fast`: allow [`parquet_fast`] (tests turn it off to compare the two paths).
 fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<FileBars, DataError> {
     let path = src.path.as_path();
-    let builder = open(path)?;
+    let (file, reader_meta) = open_meta(path)?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, reader_meta.clone());
     let schema = builder.schema().clone();
-    let cols = resolve_columns(path, &schema, src.implied_symbol.is_none())?;
+    // Without a symbol column the file name says the symbol: an unwanted file is not read
+    // further (nor judged).
+    if find_column(&schema, SYMBOL_ALIASES).is_none() {
+        if let Some(sym) = &src.implied_symbol {
+            if !filter.wants(sym) {
+                let mut out = FileBars {
+                    path: path.to_path_buf(),
+                    ..FileBars::default()
+                };
+                out.seen.insert(sym.clone());
+                return Ok(out);
+            }
+        }
+    }
+    let mut cols = resolve_columns(path, &schema, src.implied_symbol.is_none())?;
+    if filter.skip_volume {
+        cols.volume = None;
+    }
     let name = |i: usize| schema.fields()[i].name().to_string();
     let kind = ts_kind(schema.fields()[cols.ts].data_type()).unwrap_or(TsKind::Instant(1));
     let mut out = FileBars {
@@ -684,6 +749,12 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
             if !filter.wants(sym) {
                 return Ok(out);
             }
+            let from = if src.hive {
+                " (from its symbol= folder)"
+            } else {
+                " (from the file name)"
+            };
+            symbol_text::check(path, sym, from)?;
         }
     }
 
@@ -727,25 +798,61 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
         return Ok(out);
     }
 
-    // The usual per-symbol file: decode its row groups in parallel, check whole columns.
-    if let (true, None, Some(symbol)) = (fast, cols.symbol, src.implied_symbol.as_deref()) {
-        let fast = FastCols {
-            ts: cols.ts,
-            ohlc: cols.ohlc,
-            close: cols.close,
-            volume: cols.volume,
-            adj: cols.adj,
-        };
-        let whole_groups = filter.start_ns.is_none() && filter.end_ns_excl.is_none()
+    // Whole columns decoded in parallel and checked at once, when every kept row group lies
+    // inside the date range (by its statistics) and the types are the common ones.
+    let fast_cols = FastCols {
+        ts: cols.ts,
+        ohlc: cols.ohlc,
+        close: cols.close,
+        volume: cols.volume,
+        adj: cols.adj,
+    };
+    let fast = fast
+        && parquet_fast::eligible(&schema, &fast_cols)
+        && (filter.start_ns.is_none() && filter.end_ns_excl.is_none()
             || keep.iter().all(|&g| {
                 row_group_range(meta.row_group(g), cols.ts, kind)
                     .is_some_and(|(lo, hi)| filter.in_range(lo) && filter.in_range(hi))
-            });
-        if whole_groups && parquet_fast::eligible(&schema, &fast) {
+            }));
+    // A file with a symbol column: a column per symbol from one pass.
+    if let (true, Some(sym_col)) = (fast, cols.symbol) {
+        if parquet_fast_symbols::symbol_type_ok(schema.fields()[sym_col].data_type()) {
+            let read = parquet_fast_symbols::read(
+                path,
+                &reader_meta,
+                sym_col,
+                &fast_cols,
+                kind,
+                &wanted,
+                &keep,
+                &group_rows,
+                filter,
+            );
+            if let Some(f) = read {
+                out.daily = Some(f.daily);
+                out.symbols = f.symbols;
+                out.seen = f.seen;
+                return Ok(out);
+            }
+        }
+    }
+    // The usual per-symbol file: decode its row groups in parallel, check whole columns.
+    if let (true, None, Some(symbol)) = (fast, cols.symbol, src.implied_symbol.as_deref()) {
+        let fast = fast_cols;
+        {
             let rows: Vec<usize> = group_rows.iter().map(|g| g.1).collect();
-            let read = parquet_fast::read(path, symbol, &fast, kind, &wanted, &keep, &rows, |t| {
-                filter.in_range(t)
-            });
+            let read = parquet_fast::read(
+                path,
+                &reader_meta,
+                symbol,
+                &fast,
+                kind,
+                &wanted,
+                &keep,
+                &rows,
+                |t| filter.in_range(t),
+                filter.skip_volume,
+            );
             if let Some(f) = read {
                 out.daily = Some(f.daily);
                 out.symbols.push(RawSymbol {
@@ -866,7 +973,12 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
             let slot = match cached {
                 Some(slot) => slot,
                 None => {
-                    let slot = filter.wants(symbol).then(|| match index.get(symbol) {
+                    let wanted = filter.wants(symbol);
+                    if wanted && !index.contains_key(symbol) {
+                        let at = format!(" at row {row} of column `{sym_name}`");
+                        symbol_text::check(path, symbol, &at)?;
+                    }
+                    let slot = wanted.then(|| match index.get(symbol) {
                         Some(&k) => k,
                         None => {
                             index.insert(symbol.to_string(), out.symbols.len());
@@ -878,7 +990,11 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
                                     high: Vec::with_capacity(reserve),
                                     low: Vec::with_capacity(reserve),
                                     close: Vec::with_capacity(reserve),
-                                    volume: Vec::with_capacity(reserve),
+                                    volume: if filter.skip_volume {
+                                        Vec::new()
+                                    } else {
+                                        Vec::with_capacity(reserve)
+                                    },
                                     adj_close: adj.as_ref().map(|_| Vec::with_capacity(reserve)),
                                     close_only: ohlc.is_none(),
                                 },
@@ -904,8 +1020,14 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
                 None => (c, c, c),
             };
             validate::check_ohlc(&r, &names, o, h, l, c)?;
-            let v = volume.as_ref().and_then(|v| v[i]).unwrap_or(f64::NAN);
-            validate::check_volume(&r, &vol_name, v)?;
+            let v = match &volume {
+                Some(v) => {
+                    let v = v[i].ok_or_else(|| validate::null_value(&r, &vol_name))?;
+                    validate::check_volume(&r, &vol_name, v)?;
+                    v
+                }
+                None => f64::NAN,
+            };
             let s = &mut out.symbols[k];
             if let RowNumbers::Listed(rows) = &mut s.rows {
                 rows.push(row);
@@ -916,7 +1038,9 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
             b.high.push(h);
             b.low.push(l);
             b.close.push(c);
-            b.volume.push(v);
+            if !filter.skip_volume {
+                b.volume.push(v);
+            }
             if let (Some(dst), Some(src)) = (b.adj_close.as_mut(), adj.as_ref()) {
                 dst.push(src[i].unwrap_or(f64::NAN));
             }
@@ -1023,7 +1147,10 @@ pub(crate) fn finish_symbol(mut parts: Vec<(PathBuf, RawSymbol)>) -> Result<Symb
         out.high.push(b.high[i]);
         out.low.push(b.low[i]);
         out.close.push(b.close[i]);
-        out.volume.push(b.volume[i]);
+        // Empty when volumes were not loaded (then for every part).
+        if let Some(&v) = b.volume.get(i) {
+            out.volume.push(v);
+        }
         if let Some(dst) = out.adj_close.as_mut() {
             dst.push(b.adj_close.as_ref().map_or(f64::NAN, |a| a[i]));
         }
@@ -1186,7 +1313,9 @@ mod fast_path_agrees {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("XYZ.parquet");
         write_groups(&p, groups);
-        let taken = || parquet_fast::TAKEN.with(|n| n.get());
+        let taken = || {
+            parquet_fast::TAKEN.with(|n| n.get()) + parquet_fast_symbols::TAKEN.with(|n| n.get())
+        };
         let before = taken();
         let fast = read_file_inner(&source(&p), filter, true);
         let took_fast = taken() > before;
@@ -1323,5 +1452,180 @@ mod fast_path_agrees {
             Arc::new(Float64Array::from(closes)),
         );
         assert!(agree_slow(vec![nan], &all).starts_with("error:"));
+    }
+
+    // --- files with a symbol column (parquet_fast_symbols) -------------------------------
+
+    /// `k` dates from 2026-01-01 (consecutive days).
+    fn dates(k: usize, from: usize) -> Vec<String> {
+        (from..from + k)
+            .map(|i| (d("2026-01-01") + chrono::Days::new(i as u64)).to_string())
+            .collect()
+    }
+
+    /// Rows for `symbols`, `k` dates each: symbol-major (`by_symbol`) or date-major.
+    fn panel(
+        symbols: &[&'static str],
+        k: usize,
+        from: usize,
+        by_symbol: bool,
+    ) -> Vec<(&'static str, ArrayRef)> {
+        let ds = dates(k, from);
+        let mut syms = Vec::new();
+        let mut when = Vec::new();
+        let mut px = Vec::new();
+        let cells: Vec<(usize, usize)> = if by_symbol {
+            (0..symbols.len())
+                .flat_map(|s| (0..k).map(move |t| (s, t)))
+                .collect()
+        } else {
+            (0..k)
+                .flat_map(|t| (0..symbols.len()).map(move |s| (s, t)))
+                .collect()
+        };
+        for (s, t) in cells {
+            syms.push(symbols[s]);
+            when.push(ds[t].as_str());
+            px.push(10.0 * (s + 1) as f64 + (from + t) as f64 * 0.25);
+        }
+        daily_cols(Some(&syms), &when, &px)
+    }
+
+    #[test]
+    fn symbol_column_files_sorted_by_symbol_or_by_time() {
+        let all = RowFilter::default();
+        // Several chunks (tests join row groups up to 16 rows): a symbol spans chunks.
+        let out = agree(
+            vec![
+                panel(&["AAA", "BBB", "CCC"], 7, 0, true),
+                panel(&["AAA", "BBB", "CCC"], 7, 7, true),
+                panel(&["AAA", "BBB", "CCC"], 7, 14, true),
+            ],
+            &all,
+        );
+        assert!(out.contains("seen {\"AAA\", \"BBB\", \"CCC\"}"), "{out}");
+        assert!(out.contains("rows [1, 2, 3, 4, 5, 6, 7, 22,"), "{out}");
+        let out = agree(
+            vec![
+                panel(&["AAA", "BBB", "CCC"], 6, 0, false),
+                panel(&["AAA", "BBB", "CCC"], 6, 6, false),
+            ],
+            &all,
+        );
+        assert!(out.contains("rows [1, 4, 7, 10,"), "{out}");
+        // A symbol filter: only BBB is kept, every symbol is seen.
+        let only_b = RowFilter::new(None, None, Some(&["BBB".to_string()]));
+        let out = agree(
+            vec![
+                panel(&["AAA", "BBB", "CCC"], 6, 0, false),
+                panel(&["AAA", "BBB", "CCC"], 6, 6, false),
+            ],
+            &only_b,
+        );
+        assert!(!out.contains("\nAAA ") && out.contains("\nBBB "), "{out}");
+        assert!(out.contains("\"CCC\""), "{out}");
+        // A date range of whole groups (fast, rows counted across the skipped group) and one
+        // cutting a group (row by row).
+        let groups = || {
+            vec![
+                panel(&["AAA", "BBB"], 10, 0, false),
+                panel(&["AAA", "BBB"], 10, 10, false),
+            ]
+        };
+        let f = RowFilter::new(Some(d("2026-01-11")), None, None);
+        let out = agree(groups(), &f);
+        assert!(out.contains("rows [21, 23,"), "{out}");
+        let f = RowFilter::new(Some(d("2026-01-05")), None, None);
+        agree_slow(groups(), &f);
+    }
+
+    #[test]
+    fn symbol_column_dictionary_int_and_float_volume_adj_close_close_only() {
+        use arrow_array::types::Int32Type;
+        use arrow_array::DictionaryArray;
+        let all = RowFilter::default();
+        let dict = |cols: Vec<(&'static str, ArrayRef)>| {
+            let syms = cols[0].1.clone();
+            let s = syms
+                .as_any()
+                .downcast_ref::<arrow_array::StringArray>()
+                .unwrap();
+            let d: DictionaryArray<Int32Type> = s.iter().collect();
+            with_col(cols, "symbol", Arc::new(d))
+        };
+        agree(
+            vec![
+                dict(panel(&["X", "Y"], 9, 0, false)),
+                dict(panel(&["Y", "X"], 9, 9, false)),
+            ],
+            &all,
+        );
+        let n = 18;
+        let float_vol = with_col(
+            panel(&["X", "Y"], 9, 0, true),
+            "volume",
+            Arc::new(Float64Array::from(vec![2.5; n])),
+        );
+        let adj = with_col(
+            float_vol,
+            "adj_close",
+            Arc::new(Float64Array::from(vec![1.5; n])),
+        );
+        agree(vec![adj], &all);
+        let close_only = without(
+            without(
+                without(without(panel(&["X", "Y"], 9, 0, true), "open"), "high"),
+                "low",
+            ),
+            "volume",
+        );
+        let out = agree(vec![close_only], &all);
+        assert!(out.contains(" true rows"), "{out}");
+        let skip = RowFilter {
+            skip_volume: true,
+            ..RowFilter::default()
+        };
+        let out = agree(vec![panel(&["X", "Y"], 9, 0, true)], &skip);
+        assert!(out.contains(" [] None false rows"), "{out}");
+    }
+
+    #[test]
+    fn symbol_column_files_it_does_not_handle_take_the_row_by_row_path() {
+        let all = RowFilter::default();
+        // A symbol's dates going back in a later chunk, and a duplicate (symbol, date).
+        agree_slow(
+            vec![
+                panel(&["AAA", "BBB"], 9, 9, true),
+                panel(&["AAA", "BBB"], 9, 0, true),
+            ],
+            &all,
+        );
+        agree_slow(
+            vec![
+                panel(&["AAA", "BBB"], 9, 0, true),
+                panel(&["AAA"], 9, 0, true),
+            ],
+            &all,
+        );
+        // A failing value in an unwanted symbol is not judged; in a wanted one it is.
+        let bad = with_col(
+            panel(&["AAA", "BBB"], 9, 0, true),
+            "high",
+            Arc::new(Float64Array::from(
+                (0..18)
+                    .map(|i| if i == 12 { 1.0 } else { 1e6 })
+                    .collect::<Vec<_>>(),
+            )),
+        );
+        let only_a = RowFilter::new(None, None, Some(&["AAA".to_string()]));
+        agree(vec![bad.clone()], &only_a);
+        let out = agree_slow(vec![bad], &all);
+        assert!(
+            out.starts_with("error:") && out.contains("row 13, symbol BBB"),
+            "{out}"
+        );
+        // An invisible character in a wanted symbol: the row path names the row.
+        let out = agree_slow(vec![panel(&["AAA", "B\u{200B}"], 9, 0, false)], &all);
+        assert!(out.contains("at row 2 of column `symbol`"), "{out}");
     }
 }

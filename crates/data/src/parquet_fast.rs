@@ -22,7 +22,9 @@ use arrow_array::types::{
 };
 use arrow_array::Array;
 use arrow_schema::{DataType, Schema, TimeUnit};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ProjectionMask;
 use rayon::prelude::*;
 
@@ -67,7 +69,9 @@ pub(crate) fn eligible(schema: &Schema, cols: &FastCols) -> bool {
         && cols.adj.is_none_or(f64_col)
 }
 
-/// Reads row groups `keep` (of `group_rows` rows each) of `path`: `wanted` are the projected
+/// Reads row groups `keep` (of `group_rows` rows each) of `path`, whose footer `meta` the
+/// caller parsed once (each worker reuses it: re-parsing it per row group made files of many
+/// row groups quadratic to load): `wanted` are the projected
 /// columns in file order, `in_range` the date filter on raw instants (the groups' statistics
 /// said every row is inside it; the decoded values must agree). `None` means "take the
 /// row-by-row path".
@@ -79,6 +83,7 @@ pub(crate) fn eligible(schema: &Schema, cols: &FastCols) -> bool {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn read(
     path: &Path,
+    meta: &ArrowReaderMetadata,
     symbol: &str,
     cols: &FastCols,
     kind: TsKind,
@@ -86,25 +91,10 @@ pub(crate) fn read(
     keep: &[usize],
     group_rows: &[usize],
     in_range: impl Fn(i64) -> bool,
+    skip_volume: bool,
 ) -> Option<FastBars> {
     let total: usize = group_rows.iter().sum();
-    let pos = |i: usize| wanted.iter().position(|&w| w == i);
-    let at = Positions {
-        ts: pos(cols.ts)?,
-        close: pos(cols.close)?,
-        ohlc: match cols.ohlc {
-            Some([o, h, l]) => Some([pos(o)?, pos(h)?, pos(l)?]),
-            None => None,
-        },
-        volume: match cols.volume {
-            Some(v) => Some(pos(v)?),
-            None => None,
-        },
-        adj: match cols.adj {
-            Some(a) => Some(pos(a)?),
-            None => None,
-        },
-    };
+    let at = Positions::of(cols, wanted)?;
 
     let mut b = SymbolBars {
         symbol: symbol.to_string(),
@@ -113,35 +103,38 @@ pub(crate) fn read(
         high: vec![0.0; total],
         low: vec![0.0; total],
         close: vec![0.0; total],
-        volume: vec![0.0; total],
+        // Filled with NaN after the decode when the file has no volume column.
+        volume: match at.volume {
+            Some(_) => vec![0.0; total],
+            None => Vec::new(),
+        },
         adj_close: at.adj.map(|_| vec![0.0; total]),
         close_only: at.ohlc.is_none(),
     };
-    let dests = split_dest(&mut b, group_rows);
+    let chunks = chunk_groups(keep, group_rows);
+    let lens: Vec<usize> = chunks.iter().map(|c| c.1).collect();
+    let dests = split_dest(&mut b, &lens);
     let midnight: Vec<bool> = dests
         .into_par_iter()
-        .zip(keep.par_iter())
-        .map(|(dest, &g)| decode_group(path, wanted, g, kind, &at, dest))
+        .zip(chunks.into_par_iter())
+        .map(|(dest, (groups, _))| decode_groups(path, meta, wanted, groups, kind, &at, dest))
         .collect::<Option<Vec<bool>>>()?;
     let all_midnight = midnight.iter().all(|&m| m);
     // Within each group checked by its worker; here across group boundaries.
     if !strictly_increasing(&b.timestamps) {
         return None;
     }
+    if at.volume.is_none() && !skip_volume {
+        b.volume = vec![f64::NAN; total];
+    }
     // Sorted: the first and last instants bound the rest.
     let (first, last) = (b.timestamps.first()?, b.timestamps.last()?);
     if !in_range(*first) || !in_range(*last) {
         return None;
     }
-    let daily = match kind {
-        TsKind::Instant(_) => all_midnight,
-        TsKind::Date32 | TsKind::Date64 => true,
-    };
+    let daily = is_daily(kind, all_midnight);
     if daily {
-        let close_offset = DAILY_CLOSE_UTC_HOUR * 3600 * NS_PER_SEC;
-        for t in &mut b.timestamps {
-            *t = t.checked_add(close_offset)?;
-        }
+        to_daily_closes(&mut b.timestamps)?;
     }
     #[cfg(test)]
     TAKEN.with(|n| n.set(n.get() + 1));
@@ -155,12 +148,41 @@ thread_local! {
 }
 
 /// Positions of the needed columns in a projected batch.
-struct Positions {
-    ts: usize,
-    close: usize,
-    ohlc: Option<[usize; 3]>,
-    volume: Option<usize>,
-    adj: Option<usize>,
+pub(crate) struct Positions {
+    /// Timestamp or date column.
+    pub ts: usize,
+    /// Close column.
+    pub close: usize,
+    /// Open, high, low (None: close-only).
+    pub ohlc: Option<[usize; 3]>,
+    /// Volume column, if read.
+    pub volume: Option<usize>,
+    /// Adjusted close column, if any.
+    pub adj: Option<usize>,
+}
+
+impl Positions {
+    /// Where the file columns `cols` sit among the projected columns `wanted` (file order);
+    /// `None` if one is not projected.
+    pub(crate) fn of(cols: &FastCols, wanted: &[usize]) -> Option<Positions> {
+        let pos = |i: usize| wanted.iter().position(|&w| w == i);
+        Some(Positions {
+            ts: pos(cols.ts)?,
+            close: pos(cols.close)?,
+            ohlc: match cols.ohlc {
+                Some([o, h, l]) => Some([pos(o)?, pos(h)?, pos(l)?]),
+                None => None,
+            },
+            volume: match cols.volume {
+                Some(v) => Some(pos(v)?),
+                None => None,
+            },
+            adj: match cols.adj {
+                Some(a) => Some(pos(a)?),
+                None => None,
+            },
+        })
+    }
 }
 
 /// One row group's share of the output columns.
@@ -170,7 +192,7 @@ struct Dest<'a> {
     high: &'a mut [f64],
     low: &'a mut [f64],
     close: &'a mut [f64],
-    volume: &'a mut [f64],
+    volume: Option<&'a mut [f64]>,
     adj: Option<&'a mut [f64]>,
 }
 
@@ -190,47 +212,40 @@ fn split_dest<'a>(b: &'a mut SymbolBars, lens: &[usize]) -> Vec<Dest<'a>> {
     let high = cut(&mut b.high, lens);
     let low = cut(&mut b.low, lens);
     let close = cut(&mut b.close, lens);
-    let volume = cut(&mut b.volume, lens);
+    let mut volume = (!b.volume.is_empty()).then(|| cut(&mut b.volume, lens).into_iter());
     let mut adj = b.adj_close.as_mut().map(|a| cut(a, lens).into_iter());
     ts.into_iter()
         .zip(open)
         .zip(high)
         .zip(low)
         .zip(close)
-        .zip(volume)
-        .map(|(((((ts, open), high), low), close), volume)| Dest {
+        .map(|((((ts, open), high), low), close)| Dest {
             ts,
             open,
             high,
             low,
             close,
-            volume,
+            volume: volume.as_mut().and_then(Iterator::next),
             adj: adj.as_mut().and_then(Iterator::next),
         })
         .collect()
 }
 
-/// Decodes row group `g` into `dest` and checks it (values, strictly increasing instants);
-/// `Some(all instants are UTC midnights)`, or `None` on anything the fast path leaves to the
-/// row-by-row reader (including a decoder error or panic).
-fn decode_group(
+/// Decodes row groups `groups` (consecutive, in file order) into `dest` and checks them
+/// (values, strictly increasing instants); `Some(all instants are UTC midnights)`, or `None` on
+/// anything the fast path leaves to the row-by-row reader (including a decoder error or
+/// panic). The footer `meta` was parsed once for the whole file.
+fn decode_groups(
     path: &Path,
+    meta: &ArrowReaderMetadata,
     wanted: &[usize],
-    g: usize,
+    groups: Vec<usize>,
     kind: TsKind,
     at: &Positions,
     mut dest: Dest<'_>,
 ) -> Option<bool> {
     quietly(move || {
-        let file = File::open(path).ok()?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).ok()?;
-        let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
-        let reader = builder
-            .with_row_groups(vec![g])
-            .with_projection(mask)
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .ok()?;
+        let reader = group_reader(path, meta, wanted, groups)?;
         let mut row = 0;
         for batch in reader {
             let batch = batch.ok()?;
@@ -260,9 +275,9 @@ fn decode_group(
                     dest.low[r.clone()].copy_from_slice(close);
                 }
             }
-            let volume = &mut dest.volume[r.clone()];
-            match at.volume {
-                Some(v) => match batch.column(v).as_primitive_opt::<Int64Type>() {
+            if let (Some(dst), Some(v)) = (dest.volume.as_deref_mut(), at.volume) {
+                let volume = &mut dst[r.clone()];
+                match batch.column(v).as_primitive_opt::<Int64Type>() {
                     // As the row-by-row path converts it.
                     Some(ints) => {
                         for (d, &x) in volume.iter_mut().zip(ints.values().iter()) {
@@ -270,8 +285,7 @@ fn decode_group(
                         }
                     }
                     None => volume.copy_from_slice(f(v)?),
-                },
-                None => volume.fill(f64::NAN),
+                }
             }
             if let (Some(dst), Some(a)) = (dest.adj.as_deref_mut(), at.adj) {
                 dst[r.clone()].copy_from_slice(f(a)?);
@@ -281,18 +295,59 @@ fn decode_group(
         if row != dest.ts.len() || !strictly_increasing(dest.ts) {
             return None;
         }
-        let ok = bars_pass_checks(dest.open, dest.high, dest.low, dest.close, dest.volume);
+        let ok = bars_pass_checks(dest.open, dest.high, dest.low, dest.close)
+            && dest.volume.as_deref().is_none_or(volumes_pass_checks);
         ok.then(|| dest.ts.iter().all(|t| t.rem_euclid(NS_PER_DAY) == 0))
     })
     .flatten()
 }
 
+/// A reader of the projected columns `wanted` of row groups `groups` of `path`, on the footer
+/// `meta` parsed once for the whole file.
+pub(crate) fn group_reader(
+    path: &Path,
+    meta: &ArrowReaderMetadata,
+    wanted: &[usize],
+    groups: Vec<usize>,
+) -> Option<ParquetRecordBatchReader> {
+    let file = File::open(path).ok()?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta.clone());
+    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
+    builder
+        .with_row_groups(groups)
+        .with_projection(mask)
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .ok()
+}
+
 /// Rows per decoded batch: small enough that Arrow's buffers stay in cache and are reused.
 const BATCH_ROWS: usize = 16_384;
 
+/// Fewest rows one reader decodes (consecutive row groups are joined up to this); tiny in
+/// tests, so small files exercise the joining of chunks.
+const CHUNK_ROWS: usize = if cfg!(test) { 16 } else { 65_536 };
+
+/// Row groups `keep` (of `group_rows` rows each) cut into runs of consecutive groups of at
+/// least [`CHUNK_ROWS`] rows (the last may be shorter), each with its number of rows: one reader
+/// per run, so a file of many tiny row groups costs one reader per chunk, not one per group.
+pub(crate) fn chunk_groups(keep: &[usize], group_rows: &[usize]) -> Vec<(Vec<usize>, usize)> {
+    let mut chunks: Vec<(Vec<usize>, usize)> = Vec::new();
+    for (&g, &n) in keep.iter().zip(group_rows) {
+        match chunks.last_mut() {
+            Some((groups, rows)) if *rows < CHUNK_ROWS => {
+                groups.push(g);
+                *rows += n;
+            }
+            _ => chunks.push((vec![g], n)),
+        }
+    }
+    chunks
+}
+
 /// Writes the instants (ns UTC) of a timestamp or date column into `out` (same length);
 /// `None` on overflow or an unexpected type.
-fn write_instants(arr: &dyn Array, kind: TsKind, out: &mut [i64]) -> Option<()> {
+pub(crate) fn write_instants(arr: &dyn Array, kind: TsKind, out: &mut [i64]) -> Option<()> {
     fn scaled(values: impl Iterator<Item = i64>, factor: i64, out: &mut [i64]) -> Option<()> {
         let limit = i64::MAX / factor;
         let mut ok = true;
@@ -335,19 +390,39 @@ fn write_instants(arr: &dyn Array, kind: TsKind, out: &mut [i64]) -> Option<()> 
     }
 }
 
-fn strictly_increasing(ts: &[i64]) -> bool {
+/// True when the bars are daily: a date column, or instants that were all UTC midnights.
+pub(crate) fn is_daily(kind: TsKind, all_midnight: bool) -> bool {
+    match kind {
+        TsKind::Instant(_) => all_midnight,
+        TsKind::Date32 | TsKind::Date64 => true,
+    }
+}
+
+/// Moves UTC midnights to the daily close instant, as the row-by-row path does; `None` on
+/// overflow.
+pub(crate) fn to_daily_closes(ts: &mut [i64]) -> Option<()> {
+    let close_offset = DAILY_CLOSE_UTC_HOUR * 3600 * NS_PER_SEC;
+    for t in ts {
+        *t = t.checked_add(close_offset)?;
+    }
+    Some(())
+}
+
+pub(crate) fn strictly_increasing(ts: &[i64]) -> bool {
     ts.windows(2).all(|w| w[0] < w[1])
 }
 
-/// The checks of [`crate::validate::check_ohlc`] and [`crate::validate::check_volume`] over
-/// every bar at once, with the same tolerance: false when any bar would be rejected.
-fn bars_pass_checks(
-    open: &[f64],
-    high: &[f64],
-    low: &[f64],
-    close: &[f64],
-    volume: &[f64],
-) -> bool {
+/// The checks of [`crate::validate::check_volume`] over a whole volume column.
+pub(crate) fn volumes_pass_checks(volume: &[f64]) -> bool {
+    // `0 <= v < inf` is "finite and non-negative" (NaN fails it).
+    volume
+        .iter()
+        .fold(true, |ok, &v| ok & (0.0..f64::INFINITY).contains(&v))
+}
+
+/// The checks of [`crate::validate::check_ohlc`] over every bar at once, with the same
+/// tolerance: false when any bar would be rejected.
+pub(crate) fn bars_pass_checks(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> bool {
     // Branch-free over fixed chunks so the compiler vectorizes it; `x > 0 && x < inf` is
     // "finite and positive" (NaN fails both).
     let rows = open
@@ -355,17 +430,15 @@ fn bars_pass_checks(
         .zip(high)
         .zip(low)
         .zip(close)
-        .zip(volume)
-        .map(|((((&o, &h), &l), &c), &v)| (o, h, l, c, v));
+        .map(|(((&o, &h), &l), &c)| (o, h, l, c));
     let mut ok = true;
-    for (o, h, l, c, v) in rows {
+    for (o, h, l, c) in rows {
         let price_ok = |x: f64| (x > 0.0) & (x < f64::INFINITY);
         let slack = |a: f64, b: f64| REL_TOL * a.abs().max(b.abs());
         ok &= price_ok(o) & price_ok(h) & price_ok(l) & price_ok(c);
         ok &= h >= l - slack(h, l);
         ok &= (o >= l - slack(o, l)) & (o <= h + slack(o, h));
         ok &= (c >= l - slack(c, l)) & (c <= h + slack(c, h));
-        ok &= v.is_nan() | (0.0..f64::INFINITY).contains(&v);
     }
     ok
 }
@@ -379,13 +452,13 @@ mod tests {
     }
 
     fn pass([o, h, l, c, v]: &[f64; 5]) -> bool {
-        bars_pass_checks(&[*o], &[*h], &[*l], &[*c], &[*v])
+        bars_pass_checks(&[*o], &[*h], &[*l], &[*c]) && volumes_pass_checks(&[*v])
     }
 
     #[test]
     fn checks_agree_with_the_row_by_row_rules() {
         assert!(pass(&bars(10.0, 11.0, 9.0, 10.5, 100.0)));
-        assert!(pass(&bars(10.0, 11.0, 9.0, 10.5, f64::NAN)));
+        assert!(pass(&bars(10.0, 11.0, 9.0, 10.5, 0.0)));
         // Within the relative tolerance.
         assert!(pass(&bars(11.0 + 1e-12, 11.0, 9.0, 10.5, 0.0)));
         for bad in [
@@ -397,6 +470,7 @@ mod tests {
             bars(10.0, f64::INFINITY, 9.0, 10.0, 1.0), // infinite price
             bars(10.0, 11.0, 9.0, 10.0, -1.0),         // negative volume
             bars(10.0, 11.0, 9.0, 10.0, f64::INFINITY),
+            bars(10.0, 11.0, 9.0, 10.0, f64::NAN), // NaN volume, like inf
         ] {
             assert!(!pass(&bad), "{bad:?}");
         }

@@ -163,6 +163,7 @@ fn pick_value_column(
 }
 
 fn read_csv(path: &Path, returns: bool) -> Result<(String, Rows, bool), DataError> {
+    crate::input_file::check_text(path)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_path(path)

@@ -111,11 +111,9 @@ pub fn check_ohlc(
     Ok(())
 }
 
-/// A volume may be missing (NaN); otherwise it must be finite and non-negative.
+/// A volume read from a volume column must be finite and non-negative: NaN is refused like
+/// inf (a file without volumes has no volume column; a bar's volume is never half-known).
 pub fn check_volume(r: &RowRef, column: &str, v: f64) -> Result<(), DataError> {
-    if v.is_nan() {
-        return Ok(());
-    }
     if !v.is_finite() || v < 0.0 {
         return Err(r.error(
             format!("bad volume in column `{column}`"),
@@ -178,7 +176,12 @@ mod tests {
     fn accepts_consistent_bars_and_float_noise() {
         assert!(check_ohlc(&at(1), &NAMES, 10.0, 11.0, 9.0, 10.5).is_ok());
         assert!(check_ohlc(&at(1), &NAMES, 11.0 * (1.0 + 1e-12), 11.0, 9.0, 10.5).is_ok());
-        assert!(check_volume(&at(1), "volume", f64::NAN).is_ok());
+        assert!(check_volume(&at(1), "volume", 0.0).is_ok());
+        // NaN is refused like inf: a volume column has a volume on every row.
+        let m = check_volume(&at(1), "volume", f64::NAN)
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("bad volume in column `volume` at row 1"), "{m}");
     }
 
     #[test]

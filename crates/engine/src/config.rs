@@ -180,6 +180,13 @@ fn invalid(key: &'static str, value: f64, requirement: &'static str) -> EngineEr
 }
 
 impl ExecutionConfig {
+    /// True when fills read bar volumes: the volume cap (`execution.volume_cap > 0`) or the
+    /// square-root impact model (ADV). Otherwise a run need not load volumes at all.
+    pub fn reads_volume(&self) -> bool {
+        self.execution.volume_cap > 0.0
+            || matches!(self.costs.slippage_model, SlippageModel::SqrtImpact)
+    }
+
     /// Checks ranges, naming the key of the first bad value: `portfolio.cash` finite and > 0;
     /// every cost finite and >= 0; commission and slippage bps below 10 000 (100%);
     /// `costs.cash_interest_rate` finite and > -1; `execution.volume_cap` finite and >= 0;

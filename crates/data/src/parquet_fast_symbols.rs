@@ -1,0 +1,451 @@
+//! The fast path of the Parquet bar reader for files with a symbol column (most exported
+//! files): one pass over the file, a column per symbol, row groups decoded in parallel.
+//!
+//! Consecutive kept row groups are cut into chunks ([`parquet_fast::chunk_groups`]); each
+//! chunk is decoded on a rayon worker into per-symbol column pieces, rows of one symbol copied
+//! run by run (a file sorted by symbol copies whole slices; a panel sorted by time then symbol
+//! one row at a time), and the pieces are joined per symbol in file order. The checks of
+//! [`crate::validate`] run over whole columns, as in [`parquet_fast`].
+//!
+//! Invariant: this path accepts exactly the files the row-by-row path accepts and gives the same
+//! bars, symbols (in first-seen order), seen set, daily flag and row numbers. It reports no
+//! error of its own: anything it does not handle (a null anywhere, a type other than float64
+//! prices and float64/int64 volume, a row group straddling the date range, unsorted or
+//! duplicate timestamps within a symbol, a value that fails a check, a symbol with an
+//! invisible character, a decoder error) makes it return `None`, and the caller reads the file
+//! row by row, which names the exact row, column and symbol.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::Array;
+use arrow_schema::DataType;
+use parquet::arrow::arrow_reader::ArrowReaderMetadata;
+use rayon::prelude::*;
+
+use crate::market::SymbolBars;
+use crate::parquet_bars::{quietly, RawSymbol, RowFilter, RowNumbers, TsKind};
+use crate::parquet_fast::{
+    self, bars_pass_checks, chunk_groups, group_reader, is_daily, strictly_increasing,
+    to_daily_closes, volumes_pass_checks, write_instants, FastCols,
+};
+use crate::time::NS_PER_DAY;
+
+/// What the path read from one file.
+pub(crate) struct SymbolFileBars {
+    /// The wanted symbols' bars in first-seen order (timestamps mapped to bar closes).
+    pub symbols: Vec<RawSymbol>,
+    /// Every symbol of the decoded rows, wanted or not.
+    pub seen: BTreeSet<String>,
+    /// True when every instant was a UTC midnight (or the column is a date type).
+    pub daily: bool,
+}
+
+/// True when the symbol column is a type this path reads (utf8, large utf8, or a dictionary
+/// of either).
+pub(crate) fn symbol_type_ok(dt: &DataType) -> bool {
+    match dt {
+        DataType::Utf8 | DataType::LargeUtf8 => true,
+        DataType::Dictionary(_, v) => matches!(v.as_ref(), DataType::Utf8 | DataType::LargeUtf8),
+        _ => false,
+    }
+}
+
+/// Positions of the needed columns in a projected batch.
+struct Positions {
+    symbol: usize,
+    fast: parquet_fast::Positions,
+}
+
+impl std::ops::Deref for Positions {
+    type Target = parquet_fast::Positions;
+    fn deref(&self) -> &Self::Target {
+        &self.fast
+    }
+}
+
+/// Reads row groups `keep` (spans: first 0-based file row and rows of each) of `path`, whose
+/// footer `meta` was parsed once. `wanted` are the projected columns in file order. The
+/// groups' statistics said every row is inside the date range; the decoded values must agree.
+/// `None` means "take the row-by-row path".
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn read(
+    path: &Path,
+    meta: &ArrowReaderMetadata,
+    symbol_col: usize,
+    cols: &FastCols,
+    kind: TsKind,
+    wanted: &[usize],
+    keep: &[usize],
+    spans: &[(usize, usize)],
+    filter: &RowFilter,
+) -> Option<SymbolFileBars> {
+    let at = Positions {
+        symbol: wanted.iter().position(|&w| w == symbol_col)?,
+        fast: parquet_fast::Positions::of(cols, wanted)?,
+    };
+    let rows: Vec<usize> = spans.iter().map(|s| s.1).collect();
+    let mut next = 0;
+    // Each chunk: its row groups and their spans.
+    type Spans = Vec<(usize, usize)>;
+    let chunks: Vec<(Vec<usize>, Spans)> = chunk_groups(keep, &rows)
+        .into_iter()
+        .map(|(groups, _)| {
+            let own = spans[next..next + groups.len()].to_vec();
+            next += groups.len();
+            (groups, own)
+        })
+        .collect();
+    let outs: Vec<Chunk> = chunks
+        .into_par_iter()
+        .map(|(groups, own)| decode_chunk(path, meta, wanted, groups, &own, kind, &at, filter))
+        .collect::<Option<Vec<Chunk>>>()?;
+
+    // Join the pieces per symbol, in file order; each symbol's columns are sized once.
+    let mut totals: HashMap<&str, usize> = HashMap::new();
+    for out in &outs {
+        for p in &out.parts {
+            *totals.entry(p.bars.symbol.as_str()).or_default() += p.bars.len();
+        }
+    }
+    let totals: HashMap<String, usize> = totals
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut all_midnight = true;
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut symbols: Vec<RawSymbol> = Vec::new();
+    for out in outs {
+        seen.extend(out.seen);
+        all_midnight &= out.midnight;
+        for p in out.parts {
+            match index.get(&p.bars.symbol) {
+                None => {
+                    let mut p = p;
+                    let extra = totals.get(&p.bars.symbol).map_or(0, |t| t - p.bars.len());
+                    reserve(&mut p.bars, extra);
+                    index.insert(p.bars.symbol.clone(), symbols.len());
+                    symbols.push(p);
+                }
+                Some(&k) => {
+                    let dst = &mut symbols[k];
+                    let (last, first) = (dst.bars.timestamps.last()?, p.bars.timestamps.first()?);
+                    if last >= first {
+                        return None;
+                    }
+                    append(&mut dst.bars, &p.bars);
+                    if let (RowNumbers::Strided(a), RowNumbers::Strided(b)) =
+                        (&mut dst.rows, p.rows)
+                    {
+                        a.extend(b);
+                    }
+                }
+            }
+        }
+    }
+    for s in &symbols {
+        let ts = &s.bars.timestamps;
+        let (first, last) = (*ts.first()?, *ts.last()?);
+        if !filter.in_range(first) || !filter.in_range(last) {
+            return None;
+        }
+    }
+    let daily = is_daily(kind, all_midnight);
+    if daily {
+        for s in &mut symbols {
+            to_daily_closes(&mut s.bars.timestamps)?;
+        }
+    }
+    #[cfg(test)]
+    TAKEN.with(|n| n.set(n.get() + 1));
+    Some(SymbolFileBars {
+        symbols,
+        seen,
+        daily,
+    })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Files this thread read by this path (tests check which path ran).
+    pub(crate) static TAKEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn reserve(b: &mut SymbolBars, extra: usize) {
+    b.timestamps.reserve_exact(extra);
+    for c in [&mut b.open, &mut b.high, &mut b.low, &mut b.close] {
+        c.reserve_exact(extra);
+    }
+    if !b.volume.is_empty() {
+        b.volume.reserve_exact(extra);
+    }
+    if let Some(a) = b.adj_close.as_mut() {
+        a.reserve_exact(extra);
+    }
+}
+
+fn append(dst: &mut SymbolBars, src: &SymbolBars) {
+    dst.timestamps.extend_from_slice(&src.timestamps);
+    dst.open.extend_from_slice(&src.open);
+    dst.high.extend_from_slice(&src.high);
+    dst.low.extend_from_slice(&src.low);
+    dst.close.extend_from_slice(&src.close);
+    dst.volume.extend_from_slice(&src.volume);
+    if let (Some(d), Some(s)) = (dst.adj_close.as_mut(), src.adj_close.as_ref()) {
+        d.extend_from_slice(s);
+    }
+}
+
+/// One chunk's decoded rows.
+struct Chunk {
+    /// Pieces of the wanted symbols, in first-seen order.
+    parts: Vec<RawSymbol>,
+    /// Every symbol of the chunk's rows.
+    seen: Vec<String>,
+    /// True when every instant of the chunk was a UTC midnight.
+    midnight: bool,
+}
+
+/// Decodes one chunk: row groups `groups` (consecutive in `keep` order) whose file spans are
+/// `spans`. `None` on anything left to the row-by-row path.
+#[allow(clippy::too_many_arguments)]
+fn decode_chunk(
+    path: &Path,
+    meta: &ArrowReaderMetadata,
+    wanted: &[usize],
+    groups: Vec<usize>,
+    spans: &[(usize, usize)],
+    kind: TsKind,
+    at: &Positions,
+    filter: &RowFilter,
+) -> Option<Chunk> {
+    quietly(move || {
+        let reader = group_reader(path, meta, wanted, groups)?;
+        let mut out = Chunk {
+            parts: Vec::new(),
+            seen: Vec::new(),
+            midnight: true,
+        };
+        // Symbol -> slot among the parts (None: not wanted).
+        let mut index: HashMap<String, Option<usize>> = HashMap::new();
+        let mut ts = Vec::new();
+        let mut slots: Vec<Option<usize>> = Vec::new();
+        let total: usize = spans.iter().map(|s| s.1).sum();
+        let mut file_rows = FileRows::new(spans);
+        let mut decoded = 0;
+        for batch in reader {
+            let batch = batch.ok()?;
+            let n = batch.num_rows();
+            if decoded + n > total || batch.columns().iter().any(|c| c.null_count() > 0) {
+                return None;
+            }
+            ts.resize(n, 0);
+            write_instants(batch.column(at.ts).as_ref(), kind, &mut ts)?;
+            out.midnight &= ts.iter().all(|t| t.rem_euclid(NS_PER_DAY) == 0);
+            let mut lookup = |s: &str| -> Option<Option<usize>> {
+                if let Some(&slot) = index.get(s) {
+                    return Some(slot);
+                }
+                out.seen.push(s.to_string());
+                let slot = if filter.wants(s) {
+                    // The row-by-row path names the row of an invisible character.
+                    if s.chars().any(crate::symbol_text::is_invisible) {
+                        return None;
+                    }
+                    out.parts.push(new_part(s, at));
+                    Some(out.parts.len() - 1)
+                } else {
+                    None
+                };
+                index.insert(s.to_string(), slot);
+                Some(slot)
+            };
+            symbol_slots(batch.column(at.symbol).as_ref(), &mut lookup, &mut slots)?;
+            let f = |k: usize| {
+                batch
+                    .column(k)
+                    .as_primitive_opt::<Float64Type>()
+                    .map(|a| a.values().as_ref())
+            };
+            let close = f(at.close)?;
+            let ohlc = match at.ohlc {
+                Some([o, h, l]) => Some((f(o)?, f(h)?, f(l)?)),
+                None => None,
+            };
+            let volume = match at.volume {
+                Some(v) if !filter.skip_volume => Some(volume_values(batch.column(v).as_ref())?),
+                _ => None,
+            };
+            let adj = match at.adj {
+                Some(a) => Some(f(a)?),
+                None => None,
+            };
+            let mut a = 0;
+            while a < n {
+                let slot = slots[a];
+                let mut b = a + 1;
+                while b < n && slots[b] == slot {
+                    b += 1;
+                }
+                if let Some(k) = slot {
+                    let p = &mut out.parts[k];
+                    let d = &mut p.bars;
+                    d.timestamps.extend_from_slice(&ts[a..b]);
+                    d.close.extend_from_slice(&close[a..b]);
+                    let (o, h, l) = ohlc.unwrap_or((close, close, close));
+                    d.open.extend_from_slice(&o[a..b]);
+                    d.high.extend_from_slice(&h[a..b]);
+                    d.low.extend_from_slice(&l[a..b]);
+                    match &volume {
+                        Some(v) => v.extend_into(&mut d.volume, a..b),
+                        None if filter.skip_volume => {}
+                        None => d.volume.resize(d.volume.len() + (b - a), f64::NAN),
+                    }
+                    if let (Some(dst), Some(src)) = (d.adj_close.as_mut(), adj) {
+                        dst.extend_from_slice(&src[a..b]);
+                    }
+                    for r in a..b {
+                        p.rows.push_strided(file_rows.at(decoded + r));
+                    }
+                }
+                a = b;
+            }
+            decoded += n;
+        }
+        if decoded != total {
+            return None;
+        }
+        let checked = !filter.skip_volume && at.volume.is_some();
+        let ok = out.parts.iter().all(|p| {
+            let b = &p.bars;
+            strictly_increasing(&b.timestamps)
+                && bars_pass_checks(&b.open, &b.high, &b.low, &b.close)
+                && (!checked || volumes_pass_checks(&b.volume))
+        });
+        ok.then_some(out)
+    })
+    .flatten()
+}
+
+fn new_part(symbol: &str, at: &Positions) -> RawSymbol {
+    RawSymbol {
+        bars: SymbolBars {
+            symbol: symbol.to_string(),
+            adj_close: at.adj.map(|_| Vec::new()),
+            close_only: at.ohlc.is_none(),
+            ..SymbolBars::default()
+        },
+        rows: RowNumbers::Strided(Vec::new()),
+    }
+}
+
+/// A batch's volume column: float64, or int64 converted as the row-by-row path does.
+enum Volumes<'a> {
+    F64(&'a [f64]),
+    I64(&'a [i64]),
+}
+
+impl Volumes<'_> {
+    fn extend_into(&self, dst: &mut Vec<f64>, r: std::ops::Range<usize>) {
+        match self {
+            Volumes::F64(v) => dst.extend_from_slice(&v[r]),
+            Volumes::I64(v) => dst.extend(v[r].iter().map(|&x| x as f64)),
+        }
+    }
+}
+
+fn volume_values(arr: &dyn Array) -> Option<Volumes<'_>> {
+    if let Some(a) = arr.as_primitive_opt::<Int64Type>() {
+        return Some(Volumes::I64(a.values().as_ref()));
+    }
+    arr.as_primitive_opt::<Float64Type>()
+        .map(|a| Volumes::F64(a.values().as_ref()))
+}
+
+/// Maps chunk-local row indices (increasing) to 0-based file rows, over the chunk's spans.
+struct FileRows<'a> {
+    spans: &'a [(usize, usize)],
+    /// Current span and the chunk-local row where it starts.
+    span: usize,
+    start: usize,
+}
+
+impl<'a> FileRows<'a> {
+    fn new(spans: &'a [(usize, usize)]) -> Self {
+        FileRows {
+            spans,
+            span: 0,
+            start: 0,
+        }
+    }
+
+    fn at(&mut self, local: usize) -> usize {
+        while self.span + 1 < self.spans.len() && local >= self.start + self.spans[self.span].1 {
+            self.start += self.spans[self.span].1;
+            self.span += 1;
+        }
+        self.spans.get(self.span).map_or(0, |s| s.0) + (local - self.start)
+    }
+}
+
+/// The slot of each row's symbol (`lookup` is asked once per distinct symbol in a run of
+/// rows, or once per dictionary value); `None` when the column type is not handled or
+/// `lookup` refuses a symbol.
+fn symbol_slots(
+    arr: &dyn Array,
+    lookup: &mut dyn FnMut(&str) -> Option<Option<usize>>,
+    out: &mut Vec<Option<usize>>,
+) -> Option<()> {
+    out.clear();
+    fn by_strings<'s>(
+        values: impl Iterator<Item = Option<&'s str>>,
+        lookup: &mut dyn FnMut(&str) -> Option<Option<usize>>,
+        out: &mut Vec<Option<usize>>,
+    ) -> Option<()> {
+        let mut prev: Option<(&str, Option<usize>)> = None;
+        for v in values {
+            let s = v?;
+            let slot = match prev {
+                Some((p, slot)) if p == s => slot,
+                _ => lookup(s)?,
+            };
+            prev = Some((s, slot));
+            out.push(slot);
+        }
+        Some(())
+    }
+    match arr.data_type() {
+        DataType::Utf8 => by_strings(arr.as_string_opt::<i32>()?.iter(), lookup, out),
+        DataType::LargeUtf8 => by_strings(arr.as_string_opt::<i64>()?.iter(), lookup, out),
+        DataType::Dictionary(_, _) => {
+            let dict = arr.as_any_dictionary_opt()?;
+            let values = dict.values();
+            let value = |k: usize| -> Option<&str> {
+                match values.data_type() {
+                    DataType::Utf8 => Some(values.as_string_opt::<i32>()?.value(k)),
+                    DataType::LargeUtf8 => Some(values.as_string_opt::<i64>()?.value(k)),
+                    _ => None,
+                }
+            };
+            // Each dictionary value is looked up when a row first uses it (so symbols are seen
+            // in row order, as the row-by-row path sees them).
+            let mut by_value: Vec<Option<Option<usize>>> = vec![None; values.len()];
+            for k in dict.normalized_keys() {
+                let slot = match by_value.get(k)? {
+                    Some(slot) => *slot,
+                    None => {
+                        let slot = lookup(value(k)?)?;
+                        by_value[k] = Some(slot);
+                        slot
+                    }
+                };
+                out.push(slot);
+            }
+            Some(())
+        }
+        _ => None,
+    }
+}
