@@ -811,6 +811,51 @@ fn catalogue() -> Vec<Case> {
         RUN,
         &["c.toml", "strategy.weights.AAA"],
     ));
+    for (name, body, expect) in [
+        (
+            "formula: unknown name",
+            "weights = \"top(mon, 1)\"\n[strategy.define]\nmom = \"pct_change(close, 5)\"",
+            "strategy.weights: unknown name `mon` (did you mean `mom`?) at column 5: \"top(^mon, 1)\"",
+        ),
+        (
+            "formula: wrong arity",
+            "weights = \"rank(close, 3)\"",
+            "`rank` takes 1 argument (rank(x)), got 2 at column 1",
+        ),
+        (
+            "formula: cycle in define",
+            "weights = \"a\"\n[strategy.define]\na = \"b * 2\"\nb = \"a + 1\"",
+            "strategy.define.b: `a` is defined in terms of itself (a -> b -> a) at column 1",
+        ),
+        (
+            "formula: unknown symbol",
+            "weights = \"close / close@SPY\"",
+            "unknown symbol `SPY` (not in the market data) at column 14",
+        ),
+        (
+            "formula: window not a whole number",
+            "weights = \"ts_mean(close, n)\"\n[strategy.params]\nn = 2.5",
+            "the window of `ts_mean` must be a whole number >= 1, got 2.5 at column 16",
+        ),
+        (
+            "formula: window longer than the data",
+            "weights = \"pct_change(close, 5000)\"",
+            "strategy.weights needs 5000 bars of history before its first value",
+        ),
+        (
+            "formula: syntax error",
+            "weights = \"top(close, 1\"",
+            "expected `)` to close `top(`, found the end of the expression at column 13",
+        ),
+    ] {
+        let body = format!("kind = \"formula\"\nuniverse = [\"AAA\", \"BBB\"]\n{body}");
+        c.push(case(
+            name,
+            good_bars(strategy("", &body), vec![]),
+            RUN,
+            &["c.toml", expect],
+        ));
+    }
     c.push(case(
         "zero cash",
         good_bars(

@@ -22,6 +22,7 @@ fn every_shipped_config_runs_with_a_sane_report() {
         "sector_rotation",
         "buy_and_hold",
         "sma_cross",
+        "formula",
     ] {
         assert!(
             all.iter().any(|p| std::fs::read_to_string(p)

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! bench_e2e sma   --bars FILE [--symbol S] [--fast 10] [--slow 50] [--prefix N]
-//! bench_e2e sweep --bars DIR  [--threads N] [--split 1]
+//! bench_e2e sweep --bars DIR  [--threads N] [--split 1] [--formula 1]
 //! bench_e2e load  --bars FILE [--repeat 5]
 //! bench_e2e rotation --bars DIR [--repeat 5]
 //! ```
@@ -15,7 +15,9 @@
 //! cap); `--prefix N` keeps the first N bars (the slow peers' check). `sweep`: the SMA grid
 //! fast 5..=50:5 x slow 20..=200:20 (fast < slow) on every symbol of the folder, in parallel on
 //! one shared Market (`--split 1`: on one single-symbol Market per symbol instead, a diagnostic
-//! of how much of a run's cost scales with the market's symbol count).
+//! of how much of a run's cost scales with the market's symbol count). `--formula 1` runs the same
+//! grid as `kind = "formula"` sets (`ts_mean(close, fast) > ts_mean(close, slow)`, the params
+//! swept, `on_signal_change`): each set compiles and evaluates its formula, then backtests.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -29,7 +31,7 @@ use rotor_data::load::{load_market, LoadOptions};
 use rotor_data::{Market, MarketBuilder, SymbolBars};
 use rotor_engine::ExecutionConfig;
 use rotor_strategies::{
-    Rebalance, RotationConfig, SectorRotationConfig, SmaCrossConfig, StrategyConfig,
+    FormulaConfig, Rebalance, RotationConfig, SectorRotationConfig, SmaCrossConfig, StrategyConfig,
 };
 
 /// Best wall time of `n` calls, in seconds.
@@ -53,6 +55,7 @@ struct Args {
     threads: Option<usize>,
     repeat: usize,
     split: bool,
+    formula: bool,
 }
 
 fn parse() -> Result<Args, String> {
@@ -70,6 +73,7 @@ fn parse() -> Result<Args, String> {
         threads: None,
         repeat: 5,
         split: false,
+        formula: false,
     };
     while let Some(k) = it.next() {
         let v = it.next().ok_or(format!("{k} needs a value"))?;
@@ -83,6 +87,7 @@ fn parse() -> Result<Args, String> {
             "--threads" => a.threads = Some(num(&v)?),
             "--repeat" => a.repeat = num(&v)?.max(1),
             "--split" => a.split = num(&v)? != 0,
+            "--formula" => a.formula = num(&v)? != 0,
             _ => return Err(format!("unknown argument {k}")),
         }
     }
@@ -96,6 +101,21 @@ fn exec() -> ExecutionConfig {
     let mut e = ExecutionConfig::default();
     e.execution.volume_cap = 0.0;
     e
+}
+
+/// The SMA cross as a formula: long while the fast mean is above the slow one.
+fn sma_formula(symbol: &str, fast: usize, slow: usize) -> StrategyConfig {
+    StrategyConfig::Formula(FormulaConfig {
+        universe: vec![symbol.into()],
+        weights: "ts_mean(close, fast) > ts_mean(close, slow)".into(),
+        rebalance: Rebalance::OnSignalChange,
+        params: [
+            ("fast".to_string(), fast as f64),
+            ("slow".to_string(), slow as f64),
+        ]
+        .into(),
+        ..FormulaConfig::default()
+    })
 }
 
 fn sma(symbol: &str, fast: usize, slow: usize) -> StrategyConfig {
@@ -171,13 +191,14 @@ fn main() -> ExitCode {
             );
         }
         "sweep" => {
+            let make = if a.formula { sma_formula } else { sma };
             let jobs: Vec<StrategyConfig> = market
                 .symbols()
                 .iter()
                 .flat_map(|s| {
                     common::sma_grid()
                         .into_iter()
-                        .map(move |(f, l)| sma(s, f, l))
+                        .map(move |(f, l)| make(s, f, l))
                 })
                 .collect();
             let per_symbol: Vec<Market> = if a.split {
@@ -205,10 +226,11 @@ fn main() -> ExitCode {
             let trades: usize = out.iter().map(|o| o.0).sum();
             let equity: f64 = out.iter().map(|o| o.1).sum();
             println!(
-                "{{\"mode\":\"sweep\",\"backtests\":{},\"bars\":{},\"symbols\":{},\
+                "{{\"mode\":\"sweep\",\"kind\":\"{}\",\"backtests\":{},\"bars\":{},\"symbols\":{},\
                  \"trades_incl_open\":{trades},\"sum_final_equity\":{equity},\
                  \"threads\":{},\"split\":{},\"load_s\":{load_s},\"run_s\":{run_s},\
                  \"total_s\":{}}}",
+                if a.formula { "formula" } else { "sma_cross" },
                 jobs.len(),
                 market.n_bars(),
                 market.n_symbols(),

@@ -9,6 +9,8 @@ use rotor_engine::{Context, ExecutionConfig, Fill, RunResult, Strategy};
 use crate::buy_and_hold::BuyAndHold;
 use crate::config::StrategyConfig;
 use crate::error::StrategyError;
+use crate::formula::eval::evaluate_market;
+use crate::formula::Formula;
 use crate::news_event::NewsEvent;
 use crate::rotation::Rotation;
 use crate::sector_rotation::SectorRotation;
@@ -29,6 +31,8 @@ pub enum BuiltStrategy {
     NewsEvent(NewsEvent),
     /// See [`SectorRotation`].
     SectorRotation(SectorRotation),
+    /// See [`Formula`].
+    Formula(Formula),
 }
 
 fn resolve(market: &Market, key: &str, names: &[String]) -> Result<Vec<usize>, StrategyError> {
@@ -46,7 +50,8 @@ fn resolve(market: &Market, key: &str, names: &[String]) -> Result<Vec<usize>, S
 }
 
 impl StrategyConfig {
-    /// Validates and binds the config to `market`'s symbols.
+    /// Validates and binds the config to `market`'s symbols (raw prices; see
+    /// [`StrategyConfig::build_for`]).
     pub fn build(&self, market: &Market) -> Result<BuiltStrategy, StrategyError> {
         self.build_shared(market, None)
     }
@@ -56,6 +61,18 @@ impl StrategyConfig {
     pub fn build_shared(
         &self,
         market: &Market,
+        shared: Option<&SharedIndicators<'_>>,
+    ) -> Result<BuiltStrategy, StrategyError> {
+        self.build_for(market, false, shared)
+    }
+
+    /// [`StrategyConfig::build_shared`] with the run's price view: a formula's columns are
+    /// computed from adjusted prices when `adjust` (`execution.adjust`) is on, as the engine's
+    /// are.
+    pub fn build_for(
+        &self,
+        market: &Market,
+        adjust: bool,
         shared: Option<&SharedIndicators<'_>>,
     ) -> Result<BuiltStrategy, StrategyError> {
         self.validate()?;
@@ -93,6 +110,22 @@ impl StrategyConfig {
             StrategyConfig::SectorRotation(c) => BuiltStrategy::SectorRotation(
                 SectorRotation::new(resolve(market, "strategy.symbols", &c.symbols)?, c.clone()),
             ),
+            StrategyConfig::Formula(c) => {
+                let universe = resolve(market, "strategy.universe", &c.universe)?;
+                let program = c.program(&|s| market.symbol_index(s))?;
+                let n_bars = market.n_bars();
+                if program.warmup >= n_bars {
+                    return Err(StrategyError::invalid(
+                        "strategy.weights",
+                        format!(
+                            "strategy.weights needs {} bars of history before its first value, but the data has {n_bars} bars",
+                            program.warmup
+                        ),
+                    ));
+                }
+                let weights = evaluate_market(&program, market, adjust, &universe);
+                BuiltStrategy::Formula(Formula::new(c, universe, weights, n_bars))
+            }
             StrategyConfig::BuyAndHold(c) => {
                 let weights = if c.symbols.is_empty() {
                     let names: Vec<String> = c.weights.keys().cloned().collect();
@@ -130,6 +163,7 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::SmaCross(s) => s.on_bar(ctx),
             BuiltStrategy::NewsEvent(s) => s.on_bar(ctx),
             BuiltStrategy::SectorRotation(s) => s.on_bar(ctx),
+            BuiltStrategy::Formula(s) => s.on_bar(ctx),
         }
     }
 
@@ -140,6 +174,7 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::SmaCross(s) => s.on_news(ctx, event),
             BuiltStrategy::NewsEvent(s) => s.on_news(ctx, event),
             BuiltStrategy::SectorRotation(s) => s.on_news(ctx, event),
+            BuiltStrategy::Formula(s) => s.on_news(ctx, event),
         }
     }
 
@@ -150,6 +185,7 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::SmaCross(s) => s.on_fill(ctx, fill),
             BuiltStrategy::NewsEvent(s) => s.on_fill(ctx, fill),
             BuiltStrategy::SectorRotation(s) => s.on_fill(ctx, fill),
+            BuiltStrategy::Formula(s) => s.on_fill(ctx, fill),
         }
     }
 }
@@ -172,6 +208,6 @@ pub fn run_shared(
     shared: Option<&SharedIndicators<'_>>,
 ) -> Result<RunResult, StrategyError> {
     exec.validate()?;
-    let mut built = strategy.build_shared(market, shared)?;
+    let mut built = strategy.build_for(market, exec.execution.adjust, shared)?;
     Ok(rotor_engine::run(market, exec, &mut built))
 }

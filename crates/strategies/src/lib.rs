@@ -14,6 +14,7 @@ pub mod build;
 pub mod buy_and_hold;
 pub mod config;
 pub mod error;
+pub mod formula;
 pub mod indicators;
 pub mod news_event;
 pub mod rolling;
@@ -28,10 +29,11 @@ mod tests;
 pub use build::{run, run_shared, BuiltStrategy};
 pub use buy_and_hold::BuyAndHold;
 pub use config::{
-    BuyAndHoldConfig, Direction, MatchMode, NewsEventConfig, Rebalance, RotationConfig,
-    SectorRotationConfig, Signal, SmaCrossConfig, StrategyConfig, Weighting,
+    BuyAndHoldConfig, Direction, FormulaConfig, MatchMode, NewsEventConfig, Rebalance,
+    RotationConfig, SectorRotationConfig, Signal, SmaCrossConfig, StrategyConfig, Weighting,
 };
 pub use error::StrategyError;
+pub use formula::Formula;
 pub use news_event::NewsEvent;
 pub use rotation::Rotation;
 pub use sector_rotation::SectorRotation;

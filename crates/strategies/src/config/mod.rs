@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::StrategyError;
 
+mod formula;
 mod news;
 mod rotation;
 mod sector;
 
+pub use formula::FormulaConfig;
 pub use news::{Direction, MatchMode, NewsEventConfig};
 pub use rotation::{RotationConfig, Signal, Weighting};
 pub use sector::SectorRotationConfig;
@@ -32,6 +34,8 @@ pub enum StrategyConfig {
     NewsEvent(NewsEventConfig),
     /// Cross-sectional momentum: top-k long, optional bottom-k short.
     SectorRotation(SectorRotationConfig),
+    /// Target weights written as formulas over the universe's bars.
+    Formula(FormulaConfig),
 }
 
 /// When a rotation re-decides and rebalances.
@@ -124,8 +128,8 @@ pub(crate) fn check_basket(key: &str, names: &[String]) -> Result<(), StrategyEr
 }
 
 impl StrategyConfig {
-    /// The `kind` string: `rotation`, `buy_and_hold`, `sma_cross`, `news_event` or
-    /// `sector_rotation`.
+    /// The `kind` string: `rotation`, `buy_and_hold`, `sma_cross`, `news_event`,
+    /// `sector_rotation` or `formula`.
     pub fn kind_name(&self) -> &'static str {
         match self {
             StrategyConfig::NewsEvent(_) => "news_event",
@@ -133,6 +137,7 @@ impl StrategyConfig {
             StrategyConfig::Rotation(_) => "rotation",
             StrategyConfig::BuyAndHold(_) => "buy_and_hold",
             StrategyConfig::SmaCross(_) => "sma_cross",
+            StrategyConfig::Formula(_) => "formula",
         }
     }
 
@@ -157,6 +162,10 @@ impl StrategyConfig {
                 dedup_push(&mut out, c.weights.keys());
             }
             StrategyConfig::SmaCross(c) => dedup_push(&mut out, [&c.symbol]),
+            StrategyConfig::Formula(c) => {
+                dedup_push(&mut out, &c.universe);
+                dedup_push(&mut out, c.referenced_symbols());
+            }
         }
         out
     }
@@ -168,6 +177,7 @@ impl StrategyConfig {
             StrategyConfig::Rotation(c) => c.validate()?,
             StrategyConfig::NewsEvent(c) => c.validate()?,
             StrategyConfig::SectorRotation(c) => c.validate()?,
+            StrategyConfig::Formula(c) => c.validate()?,
             StrategyConfig::BuyAndHold(c) => match (c.symbols.is_empty(), c.weights.is_empty()) {
                 (true, true) => {
                     return Err(StrategyError::invalid(

@@ -10,8 +10,8 @@ use rotor_engine::{Context, ExecutionConfig, Fill, Order, RunResult, Strategy};
 
 use super::support::{day, market, random_bars, Bar, Rng};
 use crate::config::{
-    BuyAndHoldConfig, Rebalance, RotationConfig, SectorRotationConfig, Signal, SmaCrossConfig,
-    StrategyConfig, Weighting,
+    BuyAndHoldConfig, FormulaConfig, Rebalance, RotationConfig, SectorRotationConfig, Signal,
+    SmaCrossConfig, StrategyConfig, Weighting,
 };
 use crate::BuiltStrategy;
 
@@ -103,6 +103,27 @@ fn configs() -> Vec<StrategyConfig> {
             symbol: "S1".into(),
             fast: 2,
             slow: 5,
+        }),
+        // Formulas' windows are exercised by formula::tests; these need at most one bar of
+        // history (the markets here may have two bars).
+        StrategyConfig::Formula(FormulaConfig {
+            universe: vec!["S0".into(), "S1".into(), "S2".into()],
+            weights:
+                "top(returns, 1) - bottom(returns, 1) + 0.5 * rank(volume) * (close@S2 > open@S2)"
+                    .into(),
+            rebalance: Rebalance::Daily,
+            vol_target: Some(0.2),
+            vol_window: 3,
+            max_leverage: 1.5,
+            ..Default::default()
+        }),
+        StrategyConfig::Formula(FormulaConfig {
+            universe: vec!["S1".into(), "S0".into()],
+            weights: "where(returns > 0, 1, -1) * demean(close)".into(),
+            rebalance: Rebalance::OnSignalChange,
+            long_only: true,
+            gross_exposure: 1.5,
+            ..Default::default()
         }),
     ]
 }

@@ -8,4 +8,4 @@ mod rotation_more;
 mod sector;
 mod shared;
 mod speed;
-mod support;
+pub(crate) mod support;
