@@ -811,6 +811,18 @@ fn catalogue() -> Vec<Case> {
         RUN,
         &["c.toml", "strategy.weights.AAA"],
     ));
+    c.push(case(
+        "formula: a symbol only read (close@SPY) missing from the data",
+        good_bars(
+            strategy(
+                "",
+                "kind = \"formula\"\nuniverse = [\"AAA\"]\nweights = \"close / close@SPY\"",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["bars", "symbol SPY not found in the data (have: AAA, BBB)"],
+    ));
     for (name, body, expect) in [
         (
             "formula: unknown name",
@@ -826,11 +838,6 @@ fn catalogue() -> Vec<Case> {
             "formula: cycle in define",
             "weights = \"a\"\n[strategy.define]\na = \"b * 2\"\nb = \"a + 1\"",
             "strategy.define.b: `a` is defined in terms of itself (a -> b -> a) at column 1",
-        ),
-        (
-            "formula: unknown symbol",
-            "weights = \"close / close@SPY\"",
-            "unknown symbol `SPY` (not in the market data) at column 14",
         ),
         (
             "formula: window not a whole number",

@@ -2,12 +2,9 @@
 //! built-in kinds, a formula run matches an independent pandas implementation, and formula
 //! params sweep like any other key.
 
-use std::fs::File;
 use std::path::Path;
 
-use arrow_array::{Array, Float64Array};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-
+use super::sweep::column_f64;
 use super::{root, run, stderr, stdout};
 
 fn run_out(config: &Path, out: &Path) {
@@ -21,19 +18,12 @@ fn run_out(config: &Path, out: &Path) {
     assert!(o.status.success(), "{}: {}", config.display(), stderr(&o));
 }
 
+/// A float column of a Parquet file (no nulls expected).
 fn f64_column(path: &Path, name: &str) -> Vec<f64> {
-    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap())
-        .unwrap()
-        .build()
-        .unwrap();
-    let mut out = Vec::new();
-    for batch in reader {
-        let batch = batch.unwrap();
-        let col = batch.column_by_name(name).expect("column");
-        let col = col.as_any().downcast_ref::<Float64Array>().expect("f64");
-        out.extend((0..col.len()).map(|i| col.value(i)));
-    }
-    out
+    column_f64(path, name)
+        .into_iter()
+        .map(|v| v.expect("no nulls"))
+        .collect()
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn bytes(p: PathBuf) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn column_f64(path: &Path, name: &str) -> Vec<Option<f64>> {
+pub(super) fn column_f64(path: &Path, name: &str) -> Vec<Option<f64>> {
     let f = std::fs::File::open(path).unwrap();
     let r = ParquetRecordBatchReaderBuilder::try_new(f)
         .unwrap()
