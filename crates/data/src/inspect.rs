@@ -1,4 +1,10 @@
-//! `rotor data inspect`: what a bar dataset holds, per symbol.
+//! `rotor data inspect`: what a bar dataset holds, per symbol, and what looks wrong in it.
+//!
+//! Gaps are counted against the file's own calendar, the union of every symbol's bar
+//! timestamps: a session is missing for a symbol when another symbol of the file has a bar
+//! there, between the symbol's first and last bar. A holiday on which no symbol trades is not
+//! a gap (and a one-symbol file has none by construction). Suspicious bars: see
+//! [`crate::suspicious`].
 //!
 //! Invariant: inspection reads through the same loader as a backtest ([`load_bars`]), so a
 //! dataset that inspects cleanly also loads cleanly, and any problem is the same error.
@@ -10,11 +16,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate, Weekday};
-
 use crate::load::{load_bars, LoadOptions};
 use crate::parquet_bars::{discover, schema_of};
-use crate::time::{format_ns, ns_to_date};
+use crate::suspicious::{self, Finding};
+use crate::time::format_ns;
 use crate::DataError;
 
 /// One symbol's summary.
@@ -28,8 +33,9 @@ pub struct SymbolSummary {
     pub first: i64,
     /// Last bar close (ns UTC).
     pub last: i64,
-    /// Weekdays missing between consecutive daily bars (holidays count); `None` for intraday.
-    pub gaps: Option<usize>,
+    /// Sessions of the file's calendar (the union of all its symbols' timestamps) missing
+    /// between this symbol's first and last bar.
+    pub gaps: usize,
     /// True when the source had only closes.
     pub close_only: bool,
 }
@@ -47,15 +53,10 @@ pub struct Inspection {
     pub daily: bool,
     /// Per symbol, sorted by name.
     pub symbols: Vec<SymbolSummary>,
-}
-
-/// Weekdays strictly between two dates.
-fn weekdays_between(a: NaiveDate, b: NaiveDate) -> usize {
-    a.iter_days()
-        .skip(1)
-        .take_while(|d| *d < b)
-        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
-        .count()
+    /// Sessions in the file's calendar (union of all symbols' timestamps).
+    pub sessions: usize,
+    /// Suspicious bars, by symbol then kind.
+    pub suspicious: Vec<Finding>,
 }
 
 /// Reads a bar dataset (any layout [`load_bars`] accepts) and summarizes it.
@@ -66,20 +67,31 @@ pub fn inspect(path: &Path) -> Result<Inspection, DataError> {
         None => Vec::new(),
     };
     let (bars, daily, _) = load_bars(path, &LoadOptions::default())?;
+    let mut calendar: Vec<i64> = bars
+        .iter()
+        .flat_map(|b| b.timestamps.iter().copied())
+        .collect();
+    calendar.sort_unstable();
+    calendar.dedup();
     let symbols = bars
         .iter()
-        .map(|b| SymbolSummary {
-            symbol: b.symbol.clone(),
-            rows: b.len(),
-            first: b.timestamps.first().copied().unwrap_or(0),
-            last: b.timestamps.last().copied().unwrap_or(0),
-            gaps: daily.then(|| {
-                b.timestamps
-                    .windows(2)
-                    .map(|w| weekdays_between(ns_to_date(w[0]), ns_to_date(w[1])))
-                    .sum()
-            }),
-            close_only: b.close_only,
+        .map(|b| {
+            let (first, last) = (
+                b.timestamps.first().copied().unwrap_or(0),
+                b.timestamps.last().copied().unwrap_or(0),
+            );
+            // Timestamps are unique per symbol and all in the calendar: the sessions in
+            // [first, last] it lacks are the difference of the counts.
+            let span =
+                calendar.partition_point(|&t| t <= last) - calendar.partition_point(|&t| t < first);
+            SymbolSummary {
+                symbol: b.symbol.clone(),
+                rows: b.len(),
+                first,
+                last,
+                gaps: span.saturating_sub(b.len()),
+                close_only: b.close_only,
+            }
         })
         .collect();
     Ok(Inspection {
@@ -88,6 +100,8 @@ pub fn inspect(path: &Path) -> Result<Inspection, DataError> {
         schema,
         daily,
         symbols,
+        sessions: calendar.len(),
+        suspicious: bars.iter().flat_map(suspicious::check).collect(),
     })
 }
 
@@ -132,8 +146,39 @@ impl fmt::Display for Inspection {
                 s.rows,
                 format_ns(s.first),
                 format_ns(s.last),
-                s.gaps.map_or("n/a".to_string(), |g| g.to_string()),
+                s.gaps,
                 if s.close_only { "yes" } else { "no" }
+            )?;
+        }
+        writeln!(
+            f,
+            "gaps: sessions of the file's calendar ({} sessions, the union of its symbols' bars) \
+             missing between a symbol's first and last bar",
+            self.sessions
+        )?;
+        if self.suspicious.is_empty() {
+            return writeln!(f, "suspicious bars: none");
+        }
+        writeln!(f, "suspicious bars:")?;
+        for x in &self.suspicious {
+            let examples: Vec<String> = x
+                .examples
+                .iter()
+                .map(|(t, d)| {
+                    if d.is_empty() {
+                        format_ns(*t)
+                    } else {
+                        format!("{} ({d})", format_ns(*t))
+                    }
+                })
+                .collect();
+            writeln!(
+                f,
+                "  {:<sw$}  {}: {}; first: {}",
+                x.symbol,
+                x.kind,
+                x.count,
+                examples.join(", ")
             )?;
         }
         Ok(())
@@ -143,13 +188,7 @@ impl fmt::Display for Inspection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parquet_bars::test_util::{d, daily_cols, write};
-
-    #[test]
-    fn weekday_gaps_count_missing_sessions_only() {
-        assert_eq!(weekdays_between(d("2026-01-02"), d("2026-01-05")), 0); // Fri -> Mon
-        assert_eq!(weekdays_between(d("2026-01-05"), d("2026-01-08")), 2);
-    }
+    use crate::parquet_bars::test_util::{daily_cols, write};
 
     #[test]
     fn summarizes_schema_and_symbols() {
@@ -169,7 +208,9 @@ mod tests {
         let i = inspect(dir.path()).unwrap();
         assert_eq!(i.files, 2);
         assert_eq!(i.symbols[1].symbol, "SPY");
-        assert_eq!(i.symbols[1].gaps, Some(1));
+        // 2026-01-06 is in no symbol's bars: not a session of this file, not a gap.
+        assert_eq!(i.symbols[1].gaps, 0);
+        assert_eq!(i.sessions, 3);
         assert_eq!(i.symbols[1].rows, 3);
         let text = i.to_string();
         assert!(
@@ -181,5 +222,54 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("daily"), "{text}");
+    }
+
+    #[test]
+    fn gaps_follow_the_union_calendar_and_suspicious_bars_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        // New Year's Day (2026-01-01) is in neither file: a holiday, not a gap. SPY lacks
+        // 2026-01-06, which QQQ traded: one gap. QQQ triples on 2026-01-07.
+        write(
+            &dir.path().join("SPY.parquet"),
+            daily_cols(
+                None,
+                &["2025-12-31", "2026-01-02", "2026-01-05", "2026-01-07"],
+                &[1.0; 4],
+            ),
+        );
+        write(
+            &dir.path().join("QQQ.parquet"),
+            daily_cols(
+                None,
+                &[
+                    "2025-12-31",
+                    "2026-01-02",
+                    "2026-01-05",
+                    "2026-01-06",
+                    "2026-01-07",
+                ],
+                &[2.0, 2.0, 2.0, 2.0, 6.0],
+            ),
+        );
+        let i = inspect(dir.path()).unwrap();
+        let gaps: Vec<(&str, usize)> = i
+            .symbols
+            .iter()
+            .map(|s| (s.symbol.as_str(), s.gaps))
+            .collect();
+        assert_eq!(gaps, [("QQQ", 0), ("SPY", 1)]);
+        assert_eq!(i.sessions, 5);
+        assert_eq!(i.suspicious.len(), 1, "{:?}", i.suspicious);
+        assert_eq!(
+            (i.suspicious[0].symbol.as_str(), i.suspicious[0].count),
+            ("QQQ", 1)
+        );
+        let text = i.to_string();
+        assert!(
+            text.contains(
+                "one-bar moves beyond ±50% (unadjusted split?): 1; first: 2026-01-07 (+200.0%)"
+            ),
+            "{text}"
+        );
     }
 }

@@ -21,6 +21,7 @@ pub mod parquet_bars;
 mod parquet_fast;
 mod parquet_fast_symbols;
 pub mod series;
+pub mod suspicious;
 pub mod symbol_text;
 pub mod synth;
 pub mod table;
