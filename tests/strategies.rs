@@ -69,7 +69,7 @@ fn news_configs_trade_and_study_their_tags() {
         let ev = run(&["events", c]);
         assert!(ev.status.success(), "{}", stderr(&ev));
         let text = stdout(&ev);
-        assert!(text.starts_with("EVENT STUDY"), "{text}");
+        assert!(text.contains("\nEVENT STUDY\n"), "{text}");
         // Only the strategy's own tag is studied, with its day-0 row.
         assert!(text.contains(tag) && !text.contains("\nfed "), "{text}");
         assert!(

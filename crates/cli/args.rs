@@ -43,7 +43,9 @@ pub enum Command {
     )]
     Stats(StatsArgs),
     /// Event study of a config's event feed (market model vs report.benchmark), no trading.
-    #[command(after_help = "Example:\n  rotor events strategies/defense_on_policy_news.toml")]
+    #[command(
+        after_help = "Examples:\n  rotor events strategies/defense_on_policy_news.toml\n  rotor events strategies/oil_on_venezuela.toml --set report.event_window=[-2,10] --out runs/ev --format json"
+    )]
     Events(EventsArgs),
 }
 
@@ -157,6 +159,19 @@ pub struct EventsArgs {
     /// Override a config key, e.g. `--set report.benchmark=QQQ` (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Write event_study.txt, event_study.parquet/.csv (one row per group and day) and
+    /// event_cars.parquet/.csv (one row per group and event) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Allow --out to write into a non-empty folder that is not an earlier rotor output.
+    #[arg(long)]
+    pub force: bool,
+    /// Format on stdout (json: the study's full content).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Pure-ASCII tables.
+    #[arg(long)]
+    pub ascii: bool,
     /// No warnings on stderr.
     #[arg(long, short)]
     pub quiet: bool,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rotor_engine::{CostsConfig, ExecConfig, ExecutionConfig, PortfolioConfig};
+use rotor_report::EventWindows;
 use rotor_strategies::StrategyConfig;
 use serde::{Deserialize, Deserializer, Serialize};
 use toml::Table;
@@ -67,7 +68,7 @@ pub struct DataConfig {
 }
 
 /// `[report]`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReportConfig {
     /// Symbol whose buy-and-hold is the benchmark column.
@@ -78,6 +79,74 @@ pub struct ReportConfig {
     /// Periods per year for annualizing; inferred from the bar spacing when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub periods_per_year: Option<f64>,
+    /// Event study: sessions relative to day 0 of the event window, inclusive.
+    pub event_window: [i64; 2],
+    /// Event study: sessions relative to day 0 of the market model's estimation window,
+    /// inclusive; it must end before the event window starts.
+    pub estimation_window: [i64; 2],
+    /// Event study: study only these tags (case-insensitive); empty = every tag.
+    pub event_tags: Vec<String>,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        let w = EventWindows::default();
+        ReportConfig {
+            benchmark: None,
+            risk_free: 0.0,
+            periods_per_year: None,
+            event_window: [w.event.0, w.event.1],
+            estimation_window: [w.estimation.0, w.estimation.1],
+            event_tags: Vec::new(),
+        }
+    }
+}
+
+/// Largest |session offset| of an event-study window (bounds the study's allocations).
+const MAX_WINDOW_OFFSET: i64 = 5000;
+/// Fewest sessions in the estimation window.
+const MIN_ESTIMATION_SESSIONS: i64 = 10;
+
+impl ReportConfig {
+    /// The event-study windows, validated: each `[first, last]` with `first <= last` and offsets
+    /// within ±5000 sessions; the estimation window at least 10 sessions long and ending before
+    /// the event window starts. At least `min(60, estimation length)` estimation days must have
+    /// returns for an event to count.
+    pub fn event_windows(&self) -> Result<EventWindows, String> {
+        let [a, b] = self.event_window;
+        let [c, d] = self.estimation_window;
+        let in_range = |x: i64| x.abs() <= MAX_WINDOW_OFFSET;
+        if !(a <= b && in_range(a) && in_range(b)) {
+            return Err(format!(
+                "report.event_window must be [first, last] sessions with first <= last, \
+                 within ±{MAX_WINDOW_OFFSET} (got [{a}, {b}])"
+            ));
+        }
+        if !(c <= d && in_range(c) && in_range(d)) {
+            return Err(format!(
+                "report.estimation_window must be [first, last] sessions with first <= last, \
+                 within ±{MAX_WINDOW_OFFSET} (got [{c}, {d}])"
+            ));
+        }
+        if d >= a {
+            return Err(format!(
+                "report.estimation_window [{c}, {d}] must end before report.event_window \
+                 [{a}, {b}] starts, so the event does not contaminate the market model"
+            ));
+        }
+        let len = d - c + 1;
+        if len < MIN_ESTIMATION_SESSIONS {
+            return Err(format!(
+                "report.estimation_window [{c}, {d}] has {len} sessions; the market model needs \
+                 at least {MIN_ESTIMATION_SESSIONS}"
+            ));
+        }
+        Ok(EventWindows {
+            estimation: (c, d),
+            event: (a, b),
+            min_estimation: (len as usize).min(EventWindows::default().min_estimation),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -189,6 +258,10 @@ pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
             "{shown}: report.risk_free must be a finite annual rate above -1"
         )));
     }
+    config
+        .report
+        .event_windows()
+        .map_err(|e| bad(format!("{shown}: {e}")))?;
     if let Some(p) = config.report.periods_per_year {
         if !(p.is_finite() && p > 0.0) {
             return Err(bad(format!(

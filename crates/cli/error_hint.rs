@@ -14,16 +14,22 @@ pub fn with_hint(message: &str) -> String {
     let Some((given, tail)) = rest.split_once('`') else {
         return message.to_string();
     };
-    let candidates: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-    let best = candidates
-        .iter()
-        .map(|c| (levenshtein(given, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min();
-    match best {
-        Some((_, c)) => format!("{message} (did you mean `{c}`?)"),
+    match closest(given, tail.split('`').skip(1).step_by(2)) {
+        Some(c) => format!("{message} (did you mean `{c}`?)"),
         None => message.to_string(),
     }
+}
+
+/// The candidate closest to `given` by edit distance, when it is close enough to be a typo
+/// (at most 2 edits, or a third of its length); ties go to the first in order.
+pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (levenshtein(given, c), i, c))
+        .filter(|(d, _, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, _, c)| c)
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {

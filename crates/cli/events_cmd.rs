@@ -1,93 +1,134 @@
 //! `rotor events CONFIG`: the event study of a config's event feed, without trading; and the
 //! same study appended to the report of `rotor run` when the config has an event feed.
 //!
-//! What is studied: for a `news_event` strategy, the events it would trade (its tags, match mode
-//! and sentiment threshold), per tag, on its traded basket, abnormal returns signed the way it
-//! trades them (+1 long, -1 short); for any other strategy, every tag of the feed on each
-//! event's own `symbols` (those in the bars), signed by the sign of its sentiment. Always
-//! against `report.benchmark`, which the study requires. Day 0 is the first session whose close
-//! is after the event.
+//! What is studied and how it is grouped is [`crate::event_plan`]; the windows are
+//! `[report] event_window` / `estimation_window`. Always against `report.benchmark`, which the
+//! study requires. Day 0 is the first session whose close is after the event.
 //!
 //! Invariant: the study loads its own market (the symbols it needs, over the config's date
 //! range), so it never changes the symbols, and thus the timeline, of the backtest itself.
 
-use std::collections::BTreeMap;
-
+use anyhow::Context as _;
 use rotor_data::load::{load_market, LoadOptions};
 use rotor_data::Event;
+use rotor_data::Market;
 use rotor_report::{
-    event_study, render_event_study, EventStudyInput, EventWindows, StudyEvent, StudyGroup,
+    event_study, render_sections_markdown, render_sections_text, Block, EventStudyInput,
+    EventStudyReport, Report, ReportOptions, Section, StudyEvent, StudyGroup,
 };
-use rotor_strategies::{NewsEvent, StrategyConfig};
+use rotor_strategies::StrategyConfig;
 
-use crate::args::EventsArgs;
+use crate::args::{EventsArgs, Format};
 use crate::config::{self, Loaded};
 use crate::error::bad;
+use crate::event_plan::{plan, tag_warnings, Plan};
+use crate::events_output;
+use crate::outputs::OutputDir;
 
-/// Per tag: the basket (None = each event's own symbols) and `(event, sign)` pairs.
-struct Plan {
-    basket: Option<Vec<String>>,
-    groups: BTreeMap<String, Vec<(Event, f64)>>,
+/// A computed event study and what the per-event tables need.
+pub struct Study {
+    /// The study as reported.
+    pub report: EventStudyReport,
+    /// Per group (aligned with `report.groups` and their `outcomes`): the events and signs.
+    pub events: Vec<Vec<(Event, f64)>>,
+    /// Bar close instants of the study's market (day 0 of an outcome indexes them).
+    pub timestamps: Vec<i64>,
 }
 
-fn plan(strategy: &StrategyConfig, events: &[Event]) -> Plan {
-    let mut groups: BTreeMap<String, Vec<(Event, f64)>> = BTreeMap::new();
-    match strategy {
-        StrategyConfig::NewsEvent(c) => {
-            for e in events {
-                let Some(sign) = NewsEvent::direction(c, e) else {
-                    continue;
-                };
-                for tag in &c.tags {
-                    if e.has_tag(tag) {
-                        groups
-                            .entry(tag.to_lowercase())
-                            .or_default()
-                            .push((e.clone(), sign));
-                    }
-                }
-            }
-            Plan {
-                basket: Some(c.symbols.clone()),
-                groups,
-            }
-        }
-        _ => {
-            for e in events {
-                let s = e.sentiment.unwrap_or(0.0);
-                let sign = if s < 0.0 { -1.0 } else { 1.0 };
-                for tag in &e.tags {
-                    groups
-                        .entry(tag.clone())
-                        .or_default()
-                        .push((e.clone(), sign));
-                }
-            }
-            Plan {
-                basket: None,
-                groups,
-            }
-        }
-    }
+/// The warnings about configured tags that match nothing in the feed (see
+/// [`crate::event_plan::tag_warnings`]), for the feed `feed` of `loaded`.
+pub fn tag_warnings_for(loaded: &Loaded, feed: &[Event]) -> Vec<String> {
+    let cfg = &loaded.config;
+    let Some(path) = cfg.data.events.as_deref() else {
+        return Vec::new();
+    };
+    tag_warnings(
+        &cfg.strategy,
+        &cfg.report.event_tags,
+        feed,
+        &path.display().to_string(),
+    )
 }
 
-/// The event-study section of `rotor run`'s report: `None` without an event feed; a one-line
-/// note instead of the study when `report.benchmark` is not set.
-pub fn study_for_run(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<String>> {
+/// The event-study sections of `rotor run`'s report: none without an event feed; a one-line
+/// note instead of the study when `report.benchmark` is not set. Its caveats are printed on
+/// stderr unless `quiet`.
+pub fn study_for_run(loaded: &Loaded, quiet: bool) -> anyhow::Result<Vec<Section>> {
     let cfg = &loaded.config;
     if cfg.data.events.is_none() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     if cfg.report.benchmark.is_none() {
-        return Ok(Some(
-            "EVENT STUDY\nskipped: set report.benchmark to study the event feed\n".into(),
-        ));
+        return Ok(vec![Section {
+            title: "Event study".into(),
+            blocks: vec![Block::Text(
+                "Skipped: set report.benchmark to study the event feed.".into(),
+            )],
+        }]);
     }
-    study(loaded, quiet)
+    let Some(s) = study(loaded, quiet)? else {
+        return Ok(Vec::new());
+    };
+    if !quiet {
+        for w in s.report.all_warnings() {
+            eprintln!("warning: event study: {w}");
+        }
+    }
+    Ok(s.report.sections())
 }
 
-/// The event-study text for a loaded config, or `Ok(None)` when it has no event feed.
-pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<String>> {
+/// Loads the study's market: the benchmark and the symbols the plan needs. For a study on each
+/// event's own symbols, tickers the bars lack are skipped (with a warning) instead of failing.
+fn load_study_market(
+    loaded: &Loaded,
+    p: &Plan,
+    feed: &[Event],
+    bench: &str,
+    quiet: bool,
+) -> anyhow::Result<Market> {
+    let cfg = &loaded.config;
+    let mut symbols: Vec<String> = vec![bench.to_string()];
+    let mut want = |s: &String| {
+        if !symbols.contains(s) {
+            symbols.push(s.clone());
+        }
+    };
+    match &p.basket {
+        Some(b) => b.iter().for_each(&mut want),
+        None => p
+            .groups
+            .iter()
+            .flat_map(|g| &g.events)
+            .flat_map(|&(i, _)| &feed[i].symbols)
+            .for_each(&mut want),
+    }
+    let opts = |symbols: Vec<String>| LoadOptions {
+        start: cfg.data.start,
+        end: cfg.data.end,
+        symbols: Some(symbols),
+    };
+    match load_market(&cfg.data.bars, None, &opts(symbols.clone())) {
+        Ok(d) => Ok(d.market),
+        Err(_) if p.basket.is_none() => {
+            let mut keep = vec![bench.to_string()];
+            for s in symbols.iter().skip(1) {
+                if load_market(&cfg.data.bars, None, &opts(vec![s.clone()])).is_ok() {
+                    keep.push(s.clone());
+                } else if !quiet {
+                    eprintln!("warning: event study: symbol `{s}` is not in the bars; skipped");
+                }
+            }
+            Ok(load_market(&cfg.data.bars, None, &opts(keep))
+                .map_err(bad)?
+                .market)
+        }
+        Err(e) => Err(bad(e)),
+    }
+}
+
+/// The event study of a loaded config, or `Ok(None)` when it has no event feed. The report's
+/// study-wide warnings are left empty (the caller decides where tag warnings go).
+pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<Study>> {
     let cfg = &loaded.config;
     let Some(events_path) = cfg.data.events.as_deref() else {
         return Ok(None);
@@ -98,64 +139,14 @@ pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<String>> {
             "{shown}: an event study needs report.benchmark (the market model's index)"
         )));
     };
+    let windows = cfg
+        .report
+        .event_windows()
+        .map_err(|e| bad(format!("{shown}: {e}")))?;
     // Pass 1: the feed alone, to learn which symbols the study needs.
     let feed = rotor_data::events_io::load_events(events_path).map_err(bad)?;
-    let p = plan(&cfg.strategy, &feed);
-    let mut symbols: Vec<String> = vec![bench.clone()];
-    let mut want = |s: &String| {
-        if !symbols.contains(s) {
-            symbols.push(s.clone());
-        }
-    };
-    match &p.basket {
-        Some(b) => b.iter().for_each(&mut want),
-        None => p
-            .groups
-            .values()
-            .flatten()
-            .flat_map(|(e, _)| &e.symbols)
-            .for_each(&mut want),
-    }
-    let data = load_market(
-        &cfg.data.bars,
-        None,
-        &LoadOptions {
-            start: cfg.data.start,
-            end: cfg.data.end,
-            symbols: Some(symbols.clone()),
-        },
-    );
-    let data = match data {
-        Ok(d) => d,
-        Err(_) if p.basket.is_none() => {
-            // An event names a ticker the bars lack: keep the symbols that load, one by one.
-            let mut keep = vec![bench.clone()];
-            for s in symbols.iter().skip(1) {
-                let one = LoadOptions {
-                    start: cfg.data.start,
-                    end: cfg.data.end,
-                    symbols: Some(vec![s.clone()]),
-                };
-                if load_market(&cfg.data.bars, None, &one).is_ok() {
-                    keep.push(s.clone());
-                } else if !quiet {
-                    eprintln!("warning: event study: symbol `{s}` is not in the bars; skipped");
-                }
-            }
-            load_market(
-                &cfg.data.bars,
-                None,
-                &LoadOptions {
-                    start: cfg.data.start,
-                    end: cfg.data.end,
-                    symbols: Some(keep),
-                },
-            )
-            .map_err(bad)?
-        }
-        Err(e) => return Err(bad(e)),
-    };
-    let market = data.market;
+    let p = plan(&cfg.strategy, &feed, &cfg.report.event_tags);
+    let market = load_study_market(loaded, &p, &feed, &bench, quiet)?;
     let prices: Vec<Vec<f64>> = (0..market.n_symbols())
         .map(|s| market.close(s).to_vec())
         .collect();
@@ -171,40 +162,47 @@ pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<String>> {
             .filter(|&i| i != b || p.basket.is_some())
             .collect()
     };
-    let groups: Vec<StudyGroup> = p
-        .groups
-        .iter()
-        .map(|(tag, evs)| StudyGroup {
-            label: tag.clone(),
+    let mut groups: Vec<StudyGroup> = Vec::new();
+    let mut events: Vec<Vec<(Event, f64)>> = Vec::new();
+    for g in &p.groups {
+        let mut study_events = Vec::new();
+        let mut kept = Vec::new();
+        for &(i, sign) in &g.events {
+            let e = &feed[i];
+            let members = match &p.basket {
+                Some(bk) => index(bk),
+                None => index(&e.symbols),
+            };
+            if members.is_empty() {
+                continue;
+            }
+            // Day 0: the first session whose close is after the event.
+            let day0 = market.first_bar_at_or_after(e.timestamp.saturating_add(1));
+            study_events.push(StudyEvent {
+                day0,
+                members,
+                sign,
+            });
+            kept.push((e.clone(), sign));
+        }
+        if study_events.is_empty() {
+            continue;
+        }
+        groups.push(StudyGroup {
+            label: g.label.clone(),
             basket: match &p.basket {
                 Some(bk) => bk.join(" "),
                 None => "each event's symbols".into(),
             },
-            events: evs
-                .iter()
-                .filter_map(|(e, sign)| {
-                    let members = match &p.basket {
-                        Some(bk) => index(bk),
-                        None => index(&e.symbols),
-                    };
-                    // Day 0: the first session whose close is after the event.
-                    let day0 = market.first_bar_at_or_after(e.timestamp.saturating_add(1));
-                    (!members.is_empty()).then_some(StudyEvent {
-                        day0,
-                        members,
-                        sign: *sign,
-                    })
-                })
-                .collect(),
-        })
-        .filter(|g| !g.events.is_empty())
-        .collect();
+            events: study_events,
+        });
+        events.push(kept);
+    }
     let input = EventStudyInput {
         timestamps: market.timestamps(),
         prices: &prices,
         benchmark: &prices[b],
     };
-    let windows = EventWindows::default();
     let results = event_study(&input, &groups, &windows);
     let note = match &cfg.strategy {
         StrategyConfig::NewsEvent(_) => {
@@ -212,22 +210,65 @@ pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<String>> {
         }
         _ => "Abnormal returns signed by sentiment (negative news flipped).",
     };
-    Ok(Some(render_event_study(
-        &results, &bench, &windows, note, 100,
-    )))
+    Ok(Some(Study {
+        report: EventStudyReport {
+            benchmark: bench,
+            windows,
+            note: note.into(),
+            groups: results,
+            warnings: Vec::new(),
+        },
+        events,
+        timestamps: market.timestamps().to_vec(),
+    }))
 }
 
 /// `rotor events CONFIG`.
 pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     let loaded = config::load(&args.config, &args.set)?;
-    match study(&loaded, args.quiet)? {
-        Some(text) => {
-            print!("{text}");
-            Ok(())
-        }
-        None => Err(bad(format!(
+    let out = match &args.out {
+        Some(dir) => Some(OutputDir::prepare(dir, args.force)?),
+        None => None,
+    };
+    let Some(mut s) = study(&loaded, args.quiet)? else {
+        return Err(bad(format!(
             "{}: data.events is not set: there is no event feed to study",
             loaded.path.display()
-        ))),
+        )));
+    };
+    if let Some(path) = loaded.config.data.events.as_deref() {
+        let feed = rotor_data::events_io::load_events(path).map_err(bad)?;
+        s.report.warnings = tag_warnings_for(&loaded, &feed);
     }
+    if !args.quiet {
+        for w in s.report.all_warnings() {
+            eprintln!("warning: {w}");
+        }
+    }
+    let opts = ReportOptions {
+        ascii: args.ascii,
+        ..ReportOptions::default()
+    };
+    let report = Report {
+        title: format!("rotor event study: {}", loaded.config.name),
+        sections: s.report.sections(),
+    };
+    let text = render_sections_text(&report, &opts);
+    let shown = match args.format {
+        Format::Text => text.clone(),
+        Format::Markdown => render_sections_markdown(&report, &opts),
+        Format::Json => serde_json::to_string_pretty(&events_output::json(&loaded, &s))
+            .context("serializing the event study")?,
+    };
+    if let Some(out) = out {
+        events_output::write(&out, &s, &text)?;
+        if !args.quiet {
+            eprintln!("wrote {}", out.path().display());
+        }
+    }
+    print!("{shown}");
+    if !shown.ends_with('\n') {
+        println!();
+    }
+    Ok(())
 }

@@ -62,7 +62,7 @@ impl OutputDir {
         &self.path
     }
 
-    /// Writes every output of one run.
+    /// Writes every output of one run, plus `extra` Parquet tables (e.g. the per-event P&L).
     pub fn write_run(
         &self,
         loaded: &Loaded,
@@ -70,6 +70,7 @@ impl OutputDir {
         result: &RunResult,
         report: &str,
         stats_json: &str,
+        extra: &[(&str, Table)],
     ) -> anyhow::Result<()> {
         let p = |name: &str| self.path.join(name);
         write_atomic(&p("report.txt"), report.as_bytes())?;
@@ -78,7 +79,15 @@ impl OutputDir {
         fills_table(market, result).write_parquet(&p("fills.parquet"))?;
         trades_table(market, result).write_parquet(&p("trades.parquet"))?;
         write_atomic(&p("config.toml"), loaded.resolved_toml()?.as_bytes())?;
-        write_atomic(&p(MARKER), b"rotor run output\n")?;
+        for (name, table) in extra {
+            table.write_parquet(&p(name))?;
+        }
+        self.finish("rotor run output")
+    }
+
+    /// Writes the marker (last): the folder now holds a complete output of `what`.
+    pub fn finish(&self, what: &str) -> anyhow::Result<()> {
+        write_atomic(&self.path.join(MARKER), format!("{what}\n").as_bytes())?;
         Ok(())
     }
 }
@@ -93,6 +102,13 @@ fn is_interrupted_run_file(name: &str) -> bool {
         "fills.parquet",
         "trades.parquet",
         "config.toml",
+        "event_pnl.parquet",
+        "event_fills.parquet",
+        "event_study.txt",
+        "event_study.parquet",
+        "event_study.csv",
+        "event_cars.parquet",
+        "event_cars.csv",
     ];
     let base = name
         .strip_prefix('.')

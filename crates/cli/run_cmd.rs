@@ -36,45 +36,48 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let columns = Columns {
         volume: loaded.execution().reads_volume(),
     };
-    let data = load_market_columns(&cfg.data.bars, cfg.data.events.as_deref(), &opts, columns)
+    let mut data = load_market_columns(&cfg.data.bars, cfg.data.events.as_deref(), &opts, columns)
         .map_err(bad)?;
+    // Configured tags that match nothing in the feed (a typo trades nothing): say so.
+    let tag_warnings = crate::events_cmd::tag_warnings_for(&loaded, data.market.events());
+    data.warnings.extend(tag_warnings);
     if !args.quiet {
         for w in &data.warnings {
             eprintln!("warning: {w}");
         }
     }
     let market = Arc::new(data.market);
-    let result = rotor_strategies::run(&market, &cfg.strategy, &loaded.execution())
+    let execution = loaded.execution();
+    let (result, built) = rotor_strategies::run_keep(&market, &cfg.strategy, &execution)
         .map_err(|e| bad(format!("{}: {e}", loaded.path.display())))?;
+    // A news_event run: what each headline made (see event_pnl_report).
+    let per_event =
+        crate::event_pnl_report::build(&market, &result, &built, execution.execution.adjust);
     let run = summary::build(&loaded, &market, &result, &data.warnings);
     let stats = compute_stats(&run);
+    // The event study of the feed, when the config has one (see events_cmd).
+    let study = crate::events_cmd::study_for_run(&loaded, args.quiet)?;
     let report_opts = ReportOptions {
         ascii: args.ascii,
         width: 100,
         header: summary::header(&loaded, &market),
         warnings: data.warnings.clone(),
+        sections: per_event
+            .iter()
+            .map(|p| p.section.clone())
+            .chain(study)
+            .collect(),
     };
-    let mut text = render_text(&run, &stats, &report_opts);
-    // The event study of the feed, when the config has one (see events_cmd).
-    let study = crate::events_cmd::study_for_run(&loaded, args.quiet)?;
-    if let Some(study) = &study {
-        text.push('\n');
-        text.push_str(study);
-    }
+    let text = render_text(&run, &stats, &report_opts);
     let json = serde_json::to_string_pretty(&stats.to_json()).context("serializing stats")?;
     let shown = match args.format {
         Format::Text => text.clone(),
         Format::Json => json.clone(),
-        Format::Markdown => {
-            let mut md = render_markdown(&run, &stats, &report_opts);
-            if let Some(study) = &study {
-                md.push_str(&format!("\n## Event study\n\n```text\n{study}```\n"));
-            }
-            md
-        }
+        Format::Markdown => render_markdown(&run, &stats, &report_opts),
     };
     if let Some(out) = out {
-        out.write_run(&loaded, &market, &result, &text, &json)?;
+        let extra = per_event.as_ref().map_or(&[][..], |p| &p.tables[..]);
+        out.write_run(&loaded, &market, &result, &text, &json, extra)?;
         if !args.quiet {
             eprintln!("wrote {}", out.path().display());
         }

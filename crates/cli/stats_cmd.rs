@@ -101,6 +101,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
             ("periods/year".into(), format!("{periods}")),
         ],
         warnings: Vec::new(),
+        sections: Vec::new(),
     };
     let shown = match args.format {
         Format::Text => render_text(&run, &stats, &opts),

@@ -94,6 +94,7 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
         width: 100,
         header,
         warnings: Vec::new(),
+        sections: Vec::new(),
     };
     let mut text = render_text(&wf.summary, &stats, &opts);
     text.push('\n');

@@ -16,12 +16,15 @@ pub mod render;
 pub mod stats;
 
 pub use event_study::{
-    event_study, render_event_study, EventStudyInput, EventWindows, GroupStudy, StudyEvent,
-    StudyGroup,
+    event_study, DayRow, EventOutcome, EventStudyInput, EventStudyReport, EventWindows, GroupStudy,
+    StudyEvent, StudyGroup,
 };
 pub use input::{Benchmark, RunSummary, TradeRecord};
 pub use overfit::{deflated_sharpe, pbo_cscv, Dsr, Pbo};
-pub use render::{render_markdown, render_text, ReportOptions};
+pub use render::{
+    money, render_markdown, render_sections_markdown, render_sections_text, render_text, Block,
+    Report, ReportOptions, Section,
+};
 pub use stats::{
     compute_benchmark_stats, compute_stats, compute_stats_with, Intervals, Kind, Stats,
     INTERVAL_METRICS,

@@ -76,6 +76,7 @@ fn opts(ascii: bool) -> ReportOptions {
             ("Costs".into(), "commission 1 bps, slippage 2 bps".into()),
         ],
         warnings: vec!["Close-only data for 2 symbols: open = high = low = close.".into()],
+        sections: Vec::new(),
     }
 }
 

@@ -207,7 +207,27 @@ pub fn run_shared(
     exec: &ExecutionConfig,
     shared: Option<&SharedIndicators<'_>>,
 ) -> Result<RunResult, StrategyError> {
+    run_built(market, strategy, exec, shared).map(|(r, _)| r)
+}
+
+/// Like [`run`], and also returns the strategy in its final state (e.g. the events a
+/// [`NewsEvent`] acted on).
+pub fn run_keep(
+    market: &Market,
+    strategy: &StrategyConfig,
+    exec: &ExecutionConfig,
+) -> Result<(RunResult, BuiltStrategy), StrategyError> {
+    run_built(market, strategy, exec, None)
+}
+
+fn run_built(
+    market: &Market,
+    strategy: &StrategyConfig,
+    exec: &ExecutionConfig,
+    shared: Option<&SharedIndicators<'_>>,
+) -> Result<(RunResult, BuiltStrategy), StrategyError> {
     exec.validate()?;
     let mut built = strategy.build_for(market, exec.execution.adjust, shared)?;
-    Ok(rotor_engine::run(market, exec, &mut built))
+    let result = rotor_engine::run(market, exec, &mut built);
+    Ok((result, built))
 }

@@ -14,6 +14,7 @@ pub mod build;
 pub mod buy_and_hold;
 pub mod config;
 pub mod error;
+pub mod event_pnl;
 pub mod formula;
 pub mod indicators;
 pub mod news_event;
@@ -26,15 +27,16 @@ pub mod sma_cross;
 #[cfg(test)]
 mod tests;
 
-pub use build::{run, run_shared, BuiltStrategy};
+pub use build::{run, run_keep, run_shared, BuiltStrategy};
 pub use buy_and_hold::BuyAndHold;
 pub use config::{
     BuyAndHoldConfig, Direction, FormulaConfig, MatchMode, NewsEventConfig, Rebalance,
     RotationConfig, SectorRotationConfig, Signal, SmaCrossConfig, StrategyConfig, Weighting,
 };
 pub use error::StrategyError;
+pub use event_pnl::{attribute_events, EventPnl};
 pub use formula::Formula;
-pub use news_event::NewsEvent;
+pub use news_event::{EventTrade, NewsEvent};
 pub use rotation::Rotation;
 pub use sector_rotation::SectorRotation;
 pub use shared::{IndicatorKey, SharedIndicators};

@@ -21,6 +21,21 @@ use rotor_engine::{Context, Event, Strategy};
 
 use crate::config::{Direction, NewsEventConfig};
 
+/// One headline the strategy acted on, for per-event P&L attribution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventTrade {
+    /// Publication instant of the headline (ns UTC).
+    pub timestamp: i64,
+    /// The headline.
+    pub headline: String,
+    /// Bar whose open fills the entry.
+    pub entry: usize,
+    /// Bar whose open fills the exit (`entry + hold`; may be past the data: still open).
+    pub exit: usize,
+    /// Signed basket gross, fraction of equity (> 0 long), after the exposure cap.
+    pub size: f64,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Position {
     /// Entry session (bar index).
@@ -44,6 +59,8 @@ pub struct NewsEvent {
     pub entered: usize,
     /// Matching events skipped because `max_exposure` was used up.
     pub skipped: usize,
+    /// Every event acted on, in the order it was entered.
+    pub log: Vec<EventTrade>,
 }
 
 impl NewsEvent {
@@ -64,6 +81,7 @@ impl NewsEvent {
             open: Vec::new(),
             entered: 0,
             skipped: 0,
+            log: Vec::new(),
         }
     }
 
@@ -85,7 +103,8 @@ impl NewsEvent {
         }
     }
 
-    fn gross_per_unit(&self) -> f64 {
+    /// Gross exposure per unit of an event's basket size: 2 with a hedge, else 1.
+    pub fn gross_per_unit(&self) -> f64 {
         if self.hedge.is_some() {
             2.0
         } else {
@@ -126,6 +145,13 @@ impl Strategy for NewsEvent {
         self.entered += 1;
         self.open.push(Position {
             entry,
+            size: dir * size,
+        });
+        self.log.push(EventTrade {
+            timestamp: event.timestamp,
+            headline: event.headline.clone(),
+            entry,
+            exit: entry + self.cfg.hold,
             size: dir * size,
         });
         self.submit(ctx);

@@ -13,11 +13,13 @@
 
 mod model;
 mod render;
+mod robust;
 
 pub use model::{
-    event_study, DayRow, EventStudyInput, EventWindows, GroupStudy, StudyEvent, StudyGroup,
+    event_study, DayRow, EventOutcome, EventStudyInput, EventWindows, GroupStudy, StudyEvent,
+    StudyGroup, FEW_EVENTS,
 };
-pub use render::render_event_study;
+pub use render::EventStudyReport;
 
 #[cfg(test)]
 mod tests;

@@ -10,9 +10,13 @@
 //!   `CAAR_τ` = mean of `CAR_i(τ)` over the events with data at `τ`, so events near the end of
 //!   the data count for the days they have;
 //! - `t = mean / (sd / sqrt(n))` with the sample sd (ddof 1) across events, two-sided p-value
-//!   from Student's t with `n - 1` degrees of freedom (statrs).
+//!   from Student's t with `n - 1` degrees of freedom (statrs);
+//! - beside it, the standardized test of Boehmer, Musumeci & Poulsen (1991) and its correction
+//!   for cross-correlation by Kolari & Pynnonen (2010), see [`super::robust`].
 
 use serde::{Deserialize, Serialize};
+
+use super::robust;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Estimation and event windows, in sessions relative to day 0 (inclusive).
@@ -87,6 +91,26 @@ pub struct DayRow {
     pub caar_t: Option<f64>,
     /// Two-sided p-value of the CAAR.
     pub caar_p: Option<f64>,
+    /// BMP t-statistic of the CAR from the window's first day to this day (cross-section of
+    /// standardized CARs).
+    pub bmp_t: Option<f64>,
+    /// The BMP t adjusted for the average cross-correlation of the events (Kolari-Pynnonen).
+    pub kp_t: Option<f64>,
+    /// Two-sided p-value of `kp_t` (Student t, `n - 1` degrees of freedom).
+    pub kp_p: Option<f64>,
+}
+
+/// What one event of a group gave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventOutcome {
+    /// Bar index of day 0 (as given).
+    pub day0: usize,
+    /// True when the event was used (complete estimation window, day 0 inside the data).
+    pub used: bool,
+    /// CAR over the whole event window (finite days), when used.
+    pub car: Option<f64>,
+    /// The CAR standardized by its prediction-error standard deviation, when used.
+    pub scar: Option<f64>,
 }
 
 /// The study of one group.
@@ -104,8 +128,17 @@ pub struct GroupStudy {
     pub mean_alpha: Option<f64>,
     /// See `mean_alpha`.
     pub mean_beta: Option<f64>,
+    /// Average pairwise correlation of the used events' estimation-window residuals over their
+    /// common sessions (Kolari-Pynnonen's r-bar); `None` with fewer than two events.
+    pub mean_corr: Option<f64>,
+    /// Pairs of used events whose event windows overlap on a common symbol.
+    pub overlapping_pairs: usize,
     /// One row per day of the event window.
     pub rows: Vec<DayRow>,
+    /// One entry per input event, in input order.
+    pub outcomes: Vec<EventOutcome>,
+    /// Caveats in plain words (overlapping windows, few events).
+    pub warnings: Vec<String>,
 }
 
 /// `(mean, t, p)` of a cross-section; `t` and `p` need two values and non-zero dispersion.
@@ -165,38 +198,77 @@ fn bench_return(input: &EventStudyInput<'_>, t: usize) -> f64 {
     }
 }
 
-/// OLS of `r_i` on `r_m` over the estimation window: `(alpha, beta)`.
-fn fit(input: &EventStudyInput<'_>, ev: &StudyEvent, w: &EventWindows) -> Option<(f64, f64)> {
+/// The market model of one event, fitted over its estimation window.
+#[derive(Debug, Clone)]
+pub(crate) struct Fit {
+    pub alpha: f64,
+    pub beta: f64,
+    /// Residual variance, `Σ e² / (L - 2)`.
+    pub s2: f64,
+    /// Estimation days used (`L`).
+    pub len: usize,
+    /// Mean benchmark return over the estimation days.
+    pub mean_m: f64,
+    /// `Σ (r_m - mean_m)²` over the estimation days.
+    pub sxx: f64,
+    /// Bar index of the estimation window's first session.
+    pub first: usize,
+    /// Residual per session of the estimation window (NaN where a return is missing).
+    pub resid: Vec<f64>,
+}
+
+/// OLS of `r_i` on `r_m` over the estimation window.
+fn fit(input: &EventStudyInput<'_>, ev: &StudyEvent, w: &EventWindows) -> Option<Fit> {
     let n_bars = input.timestamps.len();
     let first = ev.day0 as i64 + w.estimation.0;
     let last = ev.day0 as i64 + w.estimation.1;
-    if first < 1 || last >= n_bars as i64 || ev.day0 >= n_bars {
+    if first < 1 || last >= n_bars as i64 || ev.day0 >= n_bars || last < first {
         return None;
     }
-    let mut pts = Vec::with_capacity((last - first + 1) as usize);
-    for t in first..=last {
-        let (ri, rm) = (
-            basket_return(input, &ev.members, t as usize),
-            bench_return(input, t as usize),
-        );
-        if ri.is_finite() && rm.is_finite() {
-            pts.push((rm, ri));
-        }
-    }
-    if pts.len() < w.min_estimation.max(3) {
+    let pts: Vec<(f64, f64)> = (first..=last)
+        .map(|t| {
+            (
+                bench_return(input, t as usize),
+                basket_return(input, &ev.members, t as usize),
+            )
+        })
+        .collect();
+    let ok = || pts.iter().filter(|p| p.0.is_finite() && p.1.is_finite());
+    let len = ok().count();
+    if len < w.min_estimation.max(3) {
         return None;
     }
-    let k = pts.len() as f64;
-    let mx = pts.iter().map(|p| p.0).sum::<f64>() / k;
-    let my = pts.iter().map(|p| p.1).sum::<f64>() / k;
-    let sxx: f64 = pts.iter().map(|p| (p.0 - mx) * (p.0 - mx)).sum();
-    let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let k = len as f64;
+    let mx = ok().map(|p| p.0).sum::<f64>() / k;
+    let my = ok().map(|p| p.1).sum::<f64>() / k;
+    let sxx: f64 = ok().map(|p| (p.0 - mx) * (p.0 - mx)).sum();
+    let sxy: f64 = ok().map(|p| (p.0 - mx) * (p.1 - my)).sum();
     if sxx.is_nan() || sxx <= 0.0 {
         return None;
     }
     let beta = sxy / sxx;
-    Some((my - beta * mx, beta))
+    let alpha = my - beta * mx;
+    let resid: Vec<f64> = pts.iter().map(|&(rm, ri)| ri - alpha - beta * rm).collect();
+    let s2 = resid
+        .iter()
+        .filter(|e| e.is_finite())
+        .map(|e| e * e)
+        .sum::<f64>()
+        / (k - 2.0);
+    Some(Fit {
+        alpha,
+        beta,
+        s2,
+        len,
+        mean_m: mx,
+        sxx,
+        first: first as usize,
+        resid,
+    })
 }
+
+/// Fewer used events than this earn a warning.
+pub const FEW_EVENTS: usize = 10;
 
 /// Runs the study for each group.
 pub fn event_study(
@@ -204,73 +276,151 @@ pub fn event_study(
     groups: &[StudyGroup],
     windows: &EventWindows,
 ) -> Vec<GroupStudy> {
+    groups
+        .iter()
+        .map(|g| study_group(input, g, windows))
+        .collect()
+}
+
+fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindows) -> GroupStudy {
     let (lo, hi) = windows.event;
     let width = if hi >= lo { (hi - lo + 1) as usize } else { 0 };
     let n_bars = input.timestamps.len() as i64;
-    groups
-        .iter()
-        .map(|g| {
-            // ars[i][k]: AR of used event i on day lo + k (NaN where unavailable).
-            let mut ars: Vec<Vec<f64>> = Vec::new();
-            let mut params = Vec::new();
-            for ev in &g.events {
-                let Some((a, b)) = fit(input, ev, windows) else {
-                    continue;
-                };
-                let row = (0..width)
-                    .map(|k| {
-                        let t = ev.day0 as i64 + lo + k as i64;
-                        if t < 1 || t >= n_bars {
-                            return f64::NAN;
-                        }
-                        let t = t as usize;
-                        let ar =
-                            basket_return(input, &ev.members, t) - a - b * bench_return(input, t);
-                        ev.sign * ar
-                    })
-                    .collect();
-                ars.push(row);
-                params.push((a, b));
+    // ars[i][k] / rms[i][k]: AR and benchmark return of used event i on day lo + k (NaN where
+    // unavailable).
+    let mut ars: Vec<Vec<f64>> = Vec::new();
+    let mut rms: Vec<Vec<f64>> = Vec::new();
+    let mut fits: Vec<Fit> = Vec::new();
+    let mut used_idx: Vec<usize> = Vec::new();
+    for (idx, ev) in g.events.iter().enumerate() {
+        let Some(f) = fit(input, ev, windows) else {
+            continue;
+        };
+        let (mut ar_row, mut rm_row) = (Vec::with_capacity(width), Vec::with_capacity(width));
+        for k in 0..width {
+            let t = ev.day0 as i64 + lo + k as i64;
+            if t < 1 || t >= n_bars {
+                ar_row.push(f64::NAN);
+                rm_row.push(f64::NAN);
+                continue;
             }
-            let used = ars.len();
-            let mut cars = vec![0.0; used];
-            let rows = (0..width)
-                .map(|k| {
-                    let mut day_ars = Vec::with_capacity(used);
-                    let mut day_cars = Vec::with_capacity(used);
-                    for (i, row) in ars.iter().enumerate() {
-                        let x = row[k];
-                        if x.is_finite() {
-                            cars[i] += x;
-                            day_ars.push(x);
-                            day_cars.push(cars[i]);
-                        }
+            let rm = bench_return(input, t as usize);
+            let ar = basket_return(input, &ev.members, t as usize) - f.alpha - f.beta * rm;
+            ar_row.push(ev.sign * ar);
+            rm_row.push(rm);
+        }
+        ars.push(ar_row);
+        rms.push(rm_row);
+        fits.push(f);
+        used_idx.push(idx);
+    }
+    let used = ars.len();
+    let mean_corr = robust::mean_correlation(&fits);
+    let mut cars = vec![0.0; used];
+    let mut scars = vec![f64::NAN; used];
+    let mut acc = vec![robust::CarVariance::default(); used];
+    let rows = (0..width)
+        .map(|k| {
+            let mut day_ars = Vec::with_capacity(used);
+            let mut day_cars = Vec::with_capacity(used);
+            let mut day_scars = Vec::with_capacity(used);
+            for i in 0..used {
+                let x = ars[i][k];
+                if x.is_finite() {
+                    cars[i] += x;
+                    acc[i].add(rms[i][k], &fits[i]);
+                    scars[i] = cars[i] / acc[i].sd(&fits[i]);
+                    day_ars.push(x);
+                    day_cars.push(cars[i]);
+                    if scars[i].is_finite() {
+                        day_scars.push(scars[i]);
                     }
-                    let (aar, aar_t, _) = cross_section(&day_ars);
-                    let (caar, caar_t, caar_p) = cross_section(&day_cars);
-                    DayRow {
-                        day: lo + k as i64,
-                        n: day_ars.len(),
-                        aar,
-                        aar_t,
-                        caar,
-                        caar_t,
-                        caar_p,
-                    }
-                })
-                .collect();
-            let mean = |f: fn(&(f64, f64)) -> f64| {
-                (used > 0).then(|| params.iter().map(f).sum::<f64>() / used as f64)
-            };
-            GroupStudy {
-                label: g.label.clone(),
-                basket: g.basket.clone(),
-                events: used,
-                excluded: g.events.len() - used,
-                mean_alpha: mean(|p| p.0),
-                mean_beta: mean(|p| p.1),
-                rows,
+                }
+            }
+            let (aar, aar_t, _) = cross_section(&day_ars);
+            let (caar, caar_t, caar_p) = cross_section(&day_cars);
+            let (_, bmp_t, _) = cross_section(&day_scars);
+            let (kp_t, kp_p) = robust::kolari_pynnonen(bmp_t, mean_corr, day_scars.len());
+            DayRow {
+                day: lo + k as i64,
+                n: day_ars.len(),
+                aar,
+                aar_t,
+                caar,
+                caar_t,
+                caar_p,
+                bmp_t,
+                kp_t,
+                kp_p,
             }
         })
-        .collect()
+        .collect();
+    let mut outcomes: Vec<EventOutcome> = g
+        .events
+        .iter()
+        .map(|e| EventOutcome {
+            day0: e.day0,
+            used: false,
+            car: None,
+            scar: None,
+        })
+        .collect();
+    for (i, &idx) in used_idx.iter().enumerate() {
+        let o = &mut outcomes[idx];
+        o.used = true;
+        o.car = (acc[i].days > 0).then_some(cars[i]);
+        o.scar = (acc[i].days > 0 && scars[i].is_finite()).then_some(scars[i]);
+    }
+    let used_events: Vec<&StudyEvent> = used_idx.iter().map(|&i| &g.events[i]).collect();
+    let overlap = robust::overlaps(&used_events, windows.event);
+    let mut warnings = Vec::new();
+    if let Some(o) = &overlap {
+        let date = |d: usize| crate::metrics::periods::format_date(input.timestamps[d]);
+        let gap = o.closest.1 - o.closest.0;
+        let closest = if gap == 0 {
+            format!("two share day 0, {}", date(o.closest.0))
+        } else {
+            format!(
+                "day 0 on {} and {}, {gap} session{} apart",
+                date(o.closest.0),
+                date(o.closest.1),
+                if gap == 1 { "" } else { "s" },
+            )
+        };
+        warnings.push(format!(
+            "{}: {} pair{} of events have overlapping event windows on common symbols \
+             (closest: {closest}): their abnormal returns are counted more than once, so the \
+             plain t overstates significance; read the adjusted BMP t (average residual \
+             correlation {}).",
+            g.label,
+            o.pairs,
+            if o.pairs == 1 { "" } else { "s" },
+            mean_corr.map_or("n/a".into(), |r| format!("{r:.2}")),
+        ));
+    }
+    if used > 0 && used < FEW_EVENTS {
+        warnings.push(format!(
+            "{}: only {used} event{} (fewer than {FEW_EVENTS}): its t-statistics have {} degree{} \
+             of freedom and mean little.",
+            g.label,
+            if used == 1 { "" } else { "s" },
+            used.saturating_sub(1),
+            if used == 2 { "" } else { "s" },
+        ));
+    }
+    let mean =
+        |f: fn(&Fit) -> f64| (used > 0).then(|| fits.iter().map(f).sum::<f64>() / used as f64);
+    GroupStudy {
+        label: g.label.clone(),
+        basket: g.basket.clone(),
+        events: used,
+        excluded: g.events.len() - used,
+        mean_alpha: mean(|f| f.alpha),
+        mean_beta: mean(|f| f.beta),
+        mean_corr,
+        overlapping_pairs: overlap.map_or(0, |o| o.pairs),
+        rows,
+        outcomes,
+        warnings,
+    }
 }

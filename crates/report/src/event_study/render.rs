@@ -1,6 +1,25 @@
-//! The event study as a plain-text table (at most `width` columns, 100 by default).
+//! The event study as report content: one section (method, summary table, caveats, one table
+//! per group), rendered by the text and markdown renderers like the rest of the report.
+
+use serde::Serialize;
 
 use super::model::{EventWindows, GroupStudy};
+use crate::render::{Block, Section, Table};
+
+/// A complete event study as reported: what was studied, the results and the caveats.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventStudyReport {
+    /// The market model's index (`report.benchmark`).
+    pub benchmark: String,
+    /// Estimation and event windows.
+    pub windows: EventWindows,
+    /// How the abnormal returns were signed, in plain words.
+    pub note: String,
+    /// One study per group of events (a tag, or synonym tags).
+    pub groups: Vec<GroupStudy>,
+    /// Study-wide caveats (e.g. configured tags that match nothing in the feed).
+    pub warnings: Vec<String>,
+}
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |v| format!("{:+.2}%", v * 100.0))
@@ -10,113 +29,131 @@ fn num(x: Option<f64>, decimals: usize) -> String {
     x.map_or("n/a".into(), |v| format!("{v:.decimals$}"))
 }
 
-fn wrapped(prefix: &str, words: &str, width: usize, out: &mut String) {
-    let mut line = prefix.to_string();
-    for w in words.split_whitespace() {
-        if line.len() + 1 + w.len() > width && line.len() > prefix.len() {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = " ".repeat(prefix.len().min(8));
-        }
-        if !line.ends_with(' ') && !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(w);
+fn short(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_string()
+    } else {
+        let mut s: String = label.chars().take(max.saturating_sub(3)).collect();
+        s.push_str("...");
+        s
     }
-    out.push_str(line.trim_end());
-    out.push('\n');
 }
 
-/// Renders a summary line per group, then each group's event-window table. `note` (e.g. how
-/// the abnormal returns were signed) is added to the header.
-pub fn render_event_study(
-    studies: &[GroupStudy],
-    benchmark: &str,
-    windows: &EventWindows,
-    note: &str,
-    width: usize,
-) -> String {
-    let width = width.max(60);
-    let mut out = String::new();
-    out.push_str("EVENT STUDY\n");
-    wrapped(
-        "",
-        &format!(
-            "Market model (MacKinlay 1997) vs {benchmark}, OLS over sessions {}..{}; event window \
-             {}..{:+}; day 0 = first session closing after the event. t from the cross-section of \
-             events (Student t p-values). {note}",
-            windows.estimation.0, windows.estimation.1, windows.event.0, windows.event.1,
-        ),
-        width,
-        &mut out,
-    );
-    if studies.is_empty() {
-        out.push_str("no matching events\n");
-        return out;
+impl EventStudyReport {
+    /// Every caveat: the study-wide ones, then each group's.
+    pub fn all_warnings(&self) -> Vec<String> {
+        self.warnings
+            .iter()
+            .chain(self.groups.iter().flat_map(|g| &g.warnings))
+            .cloned()
+            .collect()
     }
-    out.push('\n');
-    let (lo, hi) = windows.event;
-    out.push_str(&format!(
-        "{:<22} {:>6} {:>5} {:>9} {:>7} {:>11} {:>7} {:>7} {:>6}\n",
-        "tag",
-        "events",
-        "excl",
-        "AR day 0",
-        "t",
-        format!("CAR {lo}..{hi:+}"),
-        "t",
-        "p",
-        "beta"
-    ));
-    for s in studies {
-        let day0 = s.rows.iter().find(|r| r.day == 0);
-        let last = s.rows.last();
-        let label: String = s.label.chars().take(22).collect();
-        out.push_str(&format!(
-            "{:<22} {:>6} {:>5} {:>9} {:>7} {:>11} {:>7} {:>7} {:>6}\n",
-            label,
-            s.events,
-            s.excluded,
-            pct(day0.and_then(|r| r.aar)),
-            num(day0.and_then(|r| r.aar_t), 2),
-            pct(last.and_then(|r| r.caar)),
-            num(last.and_then(|r| r.caar_t), 2),
-            num(last.and_then(|r| r.caar_p), 3),
-            num(s.mean_beta, 2),
-        ));
-    }
-    for s in studies {
-        out.push('\n');
-        wrapped(
-            "",
-            &format!(
-                "{}: {} events ({} excluded), mean alpha {} per session, mean beta {}; basket: {}",
+
+    /// The report sections: "Event study" (method, summary table, caveats), then one section
+    /// per group with its event-window table.
+    pub fn sections(&self) -> Vec<Section> {
+        let w = &self.windows;
+        let (lo, hi) = w.event;
+        let mut blocks = vec![Block::Text(format!(
+            "Market model (MacKinlay 1997) vs {}, OLS over sessions {}..{}; event window {}..{:+}; \
+             day 0 = first session closing after the event. t: cross-section of the events' CARs \
+             (Student t). BMP t: standardized CARs (Boehmer, Musumeci & Poulsen 1991). adj t, \
+             adj p: the BMP t corrected for the average correlation r of the events' residuals \
+             (Kolari & Pynnonen 2010), the one to read when events cluster in time. {}",
+            self.benchmark, w.estimation.0, w.estimation.1, lo, hi, self.note,
+        ))];
+        if self.groups.is_empty() {
+            blocks.push(Block::Text("No matching events.".into()));
+        } else {
+            let rows = self
+                .groups
+                .iter()
+                .map(|s| {
+                    let day0 = s.rows.iter().find(|r| r.day == 0);
+                    let last = s.rows.last();
+                    vec![
+                        short(&s.label, 20),
+                        s.events.to_string(),
+                        s.excluded.to_string(),
+                        pct(day0.and_then(|r| r.aar)),
+                        pct(last.and_then(|r| r.caar)),
+                        num(last.and_then(|r| r.caar_t), 2),
+                        num(last.and_then(|r| r.caar_p), 3),
+                        num(last.and_then(|r| r.bmp_t), 2),
+                        num(last.and_then(|r| r.kp_t), 2),
+                        num(last.and_then(|r| r.kp_p), 3),
+                    ]
+                })
+                .collect();
+            blocks.push(Block::Table(Table {
+                headers: [
+                    "tag",
+                    "events",
+                    "excl",
+                    "AR day 0",
+                    &format!("CAR {lo}..{hi:+}"),
+                    "t",
+                    "p",
+                    "BMP t",
+                    "adj t",
+                    "adj p",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows,
+            }));
+        }
+        let warnings = self.all_warnings();
+        if !warnings.is_empty() {
+            blocks.push(Block::Bullets(warnings));
+        }
+        let mut sections = vec![Section {
+            title: "Event study".into(),
+            blocks,
+        }];
+        for s in &self.groups {
+            let mut blocks = Vec::new();
+            blocks.push(Block::Text(format!(
+                "{}: {} events ({} excluded), mean alpha {} per session, mean beta {}, average \
+                 residual correlation r {}; basket: {}",
                 s.label,
                 s.events,
                 s.excluded,
                 pct(s.mean_alpha),
                 num(s.mean_beta, 2),
+                num(s.mean_corr, 2),
                 s.basket
-            ),
-            width,
-            &mut out,
-        );
-        out.push_str(&format!(
-            "{:>5} {:>4} {:>9} {:>7} {:>9} {:>7} {:>7}\n",
-            "day", "n", "AAR", "t", "CAAR", "t", "p"
-        ));
-        for r in &s.rows {
-            out.push_str(&format!(
-                "{:>+5} {:>4} {:>9} {:>7} {:>9} {:>7} {:>7}\n",
-                r.day,
-                r.n,
-                pct(r.aar),
-                num(r.aar_t, 2),
-                pct(r.caar),
-                num(r.caar_t, 2),
-                num(r.caar_p, 3),
-            ));
+            )));
+            blocks.push(Block::Table(Table {
+                headers: [
+                    "day", "n", "AAR", "t", "CAAR", "t", "p", "BMP t", "adj t", "adj p",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: s
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            format!("{:+}", r.day),
+                            r.n.to_string(),
+                            pct(r.aar),
+                            num(r.aar_t, 2),
+                            pct(r.caar),
+                            num(r.caar_t, 2),
+                            num(r.caar_p, 3),
+                            num(r.bmp_t, 2),
+                            num(r.kp_t, 2),
+                            num(r.kp_p, 3),
+                        ]
+                    })
+                    .collect(),
+            }));
+            sections.push(Section {
+                title: format!("Event study: {}", s.label),
+                blocks,
+            });
         }
+        sections
     }
-    out
 }

@@ -73,6 +73,24 @@ fn study(n_events: usize, idio: f64, signs: &[f64], flip: bool) -> GroupStudy {
     event_study(&input, &[g], &EventWindows::default()).remove(0)
 }
 
+/// The text rendering of a study's section.
+fn render(groups: &[GroupStudy]) -> String {
+    let report = EventStudyReport {
+        benchmark: "M".into(),
+        windows: EventWindows::default(),
+        note: String::new(),
+        groups: groups.to_vec(),
+        warnings: Vec::new(),
+    };
+    crate::render_sections_text(
+        &crate::Report {
+            title: "t".into(),
+            sections: report.sections(),
+        },
+        &crate::ReportOptions::default(),
+    )
+}
+
 fn row(s: &GroupStudy, day: i64) -> &DayRow {
     s.rows.iter().find(|r| r.day == day).unwrap()
 }
@@ -161,13 +179,7 @@ fn incomplete_windows_are_excluded_or_truncated() {
     assert_eq!(row(s, 3).n, 2);
     assert_eq!(row(s, 4).n, 1);
     assert!(row(s, 4).aar_t.is_none()); // one event: no dispersion, no t
-    let text = render_event_study(
-        std::slice::from_ref(s),
-        "M",
-        &EventWindows::default(),
-        "",
-        100,
-    );
+    let text = render(std::slice::from_ref(s));
     assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
     assert!(text.contains("edge") && text.contains("n/a"), "{text}");
 }
@@ -191,6 +203,131 @@ fn empty_and_degenerate_inputs_do_not_panic() {
     let s = event_study(&input, &[g], &EventWindows::default());
     assert_eq!((s[0].events, s[0].excluded), (0, 1));
     assert!(s[0].rows.iter().all(|r| r.aar.is_none() && r.n == 0));
-    let _ = render_event_study(&s, "M", &EventWindows::default(), "", 100);
-    let _ = render_event_study(&[], "M", &EventWindows::default(), "", 100);
+    let _ = render(&s);
+    let _ = render(&[]);
+}
+
+/// Cross-check against an independent numpy/scipy implementation: the fixture
+/// `tests/fixtures/event_study_bmp.json` was produced by `tests/fixtures/make_event_study_fixture.py`
+/// (a seeded synthetic market, ten events with overlapping windows and shared symbols; see the
+/// script's docstring for the formulas it implements).
+#[test]
+fn bmp_and_kolari_pynnonen_match_the_python_reference() {
+    let fx: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../../tests/fixtures/event_study_bmp.json"
+    ))
+    .unwrap();
+    let nums = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap_or(f64::NAN))
+            .collect()
+    };
+    let pair = |v: &serde_json::Value| (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+    let bench = nums(&fx["benchmark"]);
+    let prices: Vec<Vec<f64>> = fx["prices"].as_array().unwrap().iter().map(nums).collect();
+    let ts: Vec<i64> = (0..bench.len() as i64)
+        .map(|i| i * 86_400_000_000_000)
+        .collect();
+    let events = fx["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| StudyEvent {
+            day0: e["day0"].as_u64().unwrap() as usize,
+            members: e["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_u64().unwrap() as usize)
+                .collect(),
+            sign: e["sign"].as_f64().unwrap(),
+        })
+        .collect();
+    let windows = EventWindows {
+        estimation: pair(&fx["estimation"]),
+        event: pair(&fx["event"]),
+        min_estimation: fx["min_estimation"].as_u64().unwrap() as usize,
+    };
+    let input = EventStudyInput {
+        timestamps: &ts,
+        prices: &prices,
+        benchmark: &bench,
+    };
+    let g = StudyGroup {
+        label: "fixture".into(),
+        basket: "mixed".into(),
+        events,
+    };
+    let s = event_study(&input, &[g], &windows).remove(0);
+    assert_eq!((s.events, s.excluded), (10, 0));
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
+    assert!(close(
+        s.mean_corr.unwrap(),
+        fx["mean_corr"].as_f64().unwrap()
+    ));
+    assert!(close(
+        s.mean_beta.unwrap(),
+        fx["mean_beta"].as_f64().unwrap()
+    ));
+    let want = fx["rows"].as_array().unwrap();
+    assert_eq!(s.rows.len(), want.len());
+    for (r, w) in s.rows.iter().zip(want) {
+        assert_eq!(r.day, w["day"].as_i64().unwrap());
+        for (got, key) in [
+            (r.aar, "aar"),
+            (r.caar, "caar"),
+            (r.caar_t, "caar_t"),
+            (r.bmp_t, "bmp_t"),
+            (r.kp_t, "kp_t"),
+            (r.kp_p, "kp_p"),
+        ] {
+            let w = w[key].as_f64().unwrap();
+            // p-values go through two different incomplete-beta implementations (statrs,
+            // scipy): agreement to 1e-8 is what they offer.
+            let ok = if key.ends_with("_p") {
+                (got.unwrap() - w).abs() < 1e-8
+            } else {
+                close(got.unwrap(), w)
+            };
+            assert!(ok, "day {} {key}: {got:?} vs {w}", r.day);
+        }
+    }
+    // Three pairs overlap on a common symbol within 13 sessions (150/155, 150/158, 155/158),
+    // plus 300/302 and 500/505: five pairs, the closest two sessions apart.
+    assert_eq!(s.overlapping_pairs, 5);
+    assert!(s.warnings[0].contains("5 pairs") && s.warnings[0].contains("2 sessions apart"));
+}
+
+#[test]
+fn two_overlapping_events_warn_and_deflate_the_t() {
+    // Two events on one basket five sessions apart: the plain t of their nearly identical CARs is
+    // huge; the residual correlation is near 1, so the adjusted t collapses.
+    let (ts, prices, bench, _) = planted(3, 0.005, &[1.0]);
+    let input = EventStudyInput {
+        timestamps: &ts,
+        prices: &prices,
+        benchmark: &bench,
+    };
+    let ev = |day0| StudyEvent {
+        day0,
+        members: vec![0],
+        sign: 1.0,
+    };
+    let g = StudyGroup {
+        label: "twins".into(),
+        basket: "S".into(),
+        events: vec![ev(350), ev(355)],
+    };
+    let s = event_study(&input, &[g], &EventWindows::default()).remove(0);
+    assert_eq!(s.overlapping_pairs, 1);
+    assert!(s.mean_corr.unwrap() > 0.9, "{:?}", s.mean_corr);
+    let end = s.rows.last().unwrap();
+    assert!(
+        end.kp_t.unwrap().abs() < end.bmp_t.unwrap().abs() / 3.0,
+        "{end:?}"
+    );
+    assert!(s.warnings.iter().any(|w| w.contains("overlapping")));
+    assert!(s.warnings.iter().any(|w| w.contains("only 2 events")));
 }

@@ -13,7 +13,7 @@ use crate::metrics::{drawdown, periods};
 use crate::stats::{benchmark_returns, compute_benchmark_stats, run_returns, Kind, Stats};
 
 /// A table: the first column is left-aligned, the others right-aligned.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     /// Column headers.
     pub headers: Vec<String>,
@@ -22,7 +22,7 @@ pub struct Table {
 }
 
 /// One block of content.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
     /// `key: value` lines.
     KeyValues(Vec<(String, String)>),
@@ -37,7 +37,7 @@ pub enum Block {
 }
 
 /// A titled section.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     /// Section title.
     pub title: String,
@@ -46,7 +46,7 @@ pub struct Section {
 }
 
 /// The whole report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     /// Report title.
     pub title: String,
@@ -400,6 +400,8 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             blocks: vec![Block::Bullets(warnings)],
         });
     }
+    // Sections supplied by the caller (the event study, the per-event P&L).
+    sections.extend(opts.sections.iter().cloned());
     Report {
         title: format!("rotor report: {}", run.name),
         sections,

@@ -5,10 +5,13 @@
 //! [`crate::compute_stats`]; undefined values print as "n/a".
 
 mod chart;
-mod content;
+pub(crate) mod content;
 mod format;
 mod markdown;
 mod text;
+
+pub use content::{Block, Report, Section, Table};
+pub use format::money;
 
 use crate::input::RunSummary;
 use crate::stats::Stats;
@@ -24,6 +27,8 @@ pub struct ReportOptions {
     pub header: Vec<(String, String)>,
     /// Extra warnings to print in plain words (e.g. data gaps, close-only data).
     pub warnings: Vec<String>,
+    /// Extra sections appended after the built-in ones (e.g. the event study).
+    pub sections: Vec<Section>,
 }
 
 impl Default for ReportOptions {
@@ -33,6 +38,7 @@ impl Default for ReportOptions {
             width: 100,
             header: Vec::new(),
             warnings: Vec::new(),
+            sections: Vec::new(),
         }
     }
 }
@@ -47,4 +53,14 @@ pub fn render_text(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Str
 /// Renders the same report as Markdown (tables as pipe tables, charts in fenced code blocks).
 pub fn render_markdown(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> String {
     markdown::render(&content::build(run, stats, opts), opts)
+}
+
+/// Renders a standalone report of the given sections as plain text (same layout as a run's).
+pub fn render_sections_text(report: &Report, opts: &ReportOptions) -> String {
+    text::render(report, opts)
+}
+
+/// Renders a standalone report of the given sections as Markdown.
+pub fn render_sections_markdown(report: &Report, opts: &ReportOptions) -> String {
+    markdown::render(report, opts)
 }
