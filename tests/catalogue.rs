@@ -456,6 +456,42 @@ fn catalogue() -> Vec<Case> {
         RUN,
         &["bars", "symbol SPX not found", "AAA, BBB"],
     ));
+    // The event-study windows of [report] are checked when the config loads.
+    for (name, report, expect) in [
+        (
+            "event window reversed",
+            "event_window = [20, -5]",
+            "report.event_window must be [first, last]",
+        ),
+        (
+            "estimation window overlapping the event window",
+            "estimation_window = [-120, 0]",
+            "must end before report.event_window",
+        ),
+        (
+            "estimation window too short to fit",
+            "estimation_window = [-15, -11]",
+            "needs at least 10",
+        ),
+        (
+            "event window absurdly long",
+            "event_window = [-5, 1000000000]",
+            "within ±5000",
+        ),
+    ] {
+        c.push(case(
+            name,
+            good_bars(
+                strategy(
+                    &format!("[report]\n{report}\n"),
+                    "kind = \"buy_and_hold\"\nsymbols = [\"AAA\"]",
+                ),
+                vec![],
+            ),
+            RUN,
+            &["c.toml", expect],
+        ));
+    }
     c.push(case(
         "date range before any data",
         good_bars(bh("start = \"1990-01-01\"\nend = \"1990-12-31\""), vec![]),

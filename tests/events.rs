@@ -325,7 +325,8 @@ fn per_event_pnl_of_overlapping_headlines_adds_up_to_the_total() {
     let report = stdout(&o);
     assert!(report.contains("PER-EVENT P&L"), "{report}");
     assert!(
-        report.contains("US eases Venezuela oil...") && report.contains("Chevron license extended"),
+        report.contains("US eases Venezuela oil sa...")
+            && report.contains("Chevron license extended"),
         "{report}"
     );
     let pnl = column(&out.join("event_pnl.parquet"), "pnl");
