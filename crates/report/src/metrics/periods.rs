@@ -50,6 +50,18 @@ pub fn year_month(days: i64) -> (i32, u32) {
     (year as i32, month as u32)
 }
 
+/// Days from 1970-01-01 to the first day of `month` (1..=12) of `year` (Howard Hinnant's
+/// `days_from_civil`, proleptic Gregorian).
+pub fn days_from_civil(year: i32, month: u32) -> i64 {
+    let (m, y) = (i64::from(month), i64::from(year) - i64::from(month <= 2));
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400; // [0, 399]
+    let mp = if m > 2 { m - 3 } else { m + 9 }; // March = 0
+    let doy = (153 * mp + 2) / 5; // first of the month
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// The compounded return of each period (`key` of the bar's UTC (year, month)), periods with
 /// a finite return only, in key order. One pass when the timestamps do not decrease (the
 /// usual case: a period is a run of bars); otherwise bars are grouped by key first.
@@ -60,13 +72,17 @@ fn group(
 ) -> Vec<((i32, u32), f64)> {
     let n = timestamps.len().min(r.len());
     let (timestamps, r) = (&timestamps[..n], &r[..n]);
-    let mut cached_day = None;
+    // The days [first, end) of the month of the last bar, and its key: a bar of the same
+    // month costs one division and two comparisons.
+    let (mut first, mut end) = (i64::MAX, i64::MIN);
     let mut cached_key = (0, 0);
     let mut key_of = |ts: i64| {
         let day = ts.div_euclid(NS_PER_DAY);
-        if cached_day != Some(day) {
-            cached_day = Some(day);
-            cached_key = key(year_month(day));
+        if day < first || day >= end {
+            let (y, m) = year_month(day);
+            let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            (first, end) = (days_from_civil(y, m), days_from_civil(ny, nm));
+            cached_key = key((y, m));
         }
         cached_key
     };
@@ -155,6 +171,20 @@ mod tests {
         for day in -106_751..=106_751i64 {
             let d = datetime(day * NS_PER_DAY).unwrap();
             assert_eq!(year_month(day), (d.year(), d.month()), "day {day}");
+        }
+    }
+
+    /// Month starts from integer arithmetic equal chrono's, 1677 to 2262.
+    #[test]
+    fn days_from_civil_matches_chrono() {
+        for y in 1677..=2262 {
+            for m in 1..=12 {
+                let d = chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+                let want = (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days();
+                assert_eq!(days_from_civil(y, m), want, "{y}-{m}");
+                assert_eq!(year_month(want), (y, m));
+                assert_eq!(year_month(want - 1).1, if m == 1 { 12 } else { m - 1 });
+            }
         }
     }
 
