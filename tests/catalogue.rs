@@ -836,16 +836,40 @@ fn catalogue() -> Vec<Case> {
         &["c.toml", "strategy.weights sum to 1.4"],
     ));
     c.push(case(
-        "negative weight",
+        "zero weight",
         good_bars(
             strategy(
                 "",
-                "kind = \"buy_and_hold\"\nweights = { AAA = -0.5, BBB = 0.5 }",
+                "kind = \"buy_and_hold\"\nweights = { AAA = 0.0, BBB = 0.5 }",
             ),
             vec![],
         ),
         RUN,
         &["c.toml", "strategy.weights.AAA"],
+    ));
+    c.push(case(
+        "long/short weights with a gross above 4",
+        good_bars(
+            strategy(
+                "",
+                "kind = \"buy_and_hold\"\nweights = { AAA = 2.5, BBB = -2.0 }",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "strategy.weights", "gross 4.5", "net 0.5"],
+    ));
+    c.push(case(
+        "weights net short beyond -1",
+        good_bars(
+            strategy(
+                "",
+                "kind = \"buy_and_hold\"\nweights = { AAA = -0.8, BBB = -0.7 }",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "strategy.weights", "net -1.5"],
     ));
     c.push(case(
         "formula: a symbol only read (close@SPY) missing from the data",
@@ -1019,6 +1043,41 @@ fn catalogue() -> Vec<Case> {
         good_bars(bh(""), vec![]),
         &["sweep", "{d}/c.toml", "--quiet"],
         &["c.toml", "nothing to sweep"],
+    ));
+
+    // ---------------------------------------------------------------- stats
+    c.push(case(
+        "stats of a returns column read as equity levels (a negative level)",
+        vec![(
+            "r.csv",
+            text("date,value\n2024-01-02,0.01\n2024-01-03,-0.02\n2024-01-04,0.005\n"),
+        )],
+        &["stats", "{d}/r.csv"],
+        &["r.csv", "row 2", "positive equity level", "--returns"],
+    ));
+    c.push(case(
+        "stats of an equity curve with a zero level",
+        vec![(
+            "z.csv",
+            text("date,equity\n2024-01-02,100\n2024-01-03,0\n2024-01-04,5\n"),
+        )],
+        &["stats", "{d}/z.csv"],
+        &["z.csv", "row 2", "positive equity level"],
+    ));
+    c.push(case(
+        "stats with a benchmark of returns read as levels",
+        vec![
+            (
+                "e.csv",
+                text("date,equity\n2024-01-02,100\n2024-01-03,101\n2024-01-04,102\n"),
+            ),
+            (
+                "b.csv",
+                text("date,close\n2024-01-02,0.01\n2024-01-03,-0.01\n2024-01-04,0.0\n"),
+            ),
+        ],
+        &["stats", "{d}/e.csv", "--benchmark", "{d}/b.csv"],
+        &["b.csv", "row 2", "--benchmark-returns"],
     ));
 
     loader_cases(&mut c);

@@ -9,6 +9,7 @@ mod shard;
 mod stats;
 mod strategies;
 mod sweep;
+mod trust;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -100,3 +100,43 @@ fn stats_bad_input() {
         "cannot read",
     );
 }
+
+/// Issue 13.3: positive levels that all stay below 1 are accepted but look like returns: one
+/// warning on stderr (and in the report) suggesting --returns, and the statistics are those of
+/// the levels as given.
+#[test]
+fn stats_warns_when_levels_look_like_returns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("small.csv");
+    std::fs::write(
+        &a,
+        "date,value\n2024-01-02,0.01\n2024-01-03,0.02\n2024-01-04,0.005\n",
+    )
+    .unwrap();
+    let o = run(&["stats", a.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let warns: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warns.len(), 1, "{err}");
+    assert!(
+        warns[0].contains("small.csv") && warns[0].contains("--returns"),
+        "{err}"
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("pass --returns"), "{text}");
+    // Levels 0.01 -> 0.02 -> 0.005: total return -50%, as the levels say.
+    let j = json(&run(&["stats", a.to_str().unwrap(), "--format", "json"]));
+    assert!(
+        (j["total_return"].as_f64().unwrap() + 0.5).abs() < 1e-12,
+        "{j}"
+    );
+    // A normal curve gets no warning.
+    std::fs::write(
+        &a,
+        "date,equity\n2024-01-02,1\n2024-01-03,1.02\n2024-01-04,0.99\n",
+    )
+    .unwrap();
+    let o = run(&["stats", a.to_str().unwrap()]);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}

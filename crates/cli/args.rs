@@ -65,8 +65,9 @@ pub enum Format {
 pub struct RunArgs {
     /// Strategy config (TOML).
     pub config: PathBuf,
-    /// Override a config key, e.g. `--set strategy.lookback=120` (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    /// Override config keys, e.g. `--set strategy.lookback=120 strategy.skip=5` (several per
+    /// `--set`, and repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
     pub set: Vec<String>,
     /// Write report.txt, stats.json, equity.parquet, fills.parquet, trades.parquet and
     /// config.toml into this folder.
@@ -156,8 +157,9 @@ pub struct StatsArgs {
 pub struct EventsArgs {
     /// Strategy config (TOML) with `data.events` and `report.benchmark`.
     pub config: PathBuf,
-    /// Override a config key, e.g. `--set report.benchmark=QQQ` (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    /// Override config keys, e.g. `--set report.benchmark=QQQ` (several per `--set`, and
+    /// repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
     pub set: Vec<String>,
     /// Write event_study.txt, event_study.parquet/.csv (one row per group and day) and
     /// event_cars.parquet/.csv (one row per group and event) into this folder.
@@ -206,8 +208,8 @@ pub struct SweepArgs {
     /// A swept key: `key=v1,v2,...` or `key=start..end[:step]` (repeatable; replaces [sweep]).
     #[arg(long, value_name = "KEY=VALUES")]
     pub grid: Vec<String>,
-    /// Override a base config key (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    /// Override base config keys (several per `--set`, and repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
     pub set: Vec<String>,
     /// Run N distinct grid points chosen at random (seeded) instead of the whole grid.
     #[arg(long, value_name = "N")]
@@ -288,8 +290,8 @@ pub struct WalkforwardArgs {
     /// A swept key: `key=v1,v2,...` or `key=start..end[:step]` (repeatable).
     #[arg(long, value_name = "KEY=VALUES")]
     pub grid: Vec<String>,
-    /// Override a base config key (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    /// Override base config keys (several per `--set`, and repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
     pub set: Vec<String>,
     /// Run N distinct grid points chosen at random (seeded) in each training window.
     #[arg(long, value_name = "N")]

@@ -155,8 +155,11 @@ fn csv(t: &Table) -> String {
                     .filter(|x| x.is_finite())
                     .map_or(String::new(), |x| x.to_string()),
                 Column::I64(_, v) => v[i].to_string(),
+                Column::OptI64(_, v) => v[i].map_or(String::new(), |x| x.to_string()),
                 Column::Str(_, v) => csv_field(&v[i]),
+                Column::OptStr(_, v) => v[i].as_deref().map_or(String::new(), csv_field),
                 Column::Bool(_, v) => v[i].to_string(),
+                Column::OptBool(_, v) => v[i].map_or(String::new(), |x| x.to_string()),
                 Column::Date32(_, v) => v[i].to_string(),
             })
             .collect();

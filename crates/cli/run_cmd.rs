@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use rotor_data::load::{load_market_columns, Columns, LoadOptions};
-use rotor_report::{compute_stats, render_markdown, render_text, ReportOptions};
+use rotor_report::{
+    compute_stats, render_json, render_markdown, render_text, stats_json, ReportOptions,
+};
 
 use crate::args::{Format, RunArgs};
 use crate::config;
@@ -57,11 +59,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let stats = compute_stats(&run);
     // The event study of the feed, when the config has one (see events_cmd).
     let study = crate::events_cmd::study_for_run(&loaded, args.quiet)?;
+    let mut warnings = data.warnings.clone();
+    let run_warnings = summary::run_warnings(&loaded, &market, &result);
+    if !args.quiet {
+        for w in &run_warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    warnings.extend(run_warnings);
     let report_opts = ReportOptions {
         ascii: args.ascii,
         width: 100,
         header: summary::header(&loaded, &market),
-        warnings: data.warnings.clone(),
+        warnings,
         sections: per_event
             .iter()
             .map(|p| p.section.clone())
@@ -69,10 +79,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             .collect(),
     };
     let text = render_text(&run, &stats, &report_opts);
-    let json = serde_json::to_string_pretty(&stats.to_json()).context("serializing stats")?;
+    let json =
+        serde_json::to_string_pretty(&stats_json(&run, &stats)).context("serializing stats")?;
     let shown = match args.format {
         Format::Text => text.clone(),
-        Format::Json => json.clone(),
+        Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &report_opts))
+            .context("serializing the report")?,
         Format::Markdown => render_markdown(&run, &stats, &report_opts),
     };
     if let Some(out) = out {

@@ -5,7 +5,7 @@ use rotor_data::market::infer_periods_per_year;
 use rotor_data::series::{load_series, Series, SeriesKind};
 use rotor_data::time::format_ns;
 use rotor_report::{
-    compute_stats, render_markdown, render_text, Benchmark, ReportOptions, RunSummary,
+    compute_stats, render_json, render_markdown, render_text, Benchmark, ReportOptions, RunSummary,
 };
 
 use crate::args::{Format, StatsArgs};
@@ -14,6 +14,8 @@ use crate::error::bad;
 /// Prints the report of an external series.
 pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
     let series = load_series(&args.file, args.returns).map_err(bad)?;
+    let mut warnings = Vec::new();
+    warnings.extend(series.returns_read_as_levels_warning(&args.file));
     let (timestamps, equity, initial) = curve(&series);
     if equity.is_empty() {
         return Err(bad(format!(
@@ -29,6 +31,10 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
     let benchmark = match &args.benchmark {
         Some(path) => {
             let b = load_series(path, args.benchmark_returns).map_err(bad)?;
+            warnings.extend(
+                b.returns_read_as_levels_warning(path)
+                    .map(|w| w.replace("--returns", "--benchmark-returns")),
+            );
             let (bt, bv, _) = curve(&b);
             // Benchmark levels on the strategy's timestamps (NaN where it has none).
             let mut prices = Vec::with_capacity(timestamps.len());
@@ -75,6 +81,9 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
         ..RunSummary::default()
     };
     let stats = compute_stats(&run);
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     let span = format!(
         "{} .. {} ({} returns)",
         format_ns(timestamps[0]),
@@ -100,12 +109,12 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
             ("data".into(), span),
             ("periods/year".into(), format!("{periods}")),
         ],
-        warnings: Vec::new(),
+        warnings,
         sections: Vec::new(),
     };
     let shown = match args.format {
         Format::Text => render_text(&run, &stats, &opts),
-        Format::Json => serde_json::to_string_pretty(&stats.to_json())?,
+        Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &opts))?,
         Format::Markdown => render_markdown(&run, &stats, &opts),
     };
     print!("{shown}");

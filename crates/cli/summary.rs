@@ -4,6 +4,7 @@ use rotor_data::time::format_ns;
 use rotor_data::Market;
 use rotor_engine::RunResult;
 use rotor_report::RunSummary;
+use rotor_strategies::StrategyConfig;
 use rotor_sweep::trial::{summarize, Spec};
 
 use crate::config::Loaded;
@@ -28,6 +29,56 @@ pub fn build(
     summarize(&spec, market, result)
 }
 
+/// Warnings about what the run's numbers leave out, for stderr and the report: positions closed
+/// (or held) because a symbol's data ended (issue 13.8) and dividends not credited when the bars
+/// carry `adj_close` but the run uses raw prices (issue 13.9).
+pub fn run_warnings(loaded: &Loaded, market: &Market, result: &RunResult) -> Vec<String> {
+    let mut w = Vec::new();
+    let exec = loaded.execution();
+    if !exec.execution.adjust {
+        let differ: Vec<&str> = (0..market.n_symbols())
+            .filter(|&s| {
+                market.adj_close(s).is_some_and(|adj| {
+                    adj.iter().zip(market.close(s)).any(|(a, c)| {
+                        a.is_finite() && c.is_finite() && (a - c).abs() > 1e-9 * c.abs()
+                    })
+                })
+            })
+            .map(|s| market.symbols()[s].as_str())
+            .collect();
+        if !differ.is_empty() {
+            w.push(format!(
+                "The bars carry adj_close ({}) but execution.adjust = false: the run trades raw prices and dividends are not credited; set execution.adjust = true to count them.",
+                differ.join(" ")
+            ));
+        }
+    }
+    let symbols = market.symbols();
+    let last_bar = |s: usize| market.close(s).iter().rposition(|c| c.is_finite());
+    for t in result.trades.iter().filter(|t| t.delisted) {
+        let day =
+            last_bar(t.symbol).map_or_else(|| "?".into(), |b| format_ns(market.timestamps()[b]));
+        w.push(format!(
+            "{}: data ends on {day}; the position of {} shares was closed at that close ({:.4}), no costs: trade P&L {:.2}.",
+            symbols[t.symbol], t.quantity, t.exit_price, t.pnl
+        ));
+    }
+    let n = market.n_bars();
+    for t in result.open_trades.iter() {
+        if let Some(b) = last_bar(t.symbol).filter(|&b| b + 1 < n) {
+            w.push(format!(
+                "{}: data ends on {}; the position of {} shares is held at that close ({:.4}) to the end (execution.delisting = \"hold\"): unrealized P&L {:.2}.",
+                symbols[t.symbol],
+                format_ns(market.timestamps()[b]),
+                t.quantity,
+                t.exit_price,
+                t.pnl
+            ));
+        }
+    }
+    w
+}
+
 /// Header lines of the report: config, data span, symbols, costs.
 pub fn header(loaded: &Loaded, market: &Market) -> Vec<(String, String)> {
     let cfg = &loaded.config;
@@ -37,7 +88,7 @@ pub fn header(loaded: &Loaded, market: &Market) -> Vec<(String, String)> {
         _ => "empty".into(),
     };
     let c = &cfg.costs;
-    vec![
+    let mut lines = vec![
         (
             "strategy".into(),
             format!("{} ({})", cfg.name, cfg.strategy.kind_name()),
@@ -53,5 +104,26 @@ pub fn header(loaded: &Loaded, market: &Market) -> Vec<(String, String)> {
             ),
         ),
         ("capital".into(), format!("{:.0}", cfg.portfolio.cash)),
-    ]
+    ];
+    // A static book with shorts: its weights, gross and net.
+    if let StrategyConfig::BuyAndHold(b) = &cfg.strategy {
+        if b.weights.values().any(|w| *w < 0.0) {
+            let (gross, net) = b.book();
+            let legs: Vec<String> = b
+                .weights
+                .iter()
+                .map(|(s, w)| format!("{s} {:+.1}%", w * 100.0))
+                .collect();
+            lines.push((
+                "book".into(),
+                format!(
+                    "{}: gross {:.1}%, net {:+.1}%",
+                    legs.join(", "),
+                    gross * 100.0,
+                    net * 100.0
+                ),
+            ));
+        }
+    }
+    lines
 }

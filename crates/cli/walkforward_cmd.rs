@@ -6,8 +6,8 @@
 use anyhow::Context as _;
 use rotor_data::table::write_atomic;
 use rotor_data::{Column, Table};
-use rotor_report::{compute_stats, render_text, ReportOptions};
-use rotor_sweep::assemble::{fmt_metric, show_value, RankBy};
+use rotor_report::{compute_stats, render_text, stats_json, ReportOptions};
+use rotor_sweep::assemble::{fmt_metric, param_column_nullable, show_value, RankBy};
 use rotor_sweep::walkforward::{walk_forward, windows, ymd, Span, WindowResult};
 
 use crate::args::WalkforwardArgs;
@@ -71,7 +71,7 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
     .map_err(bad)?;
     pb.finish_and_clear();
     let stats = compute_stats(&wf.summary);
-    let mut header = vec![
+    let header = vec![
         ("config".to_string(), p.loaded.path.display().to_string()),
         (
             "walk-forward".to_string(),
@@ -85,10 +85,6 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
             ),
         ),
     ];
-    header.push((
-        "note".into(),
-        "borrow fees are inside the returns; the borrow line is not split per window".into(),
-    ));
     let opts = ReportOptions {
         ascii: args.ascii,
         width: 100,
@@ -100,7 +96,8 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
     text.push('\n');
     text.push_str(&window_table(&p.sets, &wf.windows, &by));
     if let Some(dir) = &args.out {
-        let json = serde_json::to_string_pretty(&stats.to_json()).context("serializing stats")?;
+        let json = serde_json::to_string_pretty(&stats_json(&wf.summary, &stats))
+            .context("serializing stats")?;
         write_atomic(&dir.join("report.txt"), text.as_bytes())?;
         write_atomic(&dir.join("stats.json"), format!("{json}\n").as_bytes())?;
         windows_parquet(&p.sets, &wf.windows, &by)
@@ -143,16 +140,8 @@ fn window_table(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &RankB
         let w = r.window;
         let mut row = vec![
             (k + 1).to_string(),
-            format!(
-                "{}..{}",
-                ymd(w.train_start),
-                ymd(w.test_start.pred_opt().unwrap_or(w.test_start))
-            ),
-            format!(
-                "{}..{}",
-                ymd(w.test_start),
-                ymd(w.test_end.pred_opt().unwrap_or(w.test_end))
-            ),
+            format!("{}..{}", ymd(w.train_start), ymd(w.train_last())),
+            format!("{}..{}", ymd(w.test_start), ymd(w.test_last())),
         ];
         match r.chosen {
             Some(i) => {
@@ -195,12 +184,16 @@ fn windows_parquet(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &Ra
             rows.iter().map(|r| days(r.window.train_start)).collect(),
         ),
         Column::Date32(
+            "train_end".into(),
+            rows.iter().map(|r| days(r.window.train_last())).collect(),
+        ),
+        Column::Date32(
             "test_start".into(),
             rows.iter().map(|r| days(r.window.test_start)).collect(),
         ),
         Column::Date32(
             "test_end".into(),
-            rows.iter().map(|r| days(r.window.test_end)).collect(),
+            rows.iter().map(|r| days(r.window.test_last())).collect(),
         ),
         Column::I64(
             "set".into(),
@@ -209,16 +202,13 @@ fn windows_parquet(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &Ra
                 .collect(),
         ),
     ];
+    // Typed like sweep.parquet's columns (int64, float64, bool, utf8); null without a choice.
     for (k, a) in sets.grid.axes.iter().enumerate() {
-        cols.push(Column::Str(
-            a.key.clone(),
-            rows.iter()
-                .map(|r| {
-                    r.chosen
-                        .map_or(String::new(), |i| show_value(&a.values[sets.digits(i)[k]]))
-                })
-                .collect(),
-        ));
+        let chosen: Vec<Option<&toml::Value>> = rows
+            .iter()
+            .map(|r| r.chosen.map(|i| &a.values[sets.digits(i)[k]]))
+            .collect();
+        cols.push(param_column_nullable(&a.key, &a.values, &chosen));
     }
     cols.push(Column::F64(
         format!("train_{}", by.metric),

@@ -38,6 +38,26 @@ pub struct Series {
     pub daily: bool,
 }
 
+impl Series {
+    /// For a level series whose values all lie in (0, 1), as returns read as levels do (an
+    /// equity curve rarely stays below 1 throughout), a warning saying so; `None` otherwise.
+    pub fn returns_read_as_levels_warning(&self, path: &Path) -> Option<String> {
+        let max = self
+            .values
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        (self.kind == SeriesKind::Levels && !self.values.is_empty() && max < 1.0).then(|| {
+            format!(
+                "{}: every value of column `{}` is below 1 (max {max}): read as equity levels; \
+                 if they are returns, pass --returns",
+                path.display(),
+                self.column
+            )
+        })
+    }
+}
+
 const TS_ALIASES: &[&str] = &["timestamp", "date", "datetime", "time", "ts", ""];
 const RETURN_ALIASES: &[&str] = &["returns", "return", "ret", "r", "pct_change"];
 const LEVEL_ALIASES: &[&str] = &[
@@ -90,10 +110,15 @@ pub fn load_series(path: &Path, returns: bool) -> Result<Series, DataError> {
         }
     }
     for &(ts, v, row) in &rows {
-        let bad = !v.is_finite() || (returns && v < -1.0);
+        // A level of 0 or below has no return after it: usually a column of returns read as
+        // levels, which would otherwise give absurd statistics.
+        let bad = !v.is_finite() || (returns && v < -1.0) || (!returns && v <= 0.0);
         if bad {
             let rule = if returns {
                 "a finite return >= -1"
+            } else if v.is_finite() {
+                "a positive equity level (a column of returns? read it with --returns, \
+                 or --benchmark-returns for a benchmark)"
             } else {
                 "a finite number"
             };

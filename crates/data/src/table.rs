@@ -28,10 +28,16 @@ pub enum Column {
     OptF64(String, Vec<Option<f64>>),
     /// 64-bit integers.
     I64(String, Vec<i64>),
+    /// Optional 64-bit integers (null for None).
+    OptI64(String, Vec<Option<i64>>),
     /// Strings.
     Str(String, Vec<String>),
+    /// Optional strings (null for None).
+    OptStr(String, Vec<Option<String>>),
     /// Booleans.
     Bool(String, Vec<bool>),
+    /// Optional booleans (null for None).
+    OptBool(String, Vec<Option<bool>>),
     /// Calendar dates as days since 1970-01-01 (Arrow date32).
     Date32(String, Vec<i32>),
 }
@@ -44,8 +50,11 @@ impl Column {
             | Column::F64(n, _)
             | Column::OptF64(n, _)
             | Column::I64(n, _)
+            | Column::OptI64(n, _)
             | Column::Str(n, _)
+            | Column::OptStr(n, _)
             | Column::Bool(n, _)
+            | Column::OptBool(n, _)
             | Column::Date32(n, _) => n,
         }
     }
@@ -56,8 +65,11 @@ impl Column {
             Column::Timestamp(_, v) | Column::I64(_, v) => v.len(),
             Column::F64(_, v) => v.len(),
             Column::OptF64(_, v) => v.len(),
+            Column::OptI64(_, v) => v.len(),
             Column::Str(_, v) => v.len(),
+            Column::OptStr(_, v) => v.len(),
             Column::Bool(_, v) => v.len(),
+            Column::OptBool(_, v) => v.len(),
             Column::Date32(_, v) => v.len(),
         }
     }
@@ -96,12 +108,24 @@ impl Column {
                 Field::new(name, DataType::Int64, false),
                 Arc::new(Int64Array::from(v.clone())),
             ),
+            Column::OptI64(_, v) => (
+                Field::new(name, DataType::Int64, true),
+                Arc::new(Int64Array::from(v.clone())),
+            ),
             Column::Str(_, v) => (
                 Field::new(name, DataType::Utf8, false),
                 Arc::new(StringArray::from_iter_values(v.iter())),
             ),
+            Column::OptStr(_, v) => (
+                Field::new(name, DataType::Utf8, true),
+                Arc::new(StringArray::from(v.clone())),
+            ),
             Column::Bool(_, v) => (
                 Field::new(name, DataType::Boolean, false),
+                Arc::new(BooleanArray::from(v.clone())),
+            ),
+            Column::OptBool(_, v) => (
+                Field::new(name, DataType::Boolean, true),
                 Arc::new(BooleanArray::from(v.clone())),
             ),
             Column::Date32(_, v) => (

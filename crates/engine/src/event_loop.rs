@@ -59,6 +59,8 @@ pub fn run<S: Strategy + ?Sized>(
         cash: Vec::with_capacity(n),
         long_exposure: Vec::with_capacity(n),
         short_exposure: Vec::with_capacity(n),
+        borrow: Vec::with_capacity(n),
+        interest: Vec::with_capacity(n),
         initial_cash: exec.portfolio.cash,
         periods_per_year: ppy,
         ..RunResult::default()
@@ -146,6 +148,8 @@ pub fn run<S: Strategy + ?Sized>(
         out.cash.push(snap.cash);
         out.long_exposure.push(snap.long_exposure);
         out.short_exposure.push(snap.short_exposure);
+        out.borrow.push(snap.borrow);
+        out.interest.push(snap.interest);
         let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns);
         strategy.on_bar(&mut ctx);
     }

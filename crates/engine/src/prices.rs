@@ -21,6 +21,30 @@ struct Adjusted {
     volume: Vec<f64>,
 }
 
+/// The adjustment factor `adj_close / close` of bar `t` (1 where either is missing or the close
+/// is 0): the one rule every adjusted price follows.
+fn factor(adj: Option<&[f64]>, close: &[f64], t: usize) -> f64 {
+    match adj {
+        Some(ac) if ac[t].is_finite() && close[t].is_finite() && close[t] != 0.0 => {
+            ac[t] / close[t]
+        }
+        _ => 1.0,
+    }
+}
+
+/// Closes of symbol `s` as a run with `execution.adjust = adjust` sees them (the same values as
+/// [`Prices::close`], without building the other columns): what a benchmark of `s` must be
+/// computed on so that it is priced exactly like the strategy's holdings.
+pub fn closes(market: &Market, s: usize, adjust: bool) -> Vec<f64> {
+    let c = market.close(s);
+    match market.adj_close(s) {
+        Some(adj) if adjust => (0..c.len())
+            .map(|t| c[t] * factor(Some(adj), c, t))
+            .collect(),
+        _ => c.to_vec(),
+    }
+}
+
 /// OHLCV of every symbol as the run uses them.
 #[derive(Debug, Clone)]
 pub struct Prices<'a> {
@@ -53,12 +77,7 @@ impl<'a> Prices<'a> {
                 );
                 let adj = market.adj_close(s);
                 for t in 0..n {
-                    let f = match adj {
-                        Some(ac) if ac[t].is_finite() && c[t].is_finite() && c[t] != 0.0 => {
-                            ac[t] / c[t]
-                        }
-                        _ => 1.0,
-                    };
+                    let f = factor(adj, c, t);
                     a.open.push(o[t] * f);
                     a.high.push(h[t] * f);
                     a.low.push(l[t] * f);

@@ -78,6 +78,13 @@ pub struct RunResult {
     pub long_exposure: Vec<f64>,
     /// Σ |value| of short positions at each close.
     pub short_exposure: Vec<f64>,
+    /// Borrow fee charged at each close (0 where nothing is short); sums to `borrow_paid`.
+    #[serde(default)]
+    pub borrow: Vec<f64>,
+    /// Net interest credited on cash at each close (< 0 where cash is negative); sums to
+    /// `interest_earned`.
+    #[serde(default)]
+    pub interest: Vec<f64>,
     /// Every fill, in execution order.
     pub fills: Vec<Fill>,
     /// Closed round trips, in closing order.

@@ -33,6 +33,9 @@ pub struct RunSummary {
     pub slippage_paid: f64,
     /// Total borrow fees paid on shorts (currency).
     pub borrow_paid: f64,
+    /// Net interest credited on cash (currency; negative when paid on negative cash).
+    #[serde(default)]
+    pub interest_earned: f64,
     /// Periods per year (252 for daily bars).
     pub periods_per_year: f64,
     /// Annual risk-free rate (0 unless configured); per period it is `(1 + rf)^(1/A) - 1`.

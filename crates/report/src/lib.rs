@@ -22,8 +22,8 @@ pub use event_study::{
 pub use input::{Benchmark, RunSummary, TradeRecord};
 pub use overfit::{deflated_sharpe, pbo_cscv, Dsr, Pbo};
 pub use render::{
-    money, render_markdown, render_sections_markdown, render_sections_text, render_text, Block,
-    Report, ReportOptions, Section,
+    benchmark_keys, money, render_json, render_markdown, render_sections_markdown,
+    render_sections_text, render_text, stats_json, Block, Report, ReportOptions, Section,
 };
 pub use stats::{
     compute_benchmark_stats, compute_stats, compute_stats_with, Intervals, Kind, Stats,

@@ -107,8 +107,10 @@ define_stats! {
     commission_paid: Money, "Commission", "Commission paid.";
     slippage_paid: Money, "Slippage", "Slippage paid.";
     borrow_paid: Money, "Borrow fees", "Borrow fees paid.";
-    sharpe_se: Ratio, "Sharpe std error", "Standard error of the annual Sharpe (Lo 2002, autocorrelation-adjusted).";
-    psr: Percent, "Prob. Sharpe > 0 (PSR)", "Probabilistic Sharpe Ratio against 0.";
+    interest_earned: Money, "Interest on cash", "Net interest credited on cash (negative: paid on negative cash).";
+    sharpe_se: Ratio, "Sharpe SE, Lo (autocorrelation-adj.)", "Standard error of the annual Sharpe (Lo 2002, autocorrelation-adjusted).";
+    sharpe_se_iid: Ratio, "Sharpe SE, Mertens iid (used by PSR)", "Standard error of the annual Sharpe for non-normal iid returns (Mertens 2002), the one the PSR uses.";
+    psr: Percent, "Prob. Sharpe > 0 (PSR)", "Probabilistic Sharpe Ratio against 0, with the iid (Mertens) standard error.";
     sharpe_ci_low: Ratio, "Sharpe 95% CI low", "Bootstrap 2.5% percentile of the Sharpe.";
     sharpe_ci_high: Ratio, "Sharpe 95% CI high", "Bootstrap 97.5% percentile of the Sharpe.";
     cagr_ci_low: Percent, "CAGR 95% CI low", "Bootstrap 2.5% percentile of the CAGR.";
@@ -134,18 +136,20 @@ impl Stats {
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         for (key, kind, _) in METRICS {
-            let v = match (self.get(key), kind) {
-                (Some(x), Kind::Count) if x.fract() == 0.0 && x.abs() < 9e15 => {
-                    Value::from(x as i64)
-                }
-                (Some(x), _) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
-                (None, _) => Value::Null,
-            };
-            m.insert((*key).to_string(), v);
+            m.insert((*key).to_string(), json_value(self.get(key), *kind));
         }
         m.insert("periods".into(), Value::from(self.periods as u64));
         m.insert("fills".into(), Value::from(self.fills as u64));
         Value::Object(m)
+    }
+}
+
+/// A metric's JSON value: null when undefined, an integer for whole counts, else a number.
+pub(crate) fn json_value(v: Option<f64>, kind: Kind) -> Value {
+    match (v, kind) {
+        (Some(x), Kind::Count) if x.fract() == 0.0 && x.abs() < 9e15 => Value::from(x as i64),
+        (Some(x), _) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
+        (None, _) => Value::Null,
     }
 }
 
@@ -211,6 +215,7 @@ fn fill_return_metrics(
     s.set("worst_month", months.map(|m| m.0));
     s.set("win_rate_days", p.win_rate_days());
     s.set("sharpe_se", p.sharpe_se());
+    s.set("sharpe_se_iid", p.sharpe_se_iid());
     s.set("psr", p.psr());
     if intervals == Intervals::Bootstrap {
         // Before the tails: the bootstrap reads the finite returns in their order.
@@ -293,6 +298,7 @@ pub fn compute_stats_with(run: &RunSummary, intervals: Intervals) -> Stats {
     s.set("commission_paid", Some(run.commission_paid));
     s.set("slippage_paid", Some(run.slippage_paid));
     s.set("borrow_paid", Some(run.borrow_paid));
+    s.set("interest_earned", Some(run.interest_earned));
     s
 }
 

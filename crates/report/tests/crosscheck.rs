@@ -3,8 +3,9 @@
 //! The fixtures in `tests/fixtures/*.json` were produced by `tests/fixtures/make_fixtures.py`
 //! (seeded numpy series; empyrical-reloaded, quantstats, pandas and scipy as references; the
 //! library versions are recorded in each file's "versions" and the source of each value in its
-//! "sources"). Metrics no library has (max_drawdown_duration, sharpe_se, psr, the bootstrap
-//! intervals, tracking_error) are computed by independent numpy/scipy code in that script.
+//! "sources"). Metrics no library has (max_drawdown_duration, sharpe_se, sharpe_se_iid, psr, the
+//! bootstrap intervals, tracking_error) are computed by independent numpy/scipy code in that
+//! script.
 //! "benchmark_expected" holds empyrical's values for the benchmark's own returns (the report's
 //! benchmark column). Every metric must agree to 1e-9 relative.
 

@@ -155,7 +155,7 @@ fn json_is_flat_ordered_and_complete() {
     let obj = json.as_object().unwrap();
     let keys: Vec<&str> = obj.keys().map(|k| k.as_str()).collect();
     let names = Stats::metric_names();
-    assert_eq!(names.len(), 48);
+    assert_eq!(names.len(), 50);
     assert_eq!(&keys[..names.len()], names);
     assert_eq!(&keys[names.len()..], ["periods", "fills"]);
     assert!(json["alpha"].is_null()); // no benchmark

@@ -57,6 +57,7 @@ fn sample_run(n: usize, trades: usize) -> RunSummary {
         commission_paid: 1_250.0,
         slippage_paid: 830.5,
         borrow_paid: 410.25,
+        interest_earned: 0.0,
         periods_per_year: 252.0,
         risk_free_annual: 0.0,
         benchmark: Some(Benchmark {

@@ -14,7 +14,7 @@ pub struct BuyAndHold {
 }
 
 impl BuyAndHold {
-    /// Holds symbol indices at the given weights (each > 0, summing to at most 1).
+    /// Holds symbol indices at the given weights (negative = short; validated by the config).
     pub fn new(weights: Vec<(usize, f64)>) -> Self {
         BuyAndHold {
             weights,

@@ -31,7 +31,8 @@ pub use build::{run, run_keep, run_shared, BuiltStrategy};
 pub use buy_and_hold::BuyAndHold;
 pub use config::{
     BuyAndHoldConfig, Direction, FormulaConfig, MatchMode, NewsEventConfig, Rebalance,
-    RotationConfig, SectorRotationConfig, Signal, SmaCrossConfig, StrategyConfig, Weighting,
+    RotationConfig, SectorRotationConfig, SectorWeighting, Signal, SmaCrossConfig, StrategyConfig,
+    Weighting,
 };
 pub use error::StrategyError;
 pub use event_pnl::{attribute_events, EventPnl};

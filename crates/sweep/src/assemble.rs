@@ -26,6 +26,7 @@ pub const LOWER_IS_BETTER: &[&str] = &[
     "slippage_paid",
     "borrow_paid",
     "sharpe_se",
+    "sharpe_se_iid",
 ];
 
 /// How sets are ranked.
@@ -99,26 +100,44 @@ pub fn rank(ran: &[(usize, &[f64])], by: &RankBy) -> Vec<usize> {
     idx
 }
 
+/// A float parameter value (integers widened), NaN when not a number.
+fn as_f64(v: &Value) -> f64 {
+    v.as_float()
+        .or(v.as_integer().map(|i| i as f64))
+        .unwrap_or(f64::NAN)
+}
+
 fn param_column(name: &str, values: Vec<&Value>) -> Column {
     let name = name.to_string();
     if values.iter().all(|v| v.is_integer()) {
         Column::I64(name, values.iter().filter_map(|v| v.as_integer()).collect())
     } else if values.iter().all(|v| v.is_integer() || v.is_float()) {
-        Column::F64(
-            name,
-            values
-                .iter()
-                .map(|v| {
-                    v.as_float()
-                        .or(v.as_integer().map(|i| i as f64))
-                        .unwrap_or(f64::NAN)
-                })
-                .collect(),
-        )
+        Column::F64(name, values.iter().map(|v| as_f64(v)).collect())
     } else if values.iter().all(|v| v.is_bool()) {
         Column::Bool(name, values.iter().filter_map(|v| v.as_bool()).collect())
     } else {
         Column::Str(name, values.iter().map(|v| show_value(v)).collect())
+    }
+}
+
+/// A parameter column typed from all of an axis's `axis` values exactly as sweep.parquet types
+/// it (int64, float64, bool, else utf8), holding `values` (null where `None`).
+pub fn param_column_nullable(name: &str, axis: &[Value], values: &[Option<&Value>]) -> Column {
+    let name = name.to_string();
+    match param_column(&name, axis.iter().collect()) {
+        Column::I64(..) => Column::OptI64(
+            name,
+            values
+                .iter()
+                .map(|v| v.and_then(Value::as_integer))
+                .collect(),
+        ),
+        Column::F64(..) => Column::OptF64(name, values.iter().map(|v| v.map(as_f64)).collect()),
+        Column::Bool(..) => Column::OptBool(
+            name,
+            values.iter().map(|v| v.and_then(Value::as_bool)).collect(),
+        ),
+        _ => Column::OptStr(name, values.iter().map(|v| v.map(show_value)).collect()),
     }
 }
 

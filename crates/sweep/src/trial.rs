@@ -123,7 +123,8 @@ pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary
     let benchmark = spec.benchmark.as_ref().and_then(|b| {
         market.symbol_index(b).map(|s| Benchmark {
             name: b.clone(),
-            prices: market.close(s).to_vec(),
+            // Priced like the strategy's holdings: adjusted when the run adjusts.
+            prices: rotor_engine::prices::closes(market, s, spec.execution.execution.adjust),
         })
     });
     RunSummary {
@@ -143,6 +144,7 @@ pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary
         commission_paid: result.commission_paid,
         slippage_paid: result.slippage_paid,
         borrow_paid: result.borrow_paid,
+        interest_earned: result.interest_earned,
         periods_per_year: spec
             .periods_per_year
             .unwrap_or_else(|| market.periods_per_year()),

@@ -67,6 +67,20 @@ pub struct Window {
     pub test_end: NaiveDate,
 }
 
+impl Window {
+    /// Last training date, inclusive (the day before the test window).
+    pub fn train_last(&self) -> NaiveDate {
+        day_before(self.test_start)
+    }
+
+    /// Last test date, inclusive (the day before `test_end`): with `train_start`,
+    /// [`Window::train_last`] and `test_start`, the dates the report and walkforward.parquet
+    /// both show.
+    pub fn test_last(&self) -> NaiveDate {
+        day_before(self.test_end)
+    }
+}
+
 /// Rolling windows over `[first, last]`: training `train` long, testing `test` long, stepping by
 /// `test`, while the test window starts on or before `last` (the last one may be short).
 pub fn windows(first: NaiveDate, last: NaiveDate, train: Span, test: Span) -> Vec<Window> {
@@ -243,6 +257,9 @@ pub fn walk_forward(
                 s.commission_paid += f.commission;
                 s.slippage_paid += f.slippage;
             }
+            // Borrow and interest accrue at every close: the test bars' share of them.
+            s.borrow_paid += result.borrow[first..].iter().sum::<f64>();
+            s.interest_earned += result.interest[first..].iter().sum::<f64>();
             s.trades
                 .extend(run.trades.iter().filter(|t| in_test(t.exit_ts)).cloned());
             if let Some(b) = &run.benchmark {
@@ -334,6 +351,127 @@ mod tests {
         m.build()
     }
 
+    /// Set `i` of `sets` applied to the `[strategy]` table `base`, validated, as a spec.
+    fn spec_of(
+        sets: &ParamSets,
+        i: usize,
+        base: &str,
+        exec: &ExecutionConfig,
+    ) -> Result<crate::trial::Spec, String> {
+        let base: toml::Table = base.parse().map_err(|e: toml::de::Error| e.to_string())?;
+        let mut t = toml::Table::new();
+        t.insert("strategy".into(), toml::Value::Table(base));
+        let t = sets.apply(&t, i)?;
+        let strategy: rotor_strategies::StrategyConfig = t["strategy"]
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())?;
+        strategy.validate().map_err(|e| e.to_string())?;
+        Ok(crate::trial::Spec {
+            name: "t".into(),
+            strategy,
+            execution: exec.clone(),
+            benchmark: None,
+            risk_free: 0.0,
+            periods_per_year: None,
+        })
+    }
+
+    /// 2-year training, 1-year test windows over 2015..2020.
+    fn six_years() -> Vec<Window> {
+        windows(
+            d("2015-01-01"),
+            d("2020-12-31"),
+            Span::Months(24),
+            Span::Months(12),
+        )
+    }
+
+    /// Two symbols `AAA`, `BBB` on the weekdays of `bars(None)`, the second a phase-shifted
+    /// copy of the first, loaded for `[a, b]`.
+    fn pair_market(a: NaiveDate, b: NaiveDate) -> Market {
+        let (days, px) = bars(None);
+        let mut m = MarketBuilder::new(true);
+        for (k, sym) in ["AAA", "BBB"].iter().enumerate() {
+            let (d, p): (Vec<NaiveDate>, Vec<f64>) = days
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| **x >= a && **x <= b)
+                .map(|(i, x)| (*x, px[(i + 40 * k) % px.len()]))
+                .unzip();
+            let n = d.len();
+            m.add(SymbolBars {
+                symbol: (*sym).into(),
+                timestamps: d.iter().map(|x| daily_close_ns(*x)).collect(),
+                open: p.clone(),
+                high: p.clone(),
+                low: p.clone(),
+                close: p,
+                volume: vec![1e6; n],
+                adj_close: None,
+                close_only: false,
+            });
+        }
+        m.build()
+    }
+
+    /// Issue 13.4: every cost line of the stitched run (commission, slippage, borrow, interest)
+    /// is the sum over its windows of what the test bars cost, each window's share measured
+    /// independently as (run through the test window) minus (the same run stopped the day
+    /// before the test window): no look-ahead makes the second a prefix of the first.
+    #[test]
+    fn stitched_costs_are_the_sum_over_windows() {
+        let grid = Grid::from_args(&["strategy.lookback=10,30".into()]).unwrap();
+        let sets = ParamSets::new(grid, None).unwrap();
+        let mut exec = ExecutionConfig::default();
+        exec.costs.commission_bps = 1.0;
+        exec.costs.slippage_bps = 2.0;
+        exec.costs.borrow_bps = 300.0;
+        exec.costs.cash_interest_rate = 0.02;
+        let base =
+            "kind = \"rotation\"\nlong = [\"AAA\"]\nshort = [\"BBB\"]\nrebalance = \"weekly\"\n";
+        let resolve = |i: usize| spec_of(&sets, i, base, &exec);
+        let by = RankBy::new("sharpe").unwrap();
+        let wins = six_years();
+        let load = |a: NaiveDate, b: NaiveDate| Ok(pair_market(a, b));
+        let wf = walk_forward(&wins, &sets, &load, &resolve, &by, Some(1), "t", &|_| {}).unwrap();
+        let mut want = [0.0f64; 4];
+        for w in &wf.windows {
+            let spec = resolve(w.chosen.expect("a chosen set")).unwrap();
+            let through = rotor_strategies::run(
+                &pair_market(w.window.train_start, day_before(w.window.test_end)),
+                &spec.strategy,
+                &spec.execution,
+            )
+            .unwrap();
+            let before = rotor_strategies::run(
+                &pair_market(w.window.train_start, day_before(w.window.test_start)),
+                &spec.strategy,
+                &spec.execution,
+            )
+            .unwrap();
+            want[0] += through.commission_paid - before.commission_paid;
+            want[1] += through.slippage_paid - before.slippage_paid;
+            want[2] += through.borrow_paid - before.borrow_paid;
+            want[3] += through.interest_earned - before.interest_earned;
+        }
+        let s = &wf.summary;
+        let got = [
+            s.commission_paid,
+            s.slippage_paid,
+            s.borrow_paid,
+            s.interest_earned,
+        ];
+        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!(*w > 0.0, "line {k}: the windows cost nothing ({w})");
+            assert!((g - w).abs() <= 1e-9 * w.abs(), "line {k}: {g} vs {w}");
+        }
+        // ...and they reach stats.json.
+        let st = rotor_report::compute_stats(s);
+        assert_eq!(st.borrow_paid, Some(s.borrow_paid));
+        assert_eq!(st.interest_earned, Some(s.interest_earned));
+    }
+
     #[test]
     fn spans_and_windows() {
         assert_eq!(Span::parse("3y"), Ok(Span::Months(36)));
@@ -359,32 +497,11 @@ mod tests {
         let grid = Grid::from_args(&["strategy.fast=3..12:3".into(), "strategy.slow=20,40".into()])
             .unwrap();
         let sets = ParamSets::new(grid, None).unwrap();
-        let resolve = |i: usize| -> Result<crate::trial::Spec, String> {
-            let base: toml::Table = "kind = \"sma_cross\"\nsymbol = \"AAA\"\n".parse().unwrap();
-            let mut t = toml::Table::new();
-            t.insert("strategy".into(), toml::Value::Table(base));
-            let t = sets.apply(&t, i)?;
-            let strategy: rotor_strategies::StrategyConfig = t["strategy"]
-                .clone()
-                .try_into()
-                .map_err(|e: toml::de::Error| e.to_string())?;
-            strategy.validate().map_err(|e| e.to_string())?;
-            Ok(crate::trial::Spec {
-                name: "t".into(),
-                strategy,
-                execution: ExecutionConfig::default(),
-                benchmark: None,
-                risk_free: 0.0,
-                periods_per_year: None,
-            })
-        };
+        let base = "kind = \"sma_cross\"\nsymbol = \"AAA\"\n";
+        let exec = ExecutionConfig::default();
+        let resolve = |i: usize| spec_of(&sets, i, base, &exec);
         let by = RankBy::new("sharpe").unwrap();
-        let wins = windows(
-            d("2015-01-01"),
-            d("2020-12-31"),
-            Span::Months(24),
-            Span::Months(12),
-        );
+        let wins = six_years();
         let run = |perturb: Option<NaiveDate>| {
             let data = bars(perturb);
             let load = |a: NaiveDate, b: NaiveDate| Ok(market(&data, a, b));

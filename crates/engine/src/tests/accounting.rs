@@ -128,6 +128,12 @@ fn short_pnl_and_borrow_accrual() {
         1e-12,
     );
     close_to(r.borrow_paid, 37.0, 1e-12);
+    // Per close: 1% of the short value, so a window's borrow is the sum over its bars.
+    assert_eq!(r.borrow.len(), 4);
+    for (fee, want) in r.borrow.iter().zip([0.0, 12.5, 13.5, 11.0]) {
+        close_to(*fee, want, 1e-12);
+    }
+    assert_eq!(r.interest, vec![0.0; 4]);
     assert!(r.trades.is_empty());
     let o = r.open_trades[0];
     assert!(o.open);

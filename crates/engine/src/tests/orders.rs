@@ -437,6 +437,8 @@ fn interest_accrues_on_cash_per_bar() {
     let r = run(&m, &e, &mut s);
     close_to(r.equity[3], 10_000.0 * 1.0001f64.powi(4), 1e-12);
     close_to(r.interest_earned, r.equity[3] - 10_000.0, 1e-12);
+    close_to(r.interest.iter().sum(), r.interest_earned, 1e-12);
+    close_to(r.interest[1], r.equity[0] * 0.0001, 1e-12);
 }
 
 #[test]

@@ -11,7 +11,7 @@
 //! in the same order from the same start value (`Iterator::sum` starts at -0.0), each formula
 //! is the reference's expression; the tests compare them bit for bit on random series.
 
-use super::confidence::{lo_lags, psr_from_central_moments};
+use super::confidence::{lo_lags, mertens_se_from_central_moments, psr_from_central_moments};
 use super::util::{negligible, percentile_select, positive, some_finite};
 
 /// Everything the return metrics of one series need, gathered once.
@@ -294,6 +294,19 @@ impl ReturnPass {
     pub fn sharpe_se(&self) -> Option<f64> {
         let sr = self.sharpe_per_period()?;
         some_finite(self.lo_eta()? * ((1.0 + sr * sr / 2.0) / self.n() as f64).sqrt())
+    }
+
+    /// As [`super::confidence::sharpe_se_iid`].
+    pub fn sharpe_se_iid(&self) -> Option<f64> {
+        let n = self.n() as f64;
+        let sr = self.sharpe_per_period()?;
+        let c = self.adj?;
+        let a = self.periods_per_year;
+        if !positive(a) {
+            return None;
+        }
+        let se = mertens_se_from_central_moments(sr, n, c.s2 / n, c.s3 / n, c.s4 / n)?;
+        some_finite(se * a.sqrt())
     }
 
     /// As [`super::confidence::psr`].

@@ -54,12 +54,16 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
+/// Title of the warnings section.
+pub(crate) const WARNINGS: &str = "Warnings";
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Rows of the key statistics table (returns, risk, confidence).
-const KEY_ROWS: &[&str] = &[
+/// Rows of the key statistics table (returns, risk, confidence): also the metrics of the
+/// benchmark column.
+pub(crate) const KEY_ROWS: &[&str] = &[
     "total_return",
     "cagr",
     "annual_volatility",
@@ -83,6 +87,7 @@ const KEY_ROWS: &[&str] = &[
     "win_rate_days",
     "stability",
     "sharpe_se",
+    "sharpe_se_iid",
     "psr",
 ];
 const RELATIVE_ROWS: &[&str] = &[
@@ -222,12 +227,9 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
     });
 
     // Top drawdowns
-    let mut eps = drawdown::episodes(&r);
-    eps.sort_by(|a, b| a.depth.total_cmp(&b.depth));
     let date = |i: usize| format_date_opt(ts.get(i).copied());
-    let rows: Vec<Vec<String>> = eps
+    let rows: Vec<Vec<String>> = top_drawdowns(&r)
         .iter()
-        .take(5)
         .enumerate()
         .map(|(k, e)| {
             vec![
@@ -377,6 +379,15 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
     if let Some(last) = rows.last_mut() {
         last[0] = "Total".into();
     }
+    // Interest is a credit, not a cost: its own line below the total, when there is any.
+    if run.interest_earned != 0.0 {
+        rows.push(vec![
+            "Interest on cash (net credit)".into(),
+            money(run.interest_earned),
+            format::value(of_equity(run.interest_earned), Kind::Percent),
+            NA.to_string(),
+        ]);
+    }
     sections.push(Section {
         title: "Costs".into(),
         blocks: vec![Block::Table(Table {
@@ -396,7 +407,7 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
     let warnings = warnings(run, stats, &r, benchmark_returns(run).as_deref(), opts);
     if !warnings.is_empty() {
         sections.push(Section {
-            title: "Warnings".into(),
+            title: WARNINGS.into(),
             blocks: vec![Block::Bullets(warnings)],
         });
     }
@@ -406,6 +417,14 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
         title: format!("rotor report: {}", run.name),
         sections,
     }
+}
+
+/// The five deepest drawdown episodes, deepest first (the report's "Top 5 drawdowns").
+pub(crate) fn top_drawdowns(r: &[f64]) -> Vec<drawdown::Episode> {
+    let mut eps = drawdown::episodes(r);
+    eps.sort_by(|a, b| a.depth.total_cmp(&b.depth));
+    eps.truncate(5);
+    eps
 }
 
 fn pct1(x: f64) -> String {

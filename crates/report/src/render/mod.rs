@@ -7,11 +7,13 @@
 mod chart;
 pub(crate) mod content;
 mod format;
+mod json;
 mod markdown;
 mod text;
 
 pub use content::{Block, Report, Section, Table};
 pub use format::money;
+pub use json::{benchmark_keys, render_json, stats_json};
 
 use crate::input::RunSummary;
 use crate::stats::Stats;

@@ -18,7 +18,7 @@ mod sector;
 pub use formula::FormulaConfig;
 pub use news::{Direction, MatchMode, NewsEventConfig};
 pub use rotation::{RotationConfig, Signal, Weighting};
-pub use sector::SectorRotationConfig;
+pub use sector::{SectorRotationConfig, SectorWeighting};
 
 /// Which strategy to run, selected by `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,9 +60,29 @@ pub struct BuyAndHoldConfig {
     /// Symbols held in equal weight (total weight 1). Give this or `weights`. Default empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub symbols: Vec<String>,
-    /// Explicit weights, each > 0, summing to at most 1 (the rest stays cash). Default empty.
+    /// Explicit weights: positive = long, negative = short (a static long/short book); the net
+    /// (sum) within [-1, 1] and the gross (sum of |w|) at most [`MAX_BOOK_GROSS`]. Whatever is
+    /// not invested stays cash. Default empty.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub weights: BTreeMap<String, f64>,
+}
+
+/// Largest gross exposure (sum of |weight|) a static `buy_and_hold` book may ask for: 4x equity,
+/// a portfolio-margin level; anything above is almost surely a typo.
+pub const MAX_BOOK_GROSS: f64 = 4.0;
+
+impl BuyAndHoldConfig {
+    /// The book's gross (sum of |w|) and net (sum of w) exposure as fractions of equity.
+    pub fn book(&self) -> (f64, f64) {
+        if self.weights.is_empty() {
+            let n = if self.symbols.is_empty() { 0.0 } else { 1.0 };
+            return (n, n);
+        }
+        (
+            self.weights.values().map(|w| w.abs()).sum(),
+            self.weights.values().sum(),
+        )
+    }
 }
 
 /// `kind = "sma_cross"`: long-only SMA crossover, all in (target weight 1) or all out.
@@ -200,20 +220,28 @@ impl StrategyConfig {
                                 "strategy.weights contains an empty symbol",
                             ));
                         }
-                        if !(w.is_finite() && w > 0.0) {
+                        if !(w.is_finite() && w != 0.0) {
                             return Err(StrategyError::invalid(
                                 format!("strategy.weights.{s}"),
-                                format!("strategy.weights.{s} ({w}) must be a finite number greater than 0"),
+                                format!("strategy.weights.{s} ({w}) must be a finite number other than 0 (negative = short)"),
                             ));
                         }
                     }
-                    let sum: f64 = c.weights.values().sum();
-                    if sum > 1.0 + 1e-9 {
+                    let (gross, net) = c.book();
+                    let round = |x: f64| (x * 1e9).round() / 1e9;
+                    if net > 1.0 + 1e-9 {
+                        return Err(StrategyError::invalid(
+                            "strategy.weights",
+                            format!("strategy.weights sum to {}; must be at most 1", round(net)),
+                        ));
+                    }
+                    if net < -1.0 - 1e-9 || gross > MAX_BOOK_GROSS + 1e-9 {
                         return Err(StrategyError::invalid(
                             "strategy.weights",
                             format!(
-                                "strategy.weights sum to {}; must be at most 1",
-                                (sum * 1e9).round() / 1e9
+                                "strategy.weights have gross {} (sum of |w|) and net {}: the net must be within [-1, 1] and the gross at most {MAX_BOOK_GROSS}",
+                                round(gross),
+                                round(net)
                             ),
                         ));
                     }
@@ -378,8 +406,17 @@ mod tests {
             "strategy.weights sum to 1.3; must be at most 1"
         );
         assert_eq!(
-            invalid("kind = \"buy_and_hold\"\nweights = { A = -0.1 }\n"),
-            "strategy.weights.A (-0.1) must be a finite number greater than 0"
+            invalid("kind = \"buy_and_hold\"\nweights = { A = 0.0 }\n"),
+            "strategy.weights.A (0) must be a finite number other than 0 (negative = short)"
+        );
+        // A short weight is a static short book; the gross has a sane bound.
+        assert!(parse("kind = \"buy_and_hold\"\nweights = { A = -0.1 }\n")
+            .unwrap()
+            .validate()
+            .is_ok());
+        assert_eq!(
+            invalid("kind = \"buy_and_hold\"\nweights = { A = 3, B = -2 }\n"),
+            "strategy.weights have gross 5 (sum of |w|) and net 1: the net must be within [-1, 1] and the gross at most 4"
         );
     }
 

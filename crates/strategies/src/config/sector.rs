@@ -6,6 +6,18 @@ use super::rotation::positive;
 use super::{check_basket, Rebalance};
 use crate::error::StrategyError;
 
+/// How a leg's gross is split among its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectorWeighting {
+    /// Equal weight within a leg.
+    #[default]
+    Equal,
+    /// Weight proportional to 1/vol within a leg, vol = sample std of daily log returns over
+    /// the `vol_window` bars ending at the decision bar.
+    InverseVolatility,
+}
+
 /// `kind = "sector_rotation"`: rank `symbols` by momentum, long the `top_k`, short the
 /// `bottom_k`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +37,19 @@ pub struct SectorRotationConfig {
     pub rebalance: Rebalance,
     /// Gross exposure; split evenly between legs when `bottom_k > 0`. Default `1.0`.
     pub gross_exposure: f64,
+    /// `equal` or `inverse_volatility` within each leg. Default `equal`.
+    pub weighting: SectorWeighting,
+    /// Bars of daily returns behind the volatilities (`inverse_volatility`, `vol_target`).
+    /// Default `60`.
+    pub vol_window: usize,
+    /// Annualized volatility target, e.g. `0.10`: the book is scaled by target / realized vol
+    /// of the book's daily returns over `vol_window` bars (capped by `max_leverage`). Default
+    /// none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vol_target: Option<f64>,
+    /// Cap on the gross exposure after `vol_target` scaling, as a multiple of equity. Default
+    /// `1.0`.
+    pub max_leverage: f64,
 }
 
 impl Default for SectorRotationConfig {
@@ -37,6 +62,10 @@ impl Default for SectorRotationConfig {
             bottom_k: 0,
             rebalance: Rebalance::Monthly,
             gross_exposure: 1.0,
+            weighting: SectorWeighting::Equal,
+            vol_window: 60,
+            vol_target: None,
+            max_leverage: 1.0,
         }
     }
 }
@@ -67,6 +96,31 @@ impl SectorRotationConfig {
                 ),
             ));
         }
-        positive("strategy.gross_exposure", self.gross_exposure)
+        positive("strategy.gross_exposure", self.gross_exposure)?;
+        let uses_vol =
+            self.weighting == SectorWeighting::InverseVolatility || self.vol_target.is_some();
+        if uses_vol && self.vol_window < 2 {
+            return Err(StrategyError::invalid(
+                "strategy.vol_window",
+                format!(
+                    "strategy.vol_window ({}) must be at least 2",
+                    self.vol_window
+                ),
+            ));
+        }
+        if let Some(v) = self.vol_target {
+            positive("strategy.vol_target", v)?;
+        }
+        positive("strategy.max_leverage", self.max_leverage)?;
+        if self.vol_target.is_some() && self.max_leverage < self.gross_exposure {
+            return Err(StrategyError::invalid(
+                "strategy.max_leverage",
+                format!(
+                    "strategy.max_leverage ({}) must be at least strategy.gross_exposure ({})",
+                    self.max_leverage, self.gross_exposure
+                ),
+            ));
+        }
+        Ok(())
     }
 }

@@ -107,6 +107,37 @@ fn buy_and_hold_buys_whole_shares_at_the_second_open_and_holds() {
     );
 }
 
+#[test]
+fn buy_and_hold_with_a_negative_weight_is_a_static_long_short_book() {
+    // 130/30: A +1.3, B -0.3 of 10,000 at the fill bar's opens (A 8, B 25 on bars 0 and 1):
+    // A trunc(13,000 / 8) = 1625 shares, B trunc(-3,000 / 25) = -120; cash 10,000 - 13,000 +
+    // 3,000 = 0; final equity 1625 x 12 - 120 x 33 = 15,540.
+    let cfg = BuyAndHoldConfig {
+        weights: BTreeMap::from([("A".into(), 1.3), ("B".into(), -0.3)]),
+        ..Default::default()
+    };
+    assert_eq!(cfg.book(), (1.6, 1.0));
+    StrategyConfig::BuyAndHold(cfg.clone()).validate().unwrap();
+    let r = hold(cfg);
+    let got: Vec<(usize, f64)> = r.fills.iter().map(|f| (f.symbol, f.quantity)).collect();
+    assert_eq!(got, vec![(0, 1625.0), (1, -120.0)]);
+    assert_eq!(r.final_positions, vec![1625.0, -120.0]);
+    assert_eq!(r.final_equity(), 1625.0 * 12.0 - 120.0 * 33.0);
+    // Sanity bounds: net at most 1 long or 1 short, gross at most 4.
+    for (w, ok) in [
+        (vec![("A", 1.0), ("B", -1.0)], true),
+        (vec![("A", 0.7), ("B", 0.7)], false),
+        (vec![("A", -0.6), ("B", -0.6)], false),
+        (vec![("A", 2.5), ("B", -2.0)], false),
+    ] {
+        let c = StrategyConfig::BuyAndHold(BuyAndHoldConfig {
+            weights: w.iter().map(|(s, x)| (s.to_string(), *x)).collect(),
+            ..Default::default()
+        });
+        assert_eq!(c.validate().is_ok(), ok, "{w:?}");
+    }
+}
+
 /// A rises 1% a bar for 30 bars then falls 1% a bar; B does the opposite.
 fn seesaw(n: usize) -> Vec<(String, Vec<super::support::Bar>)> {
     let path = |up: bool| -> Vec<f64> {
