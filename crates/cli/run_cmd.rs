@@ -34,9 +34,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         end: cfg.data.end,
         symbols: Some(symbols),
     };
-    // Only the columns the fills read (no built-in strategy reads volumes).
+    // Only the columns the run reads: the fills' (volume cap, impact) and the strategy's (a
+    // formula may read `volume`; no other built-in strategy does).
     let columns = Columns {
-        volume: loaded.execution().reads_volume(),
+        volume: loaded.execution().reads_volume()
+            || matches!(cfg.strategy, rotor_strategies::StrategyConfig::Formula(_)),
     };
     let mut data = load_market_columns(&cfg.data.bars, cfg.data.events.as_deref(), &opts, columns)
         .map_err(bad)?;
