@@ -160,6 +160,9 @@ pub fn is_identifier(name: &str) -> bool {
         && c.all(|x| x.is_alphanumeric() || x == '_')
 }
 
+/// Deepest chain of defines using defines (bounds the compiler's recursion).
+const MAX_DEFINE_DEPTH: usize = 64;
+
 /// What the compiler needs from its surroundings.
 pub struct Scope<'a> {
     /// `[strategy.params]`.
@@ -277,6 +280,12 @@ impl Compiler<'_> {
                     "`{name}` is defined in terms of itself ({})",
                     path.join(" -> ")
                 ),
+            ));
+        }
+        if self.stack.len() >= MAX_DEFINE_DEPTH {
+            return Err(site.err(
+                column,
+                format!("`{name}` is reached through more than {MAX_DEFINE_DEPTH} nested defines"),
             ));
         }
         let scope = self.scope;

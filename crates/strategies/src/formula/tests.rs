@@ -269,6 +269,13 @@ fn errors_name_the_expression_and_the_column() {
         e.contains("both in strategy.params and strategy.define"),
         "{e}"
     );
+    let chain: Vec<(String, String)> = (0..500)
+        .map(|i| (format!("d{i}"), format!("d{} + 1", i + 1)))
+        .chain([("d500".to_string(), "close".to_string())])
+        .collect();
+    let mut deep = cfg(&["A"], "d0", &[], &[]);
+    deep.define = chain.into_iter().collect();
+    assert!(error(&deep).contains("more than 64 nested defines"));
     let e = error(&cfg(&["A"], "close", &[("lok", 2.0)], &[]));
     assert_eq!(
         e,
