@@ -35,10 +35,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         symbols: Some(symbols),
     };
     // Only the columns the run reads: the fills' (volume cap, impact) and the strategy's (a
-    // formula may read `volume`; no other built-in strategy does).
+    // formula whose expressions use `volume`; no other built-in strategy reads it).
     let columns = Columns {
-        volume: loaded.execution().reads_volume()
-            || matches!(cfg.strategy, rotor_strategies::StrategyConfig::Formula(_)),
+        volume: loaded.execution().reads_volume() || cfg.strategy.reads_volume(),
     };
     let mut data = load_market_columns(&cfg.data.bars, cfg.data.events.as_deref(), &opts, columns)
         .map_err(bad)?;

@@ -89,6 +89,17 @@ impl FormulaConfig {
         }
     }
 
+    /// Whether an expression reads `volume` (so the loader must decode that column).
+    pub fn reads_volume(&self) -> bool {
+        use crate::formula::compile::Node;
+        use crate::formula::Field;
+        self.program(&|_| Some(0)).is_ok_and(|p| {
+            p.nodes
+                .iter()
+                .any(|n| matches!(n, Node::Field(Field::Volume, _)))
+        })
+    }
+
     /// Bars of history needed before `data.start` for the first weight to be defined: the
     /// expressions' longest window chain, plus `vol_window` with a volatility target.
     pub fn warmup_bars(&self) -> Result<usize, StrategyError> {

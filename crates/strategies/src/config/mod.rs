@@ -161,6 +161,15 @@ impl StrategyConfig {
         }
     }
 
+    /// Whether the strategy reads bar volumes (a formula using `volume`); the loader may skip
+    /// that column otherwise.
+    pub fn reads_volume(&self) -> bool {
+        match self {
+            StrategyConfig::Formula(c) => c.reads_volume(),
+            _ => false,
+        }
+    }
+
     /// Every symbol the strategy trades or reads (a rotation's beta benchmark, a news
     /// strategy's hedge), in config order, without duplicates (for a weights table: key order,
     /// which is sorted).

@@ -313,6 +313,12 @@ fn errors_name_the_expression_and_the_column() {
 }
 
 #[test]
+fn volume_is_loaded_only_when_read() {
+    assert!(cfg(&["A"], "rank(volume@B)", &[], &[]).reads_volume());
+    assert!(!cfg(&["A"], "rank(close)", &[], &[]).reads_volume());
+}
+
+#[test]
 fn referenced_symbols_are_loaded() {
     let c = crate::config::StrategyConfig::Formula(cfg(
         &["A", "B"],
