@@ -54,7 +54,8 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
                 );
                 if s.adj_as_close {
                     eprintln!(
-                        "warning: {}: only adjusted closes: imported as a close-only series                          (open = high = low = close is assumed when it is loaded)",
+                        "warning: {}: only adjusted closes: imported as a close-only series \
+                         (open = high = low = close is assumed when it is loaded)",
                         file.display()
                     );
                 }

@@ -173,7 +173,8 @@ pub fn check_distinct_symbols(files: &[PathBuf]) -> Result<(), DataError> {
             return Err(DataError::Invalid {
                 path: file.to_path_buf(),
                 detail: format!(
-                    "imports as symbol {} like {}, and both would be written to {}.parquet;                      import them into different --out folders or rename one",
+                    "imports as symbol {} like {}, and both would be written to {}.parquet; \
+                         import them into different --out folders or rename one",
                     symbol_text::shown(&symbol),
                     first.display(),
                     symbol
