@@ -3,6 +3,7 @@
 //! code 2 and exactly one `error:` line naming the file, never a panic.
 
 mod catalogue;
+mod clock;
 mod events;
 mod formula;
 mod shard;

@@ -65,6 +65,19 @@ pub struct DataConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub end: Option<NaiveDate>,
+    /// Bars of history loaded before `start` for the strategy to warm up on (never traded);
+    /// absent = what the strategy kind needs (`StrategyConfig::warmup_bars`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup: Option<usize>,
+}
+
+impl Config {
+    /// Warm-up bars of this config: `data.warmup`, else what the strategy needs.
+    pub fn warmup(&self) -> usize {
+        self.data
+            .warmup
+            .unwrap_or_else(|| self.strategy.warmup_bars())
+    }
 }
 
 /// `[report]`.

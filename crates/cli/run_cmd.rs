@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use rotor_data::load::{load_market_columns, Columns, LoadOptions};
+use rotor_data::load::{Columns, LoadOptions};
+use rotor_data::warmup::load_market_with_warmup;
 use rotor_report::{
     compute_stats, render_json, render_markdown, render_text, stats_json, ReportOptions,
 };
@@ -39,8 +40,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let columns = Columns {
         volume: loaded.execution().reads_volume() || cfg.strategy.reads_volume(),
     };
-    let mut data = load_market_columns(&cfg.data.bars, cfg.data.events.as_deref(), &opts, columns)
-        .map_err(bad)?;
+    let mut data = load_market_with_warmup(
+        &cfg.data.bars,
+        cfg.data.events.as_deref(),
+        &opts,
+        columns,
+        cfg.warmup(),
+    )
+    .map_err(bad)?;
     // Configured tags that match nothing in the feed (a typo trades nothing): say so.
     let tag_warnings = crate::events_cmd::tag_warnings_for(&loaded, data.market.events());
     data.warnings.extend(tag_warnings);

@@ -19,6 +19,7 @@ pub fn build(
 ) -> RunSummary {
     let cfg = &loaded.config;
     let spec = Spec {
+        warmup: cfg.warmup(),
         name: cfg.name.clone(),
         strategy: cfg.strategy.clone(),
         execution: loaded.execution(),
@@ -82,9 +83,20 @@ pub fn run_warnings(loaded: &Loaded, market: &Market, result: &RunResult) -> Vec
 /// Header lines of the report: config, data span, symbols, costs.
 pub fn header(loaded: &Loaded, market: &Market) -> Vec<(String, String)> {
     let cfg = &loaded.config;
-    let ts = market.timestamps();
+    let ts = &market.timestamps()[market.trading_start()..];
     let span = match (ts.first(), ts.last()) {
-        (Some(a), Some(b)) => format!("{} .. {} ({} bars)", format_ns(*a), format_ns(*b), ts.len()),
+        (Some(a), Some(b)) => {
+            let warm = match market.trading_start() {
+                0 => String::new(),
+                w => format!(", after {w} warm-up bars"),
+            };
+            format!(
+                "{} .. {} ({} bars{warm})",
+                format_ns(*a),
+                format_ns(*b),
+                ts.len()
+            )
+        }
         _ => "empty".into(),
     };
     let c = &cfg.costs;

@@ -15,8 +15,9 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rotor_data::load::{load_market, LoadOptions};
+use rotor_data::load::{Columns, LoadOptions};
 use rotor_data::table::write_atomic;
+use rotor_data::warmup::load_market_with_warmup;
 use rotor_strategies::{shared, SharedIndicators};
 use rotor_sweep::assemble::{self, RankBy};
 use rotor_sweep::checkpoint::{self, Header, Writer};
@@ -115,7 +116,9 @@ pub fn spec_of(table: Table, base: &Loaded) -> Result<Spec, (bool, String)> {
     execution.validate().map_err(|e| (false, e.to_string()))?;
     let c = loaded.config;
     c.strategy.validate().map_err(|e| (false, e.to_string()))?;
+    let warmup = c.warmup();
     Ok(Spec {
+        warmup,
         name: c.name,
         strategy: c.strategy,
         execution,
@@ -184,13 +187,15 @@ impl Prepared {
         spec_of(t, &self.loaded).map_err(|e| e.1)
     }
 
-    /// Loads the market for the union of symbols every valid set needs; also returns the number
-    /// of invalid sets. `start`/`end` narrow the config's range (walk-forward windows).
+    /// Loads the market for the union of symbols every valid set needs, trading from the
+    /// start with `warmup` bars of history before it. `start`/`end` narrow the config's range
+    /// (walk-forward windows).
     pub fn load_market(
         &self,
         symbols: &[String],
         start: Option<chrono::NaiveDate>,
         end: Option<chrono::NaiveDate>,
+        warmup: usize,
     ) -> anyhow::Result<rotor_data::load::Loaded> {
         let d = &self.loaded.config.data;
         let opts = LoadOptions {
@@ -204,13 +209,21 @@ impl Prepared {
             },
             symbols: Some(symbols.to_vec()),
         };
-        load_market(&d.bars, d.events.as_deref(), &opts).map_err(bad)
+        load_market_with_warmup(
+            &d.bars,
+            d.events.as_deref(),
+            &opts,
+            Columns::default(),
+            warmup,
+        )
+        .map_err(bad)
     }
 
-    /// Symbols of all valid sets and the invalid count; an error when no set is valid.
-    pub fn symbols(&self, threads: Option<usize>) -> anyhow::Result<(Vec<String>, usize)> {
+    /// Symbols of all valid sets, the invalid count and the longest warm-up of a valid set; an
+    /// error when no set is valid.
+    pub fn symbols(&self, threads: Option<usize>) -> anyhow::Result<(Vec<String>, usize, usize)> {
         let resolve = |i: usize| self.resolve(i);
-        let (symbols, invalid) = runner::symbols_needed(&self.sets, &resolve, threads)?;
+        let (symbols, invalid, warmup) = runner::symbols_needed(&self.sets, &resolve, threads)?;
         if invalid == self.sets.len() {
             let why = self.resolve(0).err().unwrap_or_default();
             return Err(bad(format!(
@@ -219,7 +232,7 @@ impl Prepared {
                 invalid
             )));
         }
-        Ok((symbols, invalid))
+        Ok((symbols, invalid, warmup))
     }
 }
 
@@ -283,8 +296,8 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         }
         (None, None) => {}
     }
-    let (symbols, invalid) = p.symbols(args.threads)?;
-    let data = p.load_market(&symbols, None, None)?;
+    let (symbols, invalid, warmup) = p.symbols(args.threads)?;
+    let data = p.load_market(&symbols, None, None, warmup)?;
     if !args.quiet {
         for w in &data.warnings {
             eprintln!("warning: {w}");

@@ -51,8 +51,8 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
         inputs.random,
         inputs.seed,
     )?;
-    let (symbols, _) = p.symbols(args.threads)?;
-    let data = p.load_market(&symbols, None, None)?;
+    let (symbols, _, warmup) = p.symbols(args.threads)?;
+    let data = p.load_market(&symbols, None, None, warmup)?;
     let market = data.market;
     let n = p.sets.len();
     let id = Identity::compute(

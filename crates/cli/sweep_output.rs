@@ -139,7 +139,7 @@ pub fn write(
             .write_parquet(&dir.join("sweep.parquet"))
             .map_err(bad)?;
         if opts.keep_curves {
-            assemble::curves_table(market.timestamps(), records)
+            assemble::curves_table(&market.timestamps()[market.trading_start()..], records)
                 .write_parquet(&dir.join("curves.parquet"))
                 .map_err(bad)?;
         }

@@ -29,8 +29,8 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.out {
         crate::outputs::OutputDir::prepare(dir, args.force)?;
     }
-    let (symbols, _) = p.symbols(args.threads)?;
-    let full = p.load_market(&symbols, None, None)?;
+    let (symbols, _, _) = p.symbols(args.threads)?;
+    let full = p.load_market(&symbols, None, None, 0)?;
     if !args.quiet {
         for w in &full.warnings {
             eprintln!("warning: {w}");
@@ -52,7 +52,7 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
     }
     drop(full);
     let load = |a, b| {
-        p.load_market(&symbols, Some(a), Some(b))
+        p.load_market(&symbols, Some(a), Some(b), 0)
             .map(|l| l.market)
             .map_err(|e| format!("{e:#}"))
     };

@@ -27,6 +27,7 @@ pub mod synth;
 pub mod table;
 pub mod time;
 pub mod validate;
+pub mod warmup;
 
 pub use error::DataError;
 pub use event::Event;

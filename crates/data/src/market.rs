@@ -158,6 +158,8 @@ impl MarketBuilder {
             events: self.events,
             daily: self.daily,
             periods_per_year,
+            trading_start: 0,
+            prev_close: None,
         }
     }
 }
@@ -255,6 +257,8 @@ pub struct Market {
     events: Vec<Event>,
     daily: bool,
     periods_per_year: f64,
+    trading_start: usize,
+    prev_close: Option<i64>,
 }
 
 impl Market {
@@ -339,6 +343,48 @@ impl Market {
     /// Periods per year for annualizing: 252 for daily bars, inferred from spacing otherwise.
     pub fn periods_per_year(&self) -> f64 {
         self.periods_per_year
+    }
+
+    /// Index of the first traded bar: bars before it are warm-up history, which a strategy
+    /// sees but never trades on (0 unless set by [`Market::with_trading_start`]).
+    pub fn trading_start(&self) -> usize {
+        self.trading_start
+    }
+
+    /// Close instant of the session before the first traded bar, when the data had one (even if
+    /// that bar is not kept as warm-up): news published at or before it is history.
+    pub fn prev_close(&self) -> Option<i64> {
+        self.prev_close
+    }
+
+    /// This market cut to the `warmup` bars before bar `first` (fewer where the data has fewer)
+    /// and everything from `first` on, trading from `first`. Columns are copied once; session
+    /// opens, events and the calendar inference of the whole market are kept.
+    pub fn with_trading_start(mut self, first: usize, warmup: usize) -> Market {
+        let n = self.timeline.len();
+        let first = first.min(n);
+        let from = first - warmup.min(first);
+        self.prev_close = first.checked_sub(1).map(|i| self.timeline[i]);
+        self.trading_start = first - from;
+        if from == 0 {
+            return self;
+        }
+        let cut = |v: &[f64]| -> Vec<f64> {
+            let mut out = Vec::with_capacity((n - from) * self.symbols.len());
+            for s in 0..self.symbols.len() {
+                out.extend_from_slice(&v[s * n + from..(s + 1) * n]);
+            }
+            out
+        };
+        self.open = cut(&self.open);
+        self.high = cut(&self.high);
+        self.low = cut(&self.low);
+        self.close = cut(&self.close);
+        self.volume = cut(&self.volume);
+        self.adj_close = self.adj_close.as_deref().map(cut);
+        self.timeline.drain(..from);
+        self.session_open.drain(..from);
+        self
     }
 
     /// Index of the first bar whose close is at or after `ns` (n_bars() if none).

@@ -39,6 +39,18 @@ use crate::prices::Prices;
 use crate::result::{RejectReason, Rejection};
 use crate::trade::{LedgerFill, TradeLedger};
 
+/// The instant a fill's base price was printed in bar `t`: the bar's open instant for a fill at
+/// the open, its close for a market-on-close fill, and for a limit or stop filled inside the
+/// range (printed at an unknown instant of the bar) the bar's close, the first instant by which
+/// it surely was.
+fn printed_at(prices: &Prices<'_>, t: usize, phase: Phase, at_open_price: bool) -> i64 {
+    let market = prices.market();
+    match phase {
+        Phase::Open if at_open_price => market.session_open(t),
+        _ => market.timestamps()[t],
+    }
+}
+
 /// Bars of history behind the square-root impact model's sigma and ADV.
 pub const IMPACT_WINDOW: usize = 20;
 
@@ -199,7 +211,9 @@ impl Broker {
         while self.delisted_upto < self.by_last_bar.len()
             && self.by_last_bar[self.delisted_upto].0 < t
         {
-            let s = self.by_last_bar[self.delisted_upto].1;
+            let (last, s) = self.by_last_bar[self.delisted_upto];
+            // The fill's price is the symbol's last close, printed at its last bar's close.
+            let printed = prices.market().timestamps()[last];
             self.delisted_upto += 1;
             let mut keep = 0;
             for i in 0..self.pending.len() {
@@ -220,7 +234,7 @@ impl Broker {
             books.ledger.on_fill(LedgerFill {
                 symbol: s,
                 bar: t,
-                timestamp,
+                timestamp: printed,
                 quantity,
                 price,
                 commission: 0.0,
@@ -232,7 +246,7 @@ impl Broker {
             });
             books.fills.push(Fill {
                 bar: t,
-                timestamp,
+                timestamp: printed,
                 symbol: s,
                 quantity,
                 price,
@@ -409,8 +423,9 @@ impl Broker {
                 let (allowed, why) = self.within_caps(books.portfolio, &at, s, q, price);
                 breach = why;
                 if allowed != 0.0 {
+                    let printed = printed_at(prices, t, phase, base == o);
                     self.book(
-                        prices, books, &order, t, timestamp, allowed, price, base, phase,
+                        prices, books, &order, t, printed, allowed, price, base, phase,
                     );
                     self.vol_used[s] += allowed.abs();
                     filled = allowed;

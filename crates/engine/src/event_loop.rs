@@ -1,10 +1,19 @@
 //! The event loop: one clock, DESIGN §3's timing rule.
 //!
-//! Per bar `t`:
+//! Bars before [`Market::trading_start`] are warm-up history: for each, `on_bar` is called (the
+//! strategy sees the prices and updates its indicators) but orders sent from it are dropped,
+//! except those from the last warm-up bar, which fill at the first traded session's open. No
+//! fill, mark, cost or equity point is recorded before the trading start. Then
+//! [`Strategy::on_start`] is called once, before the first traded open. News published at or
+//! before the close of the session before the trading start ([`Market::prev_close`]), or
+//! before the first bar's open when the data has no earlier session, is history: never
+//! delivered to `on_news`.
+//!
+//! Per traded bar `t`:
 //! -. symbols whose bars stopped at `t - 1` are delisted: pending orders cancelled, positions
 //!    closed at their last close (or held, `execution.delisting`);
-//! 0. news with timestamp in (close\[t-1\], session_open(t)] goes to `on_news` (for `t = 0`, every
-//!    event up to session_open(0)); its orders fill at `t`'s open;
+//! 0. news with timestamp in (close\[t-1\], session_open(t)] goes to `on_news`; its orders
+//!    fill at `t`'s open;
 //! 1. pending orders fill at `t`'s open or inside its range ([`crate::broker`]); `on_fill` for
 //!    each fill;
 //! 2. news with timestamp in (session_open(t), close\[t\]] goes to `on_news`; its orders fill
@@ -50,23 +59,30 @@ pub fn run<S: Strategy + ?Sized>(
     let borrow_rate = exec.costs.borrow_bps / 1e4 / ppy;
     let interest_rate = exec.costs.cash_interest_rate / ppy;
 
+    let first = market.trading_start().min(n);
+
     let mut portfolio = Portfolio::new(m, exec.portfolio.cash);
     let mut broker = Broker::new(exec, &prices);
     let mut ledger = TradeLedger::new(m);
     let mut out = RunResult {
-        timestamps: ts.to_vec(),
-        equity: Vec::with_capacity(n),
-        cash: Vec::with_capacity(n),
-        long_exposure: Vec::with_capacity(n),
-        short_exposure: Vec::with_capacity(n),
-        borrow: Vec::with_capacity(n),
-        interest: Vec::with_capacity(n),
+        timestamps: ts[first..].to_vec(),
+        equity: Vec::with_capacity(n - first),
+        cash: Vec::with_capacity(n - first),
+        long_exposure: Vec::with_capacity(n - first),
+        short_exposure: Vec::with_capacity(n - first),
+        borrow: Vec::with_capacity(n - first),
+        interest: Vec::with_capacity(n - first),
         initial_cash: exec.portfolio.cash,
         periods_per_year: ppy,
         ..RunResult::default()
     };
     let mut rejections = Vec::new();
-    let mut next_event = 0;
+    // News up to the previous session's close (or before the first open) is history.
+    let stale = |e: &rotor_data::Event| match market.prev_close() {
+        Some(close) => e.timestamp <= close,
+        None => first < n && e.timestamp < market.session_open(first),
+    };
+    let mut next_event = events.partition_point(stale);
     // Running totals kept in registers, stored into `out` once at the end.
     let (mut commission, mut slippage) = (0.0, 0.0);
     let (mut borrow, mut interest) = (0.0, 0.0);
@@ -82,7 +98,22 @@ pub fn run<S: Strategy + ?Sized>(
         };
     }
 
-    for (t, &close_ns) in ts.iter().enumerate() {
+    // Warm-up: the strategy sees the bars; only the last warm-up bar's orders survive.
+    for (t, &close_ns) in ts.iter().enumerate().take(first) {
+        broker.cancel_all();
+        let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns);
+        strategy.on_bar(&mut ctx);
+    }
+    if first < n {
+        let (prev, now) = match first.checked_sub(1) {
+            Some(p) => (Some(p), ts[p]),
+            None => (None, market.session_open(first)),
+        };
+        let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, now);
+        strategy.on_start(&mut ctx);
+    }
+
+    for (t, &close_ns) in ts.iter().enumerate().skip(first) {
         let prev = t.checked_sub(1);
         let open_cut = market.session_open(t);
 

@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 pub struct Fill {
     /// Index of the bar in which it filled.
     pub bar: usize,
-    /// That bar's timestamp (its close instant, ns UTC: the key of the equity curve row).
+    /// The instant `base_price` was printed (ns UTC): the bar's open instant
+    /// ([`rotor_data::Market::session_open`]) for a fill at the open, its close for a
+    /// market-on-close fill or a limit/stop filled inside the bar's range (the first instant by
+    /// which that price surely printed), the symbol's last close for a delisting.
     pub timestamp: i64,
     /// Symbol index into the market.
     pub symbol: usize,

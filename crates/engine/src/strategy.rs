@@ -57,6 +57,13 @@ pub trait Strategy {
         let _ = (ctx, event);
     }
 
+    /// Called once before the first traded session's open, after the warm-up bars (see
+    /// [`crate::run`]): `ctx.bar()` is the last warm-up bar, `None` without warm-up. Orders sent
+    /// here fill at the first traded open at the earliest. Default: nothing.
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
+        let _ = ctx;
+    }
+
     /// Called for each fill, right after the open it filled at. Default: ignore.
     fn on_fill(&mut self, ctx: &mut Context<'_>, fill: &Fill) {
         let _ = (ctx, fill);
@@ -72,6 +79,10 @@ impl<S: Strategy + ?Sized> Strategy for &mut S {
         (**self).on_news(ctx, event)
     }
 
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
+        (**self).on_start(ctx)
+    }
+
     fn on_fill(&mut self, ctx: &mut Context<'_>, fill: &Fill) {
         (**self).on_fill(ctx, fill)
     }
@@ -84,6 +95,10 @@ impl<S: Strategy + ?Sized> Strategy for Box<S> {
 
     fn on_news(&mut self, ctx: &mut Context<'_>, event: &Event) {
         (**self).on_news(ctx, event)
+    }
+
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
+        (**self).on_start(ctx)
     }
 
     fn on_fill(&mut self, ctx: &mut Context<'_>, fill: &Fill) {

@@ -15,11 +15,11 @@ pub struct Trade {
     pub symbol: usize,
     /// Bar of the first fill.
     pub entry_bar: usize,
-    /// Timestamp of that bar.
+    /// The instant the first fill's price was printed ([`crate::Fill::timestamp`]).
     pub entry_timestamp: i64,
     /// Bar of the closing fill (for an open trade: the last bar of the run).
     pub exit_bar: usize,
-    /// Timestamp of that bar.
+    /// The instant the closing fill's price was printed (for an open trade: the last close).
     pub exit_timestamp: i64,
     /// Largest absolute position held, signed by direction (> 0 long, < 0 short).
     pub quantity: f64,
@@ -185,7 +185,7 @@ pub struct LedgerFill {
     pub symbol: usize,
     /// Bar index.
     pub bar: usize,
-    /// Bar timestamp.
+    /// The instant the fill's price was printed (see [`crate::Fill::timestamp`]).
     pub timestamp: i64,
     /// Signed shares.
     pub quantity: f64,

@@ -178,6 +178,17 @@ impl Strategy for BuiltStrategy {
         }
     }
 
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
+        match self {
+            BuiltStrategy::Rotation(s) => s.on_start(ctx),
+            BuiltStrategy::BuyAndHold(s) => s.on_start(ctx),
+            BuiltStrategy::SmaCross(s) => s.on_start(ctx),
+            BuiltStrategy::NewsEvent(s) => s.on_start(ctx),
+            BuiltStrategy::SectorRotation(s) => s.on_start(ctx),
+            BuiltStrategy::Formula(s) => s.on_start(ctx),
+        }
+    }
+
     fn on_fill(&mut self, ctx: &mut Context<'_>, fill: &Fill) {
         match self {
             BuiltStrategy::Rotation(s) => s.on_fill(ctx, fill),

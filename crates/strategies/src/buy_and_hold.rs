@@ -1,8 +1,8 @@
 //! `buy_and_hold`: fixed weights bought once and never traded again.
 //!
-//! Invariant: every order is submitted at the close of the first bar, so each symbol fills at its
-//! first open after that bar (whole shares of `weight * equity at that open`), and nothing
-//! trades afterwards.
+//! Invariant: every order is submitted before the first traded session's open
+//! ([`Strategy::on_start`]), so each symbol fills at its first open from that session on (whole
+//! shares of `weight * equity at that open`), and nothing trades afterwards.
 
 use rotor_engine::{Context, Strategy};
 
@@ -24,10 +24,12 @@ impl BuyAndHold {
 }
 
 impl Strategy for BuyAndHold {
-    fn on_bar(&mut self, ctx: &mut Context<'_>) {
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
         if !self.done {
             self.done = true;
             ctx.target_weights(&self.weights);
         }
     }
+
+    fn on_bar(&mut self, _ctx: &mut Context<'_>) {}
 }

@@ -291,6 +291,15 @@ impl Rotation {
 }
 
 impl Strategy for Rotation {
+    /// The first decision is taken at the trading start whatever the calendar: at the close of
+    /// the last warm-up bar, so the first traded open already holds the pair.
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
+        if let Some(t) = ctx.bar() {
+            let dir = self.raw_direction(ctx, t);
+            self.trade(ctx, dir);
+        }
+    }
+
     fn on_bar(&mut self, ctx: &mut Context<'_>) {
         let Some(t) = ctx.bar() else { return };
         self.update_indicators(ctx, t);

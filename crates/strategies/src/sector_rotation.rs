@@ -187,12 +187,29 @@ impl Strategy for SectorRotation {
         }
         self.last_period = Some(period);
         self.decide(ctx, t);
+        self.rebalance(ctx, on_change);
+    }
+
+    /// The first decision is taken at the trading start whatever the calendar: at the close of
+    /// the last warm-up bar, so the first traded open already holds the ranks' leaders.
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
+        if let Some(t) = ctx.bar() {
+            self.decide(ctx, t);
+            self.rebalance(ctx, false);
+        }
+    }
+}
+
+impl SectorRotation {
+    /// Trades to the weights `decide` left in `next` (with `only_on_change`, only when the
+    /// long or short set changed).
+    fn rebalance(&mut self, ctx: &mut Context<'_>, only_on_change: bool) {
         let same_sets = self
             .next
             .iter()
             .zip(&self.held)
             .all(|(a, b)| (*a > 0.0) == (*b > 0.0) && (*a < 0.0) == (*b < 0.0));
-        if on_change && same_sets {
+        if only_on_change && same_sets {
             return;
         }
         std::mem::swap(&mut self.held, &mut self.next);

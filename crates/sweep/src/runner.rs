@@ -110,23 +110,26 @@ pub fn in_pool<T: Send>(
 }
 
 /// The union of the symbols every valid set needs, in order of first appearance (base config
-/// first), and the number of invalid sets. Resolution runs in parallel; the fold is in set order.
+/// first), the number of invalid sets and the longest warm-up any valid set wants. Resolution
+/// runs in parallel; the fold is in set order.
 pub fn symbols_needed(
     sets: &ParamSets,
     resolve: &Resolve<'_>,
     threads: Option<usize>,
-) -> Result<(Vec<String>, usize), SweepError> {
-    let per_set: Vec<Option<Vec<String>>> = in_pool(threads, || {
+) -> Result<(Vec<String>, usize, usize), SweepError> {
+    let per_set: Vec<Option<(Vec<String>, usize)>> = in_pool(threads, || {
         (0..sets.len())
             .into_par_iter()
-            .map(|i| resolve(i).ok().map(|s| s.symbols()))
+            .map(|i| resolve(i).ok().map(|s| (s.symbols(), s.warmup)))
             .collect()
     })?;
     let mut out: Vec<String> = Vec::new();
     let mut invalid = 0;
+    let mut warmup = 0;
     for s in per_set {
         match s {
-            Some(list) => {
+            Some((list, w)) => {
+                warmup = warmup.max(w);
                 for sym in list {
                     if !out.contains(&sym) {
                         out.push(sym);
@@ -136,7 +139,7 @@ pub fn symbols_needed(
             None => invalid += 1,
         }
     }
-    Ok((out, invalid))
+    Ok((out, invalid, warmup))
 }
 
 #[cfg(test)]

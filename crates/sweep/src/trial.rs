@@ -26,6 +26,9 @@ pub struct Spec {
     pub risk_free: f64,
     /// Periods per year override.
     pub periods_per_year: Option<f64>,
+    /// Bars of warm-up history the run wants before its trading start (`data.warmup`, else
+    /// what the strategy needs).
+    pub warmup: usize,
 }
 
 impl Spec {
@@ -123,8 +126,11 @@ pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary
     let benchmark = spec.benchmark.as_ref().and_then(|b| {
         market.symbol_index(b).map(|s| Benchmark {
             name: b.clone(),
-            // Priced like the strategy's holdings: adjusted when the run adjusts.
-            prices: rotor_engine::prices::closes(market, s, spec.execution.execution.adjust),
+            // Priced like the strategy's holdings: adjusted when the run adjusts; from the
+            // trading start, like the curve.
+            prices: rotor_engine::prices::closes(market, s, spec.execution.execution.adjust)
+                [market.trading_start()..]
+                .to_vec(),
         })
     });
     RunSummary {

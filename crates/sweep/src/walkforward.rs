@@ -4,10 +4,12 @@
 //!
 //! Invariants: the market a choice is made on is loaded with an inclusive end date before the
 //! test window starts (checked on the loaded timestamps, an error otherwise), so no test-window
-//! bar can influence a choice. The test run starts at the training window's start (indicators
-//! warm, positions carried in as they would be live) and only its test-window bars are stitched.
+//! bar can influence a choice. The test run trades from the test window's start, flat, after
+//! warming up on the training bars before it (the set's warm-up, as `rotor run` with
+//! `data.start` at the test start), so only test-window bars are traded and stitched.
 
 use chrono::{Datelike, Months, NaiveDate};
+use rotor_data::time::date_to_ns;
 use rotor_data::Market;
 use rotor_report::{compute_stats_with, Benchmark, Intervals, RunSummary};
 
@@ -218,6 +220,8 @@ pub fn walk_forward(
         if let Some(i) = chosen {
             let spec = resolve(i)?;
             let market = load(w.train_start, day_before(w.test_end))?;
+            let first = market.first_bar_at_or_after(date_to_ns(w.test_start));
+            let market = market.with_trading_start(first, spec.warmup);
             let (result, _) = evaluate(&market, &spec, Intervals::Skip)?;
             let run = summarize(&spec, &market, &result);
             if equity.is_nan() {
@@ -250,8 +254,8 @@ pub fn walk_forward(
                     x.short_exposure.push(result.short_exposure[t] * scale);
                 }
             }
-            let in_test = |t: i64| t >= ts.get(first).copied().unwrap_or(i64::MAX);
-            for f in result.fills.iter().filter(|f| in_test(f.timestamp)) {
+            // The run trades from the test start: every fill and trade is the test window's.
+            for f in &result.fills {
                 s.fills += 1;
                 s.traded_notional += (f.quantity * f.price).abs();
                 s.commission_paid += f.commission;
@@ -260,8 +264,7 @@ pub fn walk_forward(
             // Borrow and interest accrue at every close: the test bars' share of them.
             s.borrow_paid += result.borrow[first..].iter().sum::<f64>();
             s.interest_earned += result.interest[first..].iter().sum::<f64>();
-            s.trades
-                .extend(run.trades.iter().filter(|t| in_test(t.exit_ts)).cloned());
+            s.trades.extend(run.trades.iter().cloned());
             if let Some(b) = &run.benchmark {
                 let e = bench.get_or_insert_with(|| Benchmark {
                     name: b.name.clone(),
@@ -374,6 +377,7 @@ mod tests {
             benchmark: None,
             risk_free: 0.0,
             periods_per_year: None,
+            warmup: 0,
         })
     }
 

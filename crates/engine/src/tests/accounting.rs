@@ -60,7 +60,11 @@ fn market_order_fills_at_next_open_without_costs() {
         ),
         (1, 0, 100.0, 12.0, 0.0, 0.0)
     );
-    assert_eq!(f.timestamp, m.timestamps()[1]);
+    // Stamped with the instant its price printed: bar 1's open (13:30 UTC), not its close.
+    assert_eq!(
+        f.timestamp,
+        m.timestamps()[1] - 6 * 3600 * 1_000_000_000 - 1_800_000_000_000
+    );
     assert_eq!(r.fills[1].price, 14.0);
     assert_eq!(r.equity, vec![10_000.0, 10_050.0, 10_150.0, 10_200.0]);
     assert_eq!(r.cash, vec![10_000.0, 8_800.0, 8_800.0, 10_200.0]);

@@ -4,4 +4,6 @@ mod accounting;
 mod news;
 mod orders;
 mod props;
+mod stamps;
 mod support;
+mod warmup;

@@ -71,9 +71,12 @@ fn date_only_event_is_after_that_days_close() {
 }
 
 #[test]
-fn events_before_the_first_bar_are_delivered_before_its_open() {
-    assert_eq!(trade_on(at(0, 8)), Some((None, 0)));
-    assert_eq!(trade_on(at(0, 8) - 400 * 24 * HOUR), Some((None, 0)));
+fn events_before_the_first_open_are_history() {
+    // No earlier session in the data: anything before the first open is stale, never traded.
+    assert_eq!(trade_on(at(0, 8)), None);
+    assert_eq!(trade_on(at(0, 8) - 400 * 24 * HOUR), None);
+    // From the first open on it is news of the first session.
+    assert_eq!(trade_on(at(0, 15)), Some((None, 1)));
 }
 
 #[test]
@@ -102,7 +105,6 @@ fn news_is_delivered_in_feed_order_with_the_right_history() {
     assert_eq!(
         seen,
         vec![
-            ("a headline".to_string(), None),
             ("b headline".to_string(), None),
             ("c headline".to_string(), Some(1)),
         ]

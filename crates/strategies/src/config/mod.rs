@@ -14,6 +14,7 @@ mod formula;
 mod news;
 mod rotation;
 mod sector;
+mod warmup;
 
 pub use formula::FormulaConfig;
 pub use news::{Direction, MatchMode, NewsEventConfig};

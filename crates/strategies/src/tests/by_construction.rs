@@ -78,8 +78,8 @@ fn hold(cfg: BuyAndHoldConfig) -> RunResult {
 }
 
 #[test]
-fn buy_and_hold_buys_whole_shares_at_the_second_open_and_holds() {
-    // Bar 1 opens: A 8, B 25.
+fn buy_and_hold_buys_whole_shares_at_the_first_open_and_holds() {
+    // Bar 0 opens: A 8, B 25 (the README's "bought at the first open").
     let r = hold(BuyAndHoldConfig {
         symbols: vec!["A".into(), "B".into()],
         ..Default::default()
@@ -89,7 +89,7 @@ fn buy_and_hold_buys_whole_shares_at_the_second_open_and_holds() {
         .iter()
         .map(|f| (f.bar, f.symbol, f.quantity))
         .collect();
-    assert_eq!(got, vec![(1, 0, 625.0), (1, 1, 200.0)]);
+    assert_eq!(got, vec![(0, 0, 625.0), (0, 1, 200.0)]);
 
     let r = hold(BuyAndHoldConfig {
         weights: BTreeMap::from([("A".into(), 0.6), ("B".into(), 0.3)]),
@@ -100,7 +100,7 @@ fn buy_and_hold_buys_whole_shares_at_the_second_open_and_holds() {
         .iter()
         .map(|f| (f.bar, f.symbol, f.quantity))
         .collect();
-    assert_eq!(got, vec![(1, 0, 750.0), (1, 1, 120.0)]);
+    assert_eq!(got, vec![(0, 0, 750.0), (0, 1, 120.0)]);
     assert_eq!(
         r.final_equity(),
         10_000.0 - 6000.0 - 3000.0 + 750.0 * 12.0 + 120.0 * 33.0

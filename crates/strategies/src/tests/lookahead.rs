@@ -27,6 +27,10 @@ impl Strategy for Recorder {
         self.orders.push(ctx.pending_orders().to_vec());
     }
 
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
+        self.inner.on_start(ctx);
+    }
+
     fn on_news(&mut self, ctx: &mut Context<'_>, event: &Event) {
         self.inner.on_news(ctx, event);
     }

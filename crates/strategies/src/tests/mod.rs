@@ -10,3 +10,4 @@ mod sector;
 mod shared;
 mod speed;
 pub(crate) mod support;
+mod warmup;
