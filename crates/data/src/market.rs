@@ -358,7 +358,7 @@ impl Market {
     }
 
     /// This market cut to the `warmup` bars before bar `first` (fewer where the data has fewer)
-    /// and everything from `first` on, trading from `first`. Columns are copied once; session
+    /// and everything from `first` on, trading from `first`. Columns are cut in place; session
     /// opens, events and the calendar inference of the whole market are kept.
     pub fn with_trading_start(mut self, first: usize, warmup: usize) -> Market {
         let n = self.timeline.len();
@@ -369,19 +369,19 @@ impl Market {
         if from == 0 {
             return self;
         }
-        let cut = |v: &[f64]| -> Vec<f64> {
-            let mut out = Vec::with_capacity((n - from) * self.symbols.len());
-            for s in 0..self.symbols.len() {
-                out.extend_from_slice(&v[s * n + from..(s + 1) * n]);
-            }
-            out
-        };
-        self.open = cut(&self.open);
-        self.high = cut(&self.high);
-        self.low = cut(&self.low);
-        self.close = cut(&self.close);
-        self.volume = cut(&self.volume);
-        self.adj_close = self.adj_close.as_deref().map(cut);
+        let c = &mut self.cols;
+        for col in c
+            .open
+            .iter_mut()
+            .chain(c.high.iter_mut())
+            .chain(c.low.iter_mut())
+            .chain(c.close.iter_mut())
+            .chain(c.volume.iter_mut().flatten())
+            .chain(c.adj.iter_mut().flatten())
+        {
+            col.drain(..from);
+        }
+        c.nan.truncate(c.nan.len().saturating_sub(from));
         self.timeline.drain(..from);
         self.session_open.drain(..from);
         self

@@ -11,7 +11,7 @@ impl StrategyConfig {
     /// included): momentum over `lookback` bars ending `skip` bars ago needs `lookback + skip +
     /// 1` closes; a `window`-bar z-score or SMA needs `window`; `vol_window` daily returns need
     /// `vol_window + 1` closes; an SMA cross needs `slow + 1` (its previous bar's SMAs too).
-    /// A formula needs its expressions' longest window chain (see
+    /// A formula needs its expressions' longest window chain plus the decision bar (see
     /// [`crate::FormulaConfig::warmup_bars`]). News and buy-and-hold need none. `data.warmup`
     /// overrides it.
     pub fn warmup_bars(&self) -> usize {
@@ -33,8 +33,9 @@ impl StrategyConfig {
                 c.lookback.saturating_add(c.skip).saturating_add(1)
             }
             StrategyConfig::SmaCross(c) => c.slow.saturating_add(1),
+            // Its first weight is defined after `warmup_bars` bars; the decision bar is one more.
             // An invalid formula is refused when the strategy is built.
-            StrategyConfig::Formula(c) => c.warmup_bars().unwrap_or(0),
+            StrategyConfig::Formula(c) => c.warmup_bars().map_or(0, |w| w.saturating_add(1)),
             StrategyConfig::NewsEvent(_) | StrategyConfig::BuyAndHold(_) => 0,
         }
     }

@@ -119,6 +119,21 @@ impl Strategy for Formula {
             return;
         }
         self.last_period = Some(period);
+        self.rebalance(ctx, t, on_change);
+    }
+
+    /// The first decision is taken at the trading start whatever the calendar (at the close of
+    /// the last warm-up bar), as the built-in rotations do.
+    fn on_start(&mut self, ctx: &mut Context<'_>) {
+        if let Some(t) = ctx.bar() {
+            self.rebalance(ctx, t, false);
+        }
+    }
+}
+
+impl Formula {
+    /// Trades to the weights of bar `t` (with `only_on_change`, only when they changed).
+    fn rebalance(&mut self, ctx: &mut Context<'_>, t: usize, only_on_change: bool) {
         for k in 0..self.universe.len() {
             let w = self.weights[k * self.n_bars + t];
             self.raw[k] = if w.is_nan() || (self.long_only && w < 0.0) {
@@ -127,7 +142,7 @@ impl Strategy for Formula {
                 w
             };
         }
-        if on_change && self.raw == self.held_raw {
+        if only_on_change && self.raw == self.held_raw {
             return;
         }
         self.held_raw.copy_from_slice(&self.raw);
