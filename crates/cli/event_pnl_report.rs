@@ -47,8 +47,11 @@ pub fn build(
     let pnl = attribute_events(market, adjust, result, events);
     let ts = market.timestamps();
     let n = ts.len();
+    // The curve starts at the trading start (bar indices are the market's).
+    let start = market.trading_start();
     let equity_before = |t: usize| {
         t.checked_sub(1)
+            .and_then(|p| p.checked_sub(start))
             .and_then(|p| result.equity.get(p).copied())
             .unwrap_or(result.initial_cash)
     };
