@@ -49,26 +49,59 @@ pub fn fnv(b: &[u8]) -> u64 {
     Fnv::default().bytes(b).finish()
 }
 
-/// Fingerprint of a market's data: symbols, timeline, every OHLCV value and the event feed's
-/// timestamps and headlines. Two sweeps share a checkpoint only when this matches.
+/// Fingerprint of a market's data: everything a strategy, the fills or the report can read.
+/// Symbols, timeline, session opens, the daily flag, every OHLCV value, `adj_close` and the
+/// close-only flags, and every field of every event (timestamp, headline, tags, sentiment,
+/// symbols). Two sweeps share a checkpoint (and shards merge) only when this matches.
 pub fn market_fingerprint(m: &rotor_data::Market) -> u64 {
     let mut h = Fnv::default();
-    h.u64(m.n_bars() as u64);
-    for &t in m.timestamps() {
-        h.u64(t as u64);
+    h.str("market-2").u64(m.n_bars() as u64);
+    h.u64(u64::from(m.is_daily()));
+    for (t, &ts) in m.timestamps().iter().enumerate() {
+        h.u64(ts as u64).u64(m.session_open(t) as u64);
     }
     for (s, name) in m.symbols().iter().enumerate() {
-        h.str(name);
+        h.str(name).u64(u64::from(m.is_close_only(s)));
         for col in [m.open(s), m.high(s), m.low(s), m.close(s), m.volume(s)] {
             for &x in col {
                 h.f64(x);
             }
         }
+        match m.adj_close(s) {
+            Some(adj) => {
+                h.str("adj_close");
+                for &x in adj {
+                    h.f64(x);
+                }
+            }
+            None => {
+                h.str("no adj_close");
+            }
+        }
     }
+    h.u64(m.events().len() as u64);
     for e in m.events() {
-        h.u64(e.timestamp as u64).str(&e.headline);
+        event_fingerprint(&mut h, e);
     }
     h.finish()
+}
+
+/// Feeds every field of one event (each list length-prefixed, an absent sentiment distinct from
+/// any value).
+fn event_fingerprint(h: &mut Fnv, e: &rotor_data::Event) {
+    h.u64(e.timestamp as u64).str(&e.headline);
+    h.u64(e.tags.len() as u64);
+    for t in &e.tags {
+        h.str(t);
+    }
+    match e.sentiment {
+        Some(v) => h.u64(1).f64(v),
+        None => h.u64(0),
+    };
+    h.u64(e.symbols.len() as u64);
+    for s in &e.symbols {
+        h.str(s);
+    }
 }
 
 /// A sweep's identity and its parts. `sweep` is what a checkpoint header holds; the parts let a
@@ -87,8 +120,9 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// The identity of a sweep of `sets` over `base` and `market`. The `sweep` hash is fed in a
-    /// fixed order so checkpoints written by earlier versions still resume.
+    /// The identity of a sweep of `sets` over `base` and `market`, fed in a fixed order. A
+    /// checkpoint written before the data fingerprint covered every event field is refused as
+    /// "data changed" (rerun it): it may mix two feeds.
     pub fn compute(
         base: &toml::Table,
         sets: &crate::grid::ParamSets,
