@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use crate::market::SymbolBars;
 use crate::parquet_bars::{quietly, TsKind};
 use crate::time::{DAILY_CLOSE_UTC_HOUR, NS_PER_DAY, NS_PER_SEC};
-use crate::validate::REL_TOL;
+use crate::validate::{MAX_PRICE, MIN_PRICE, REL_TOL};
 
 /// Schema positions of the columns the fast path reads (file column indices).
 #[derive(Debug, Clone, Copy)]
@@ -423,8 +423,8 @@ pub(crate) fn volumes_pass_checks(volume: &[f64]) -> bool {
 /// The checks of [`crate::validate::check_ohlc`] over every bar at once, with the same
 /// tolerance: false when any bar would be rejected.
 pub(crate) fn bars_pass_checks(open: &[f64], high: &[f64], low: &[f64], close: &[f64]) -> bool {
-    // Branch-free over fixed chunks so the compiler vectorizes it; `x > 0 && x < inf` is
-    // "finite and positive" (NaN fails both).
+    // Branch-free over fixed chunks so the compiler vectorizes it; a price in
+    // [MIN_PRICE, MAX_PRICE] is finite and positive (NaN fails both comparisons).
     let rows = open
         .iter()
         .zip(high)
@@ -433,7 +433,7 @@ pub(crate) fn bars_pass_checks(open: &[f64], high: &[f64], low: &[f64], close: &
         .map(|(((&o, &h), &l), &c)| (o, h, l, c));
     let mut ok = true;
     for (o, h, l, c) in rows {
-        let price_ok = |x: f64| (x > 0.0) & (x < f64::INFINITY);
+        let price_ok = |x: f64| (MIN_PRICE..=MAX_PRICE).contains(&x);
         let slack = |a: f64, b: f64| REL_TOL * a.abs().max(b.abs());
         ok &= price_ok(o) & price_ok(h) & price_ok(l) & price_ok(c);
         ok &= h >= l - slack(h, l);

@@ -1,7 +1,7 @@
 //! Row checks shared by every bar reader (Parquet and CSV import), so both reject exactly the
 //! same things with the same words.
 //!
-//! Invariant: a bar that passes [`check_ohlc`] has finite, positive prices with
+//! Invariant: a bar that passes [`check_ohlc`] has finite prices in [1e-6, 1e9] with
 //! low <= open, close <= high (up to a relative tolerance of [`REL_TOL`]), and a volume that is
 //! either missing (NaN) or finite and non-negative ([`check_volume`]). Every error names the file,
 //! the column, the 1-based row and, where known, the symbol and timestamp.
@@ -57,7 +57,14 @@ pub struct PriceNames<'a> {
     pub close: &'a str,
 }
 
-/// A price must be finite and strictly positive.
+/// Smallest accepted price: far below any quoted security, far above f64 underflow.
+pub const MIN_PRICE: f64 = 1e-6;
+
+/// Largest accepted price: above any quoted security; with [`MIN_PRICE`] it bounds every price
+/// ratio by 1e15, so account values stay far from f64 overflow.
+pub const MAX_PRICE: f64 = 1e9;
+
+/// A price must be finite and within [[`MIN_PRICE`], [`MAX_PRICE`]].
 pub fn check_price(r: &RowRef, column: &str, v: f64) -> Result<(), DataError> {
     if !v.is_finite() {
         return Err(r.error(
@@ -69,6 +76,12 @@ pub fn check_price(r: &RowRef, column: &str, v: f64) -> Result<(), DataError> {
         return Err(r.error(
             format!("non-positive price in column `{column}`"),
             format!("{column} = {v}"),
+        ));
+    }
+    if !(MIN_PRICE..=MAX_PRICE).contains(&v) {
+        return Err(r.error(
+            format!("price out of range in column `{column}`"),
+            format!("{column} = {v}; prices must be within [{MIN_PRICE:e}, {MAX_PRICE:e}]"),
         ));
     }
     Ok(())

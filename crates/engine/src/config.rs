@@ -171,6 +171,15 @@ pub struct ExecutionConfig {
     pub execution: ExecConfig,
 }
 
+/// Largest `portfolio.cash` (a quadrillion): beyond it, sums of positions approach overflow.
+pub const MAX_CASH: f64 = 1e15;
+
+/// Largest `costs.cash_interest_rate` (annual fraction: 1000%).
+pub const MAX_INTEREST_RATE: f64 = 10.0;
+
+/// Largest `costs.borrow_bps` (1000% a year).
+pub const MAX_BORROW_BPS: f64 = 100_000.0;
+
 fn invalid(key: &'static str, value: f64, requirement: &'static str) -> EngineError {
     EngineError::InvalidConfig {
         key,
@@ -187,10 +196,11 @@ impl ExecutionConfig {
             || matches!(self.costs.slippage_model, SlippageModel::SqrtImpact)
     }
 
-    /// Checks ranges, naming the key of the first bad value: `portfolio.cash` finite and > 0;
-    /// every cost finite and >= 0; commission and slippage bps below 10 000 (100%);
-    /// `costs.cash_interest_rate` finite and > -1; `execution.volume_cap` finite and >= 0;
-    /// caps finite and > 0.
+    /// Checks ranges, naming the key of the first bad value: `portfolio.cash` finite, > 0 and
+    /// at most 1e15; every cost finite and >= 0; commission and slippage bps below 10 000
+    /// (100%); `costs.borrow_bps` at most 100 000 (1000% a year); `costs.cash_interest_rate` in
+    /// (-1, 10]; `execution.volume_cap` finite and >= 0; caps finite and > 0. The upper bounds
+    /// keep every account value far from f64 overflow.
     pub fn validate(&self) -> Result<(), EngineError> {
         let cash = self.portfolio.cash;
         if !(cash.is_finite() && cash > 0.0) {
@@ -199,6 +209,9 @@ impl ExecutionConfig {
                 cash,
                 "must be a finite number greater than 0",
             ));
+        }
+        if cash > MAX_CASH {
+            return Err(invalid("portfolio.cash", cash, "must be at most 1e15"));
         }
         let c = &self.costs;
         for (key, value, capped) in [
@@ -218,11 +231,18 @@ impl ExecutionConfig {
             }
         }
         let r = c.cash_interest_rate;
-        if !(r.is_finite() && r > -1.0) {
+        if !(r.is_finite() && r > -1.0 && r <= MAX_INTEREST_RATE) {
             return Err(invalid(
                 "costs.cash_interest_rate",
                 r,
-                "must be a finite annual rate above -1",
+                "must be an annual rate above -1 and at most 10 (1000%)",
+            ));
+        }
+        if c.borrow_bps > MAX_BORROW_BPS {
+            return Err(invalid(
+                "costs.borrow_bps",
+                c.borrow_bps,
+                "must be at most 100000 (1000% a year)",
             ));
         }
         let e = &self.execution;

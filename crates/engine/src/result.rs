@@ -115,6 +115,12 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// The first bar whose equity is not finite (an overflow from absurd prices or costs), if
+    /// any: such a run must not be reported.
+    pub fn first_non_finite_equity(&self) -> Option<usize> {
+        self.equity.iter().position(|e| !e.is_finite())
+    }
+
     /// Simple returns, one per bar: `equity[0] / initial_cash - 1`, then
     /// `equity[t] / equity[t-1] - 1`.
     pub fn returns(&self) -> Vec<f64> {

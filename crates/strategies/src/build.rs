@@ -51,7 +51,9 @@ fn resolve(market: &Market, key: &str, names: &[String]) -> Result<Vec<usize>, S
 
 impl StrategyConfig {
     /// Validates and binds the config to `market`'s symbols (raw prices; see
-    /// [`StrategyConfig::build_for`]).
+    /// [`StrategyConfig::build_for`]). Every window it uses must fit in the market's bars
+    /// ([`StrategyConfig::check_windows`]); buffers are sized from windows capped at the data's
+    /// length, so no parameter allocates beyond it.
     pub fn build(&self, market: &Market) -> Result<BuiltStrategy, StrategyError> {
         self.build_shared(market, None)
     }
@@ -77,7 +79,19 @@ impl StrategyConfig {
     ) -> Result<BuiltStrategy, StrategyError> {
         self.validate()?;
         let shared = shared.filter(|sh| std::ptr::eq(sh.market(), market));
-        Ok(match self {
+        let built = self.build_capped(market, adjust, shared)?;
+        self.check_windows(market.n_bars())?;
+        Ok(built)
+    }
+
+    /// Binds [`StrategyConfig::capped`] to `market` (symbols checked first).
+    fn build_capped(
+        &self,
+        market: &Market,
+        adjust: bool,
+        shared: Option<&SharedIndicators<'_>>,
+    ) -> Result<BuiltStrategy, StrategyError> {
+        Ok(match &self.capped(market.n_bars()) {
             StrategyConfig::Rotation(c) => {
                 let benchmark = match &c.benchmark {
                     Some(b) => {
@@ -240,5 +254,12 @@ fn run_built(
     exec.validate()?;
     let mut built = strategy.build_for(market, exec.execution.adjust, shared)?;
     let result = rotor_engine::run(market, exec, &mut built);
+    if let Some(bar) = result.first_non_finite_equity() {
+        return Err(StrategyError::NonFiniteEquity {
+            bar,
+            timestamp: rotor_data::time::format_ns(market.timestamps()[bar]),
+            value: result.equity[bar],
+        });
+    }
     Ok((result, built))
 }

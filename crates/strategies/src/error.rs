@@ -23,6 +23,17 @@ pub enum StrategyError {
         /// The symbol.
         symbol: String,
     },
+    /// The equity went non-finite (overflow from absurd prices or costs): the run is stopped
+    /// rather than reported.
+    #[error("the equity is {value} at bar {bar} ({timestamp}): the prices or the costs are out of any sane range")]
+    NonFiniteEquity {
+        /// 0-based bar of the first non-finite equity.
+        bar: usize,
+        /// That bar's timestamp.
+        timestamp: String,
+        /// The equity there (inf, -inf or NaN).
+        value: f64,
+    },
     /// The execution config is invalid.
     #[error(transparent)]
     Engine(#[from] EngineError),

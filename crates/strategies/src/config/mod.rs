@@ -15,6 +15,7 @@ mod news;
 mod rotation;
 mod sector;
 mod warmup;
+mod windows;
 
 pub use formula::FormulaConfig;
 pub use news::{Direction, MatchMode, NewsEventConfig};

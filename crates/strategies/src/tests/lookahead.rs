@@ -136,7 +136,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn bars_after_the_cut_never_change_the_past(seed in any::<u64>(), n_bars in 2usize..120, cut_frac in 0.0f64..1.0) {
+    fn bars_after_the_cut_never_change_the_past(seed in any::<u64>(), n_bars in 8usize..120, cut_frac in 0.0f64..1.0) {
         let cut = ((n_bars - 1) as f64 * cut_frac) as usize;
         let bars = random_bars(&mut Rng(seed), 3, n_bars, None);
         let mut other = random_bars(&mut Rng(!seed), 3, n_bars, Some((&bars, cut + 1)));

@@ -5,6 +5,7 @@ mod by_construction;
 mod event_pnl;
 mod lookahead;
 mod news;
+mod overflow;
 mod rotation_more;
 mod sector;
 mod shared;
