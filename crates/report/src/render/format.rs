@@ -71,23 +71,29 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut cur = String::new();
+    // Characters in `cur`, kept alongside so every step is linear in the text.
+    let mut cur_len = 0;
     for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
+        let chars: Vec<char> = word.chars().collect();
+        let mut rest = chars.as_slice();
+        while rest.len() > width {
             if !cur.is_empty() {
                 lines.push(std::mem::take(&mut cur));
+                cur_len = 0;
             }
-            lines.push(word.drain(..width).collect());
+            lines.push(rest[..width].iter().collect());
+            rest = &rest[width..];
         }
-        let w: String = word.into_iter().collect();
-        let len = cur.chars().count();
-        if len > 0 && len + 1 + w.chars().count() > width {
+        if cur_len > 0 && cur_len + 1 + rest.len() > width {
             lines.push(std::mem::take(&mut cur));
+            cur_len = 0;
         }
         if !cur.is_empty() {
             cur.push(' ');
+            cur_len += 1;
         }
-        cur.push_str(&w);
+        cur.extend(rest);
+        cur_len += rest.len();
     }
     if !cur.is_empty() || lines.is_empty() {
         lines.push(cur);
@@ -148,5 +154,21 @@ mod tests {
         assert_eq!(compact(1_234_567.0), "1.23M");
         assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
         assert_eq!(finish_line("héllo world", 5, true), "h?ll~");
+    }
+
+    #[test]
+    fn wrap_splits_long_words_and_is_linear() {
+        assert_eq!(wrap("ab abcdefg h", 3), vec!["ab", "abc", "def", "g h"]);
+        assert_eq!(wrap("", 5), vec![""]);
+        // A 16 MB word (a 20 MB config name hung the report): linear, so well under a second
+        // even unoptimized; the old drain-from-the-front wrap moved ~1 TB here.
+        let word = "é".repeat(8_000_000);
+        let t = std::time::Instant::now();
+        let lines = wrap(&format!("x {word} y"), 100);
+        assert!(t.elapsed().as_secs() < 10, "{:?}", t.elapsed());
+        assert_eq!(lines.len(), 80_002);
+        assert_eq!(lines[0], "x");
+        assert_eq!(lines[1].chars().count(), 100);
+        assert_eq!(lines[80_001], "y");
     }
 }
