@@ -204,12 +204,11 @@ impl Grid {
         Ok(())
     }
 
-    /// Number of grid points (product of the axis lengths); `None` above [`MAX_SETS`].
+    /// Number of grid points (product of the axis lengths); `None` when it does not fit a u64.
     pub fn size(&self) -> Option<u64> {
         self.axes
             .iter()
             .try_fold(1u64, |acc, a| acc.checked_mul(a.values.len() as u64))
-            .filter(|&n| n <= MAX_SETS * 1000)
     }
 
     /// Value index on each axis of grid point `g` (first axis slowest).
@@ -250,12 +249,22 @@ pub struct ParamSets {
 }
 
 impl ParamSets {
-    /// Every point of `grid`, or `random = Some((n, seed))` distinct points chosen by Floyd's
-    /// algorithm with SplitMix64(seed) (all points when n >= the grid size).
+    /// Every point of `grid` (at most [`MAX_SETS`]), or `random = Some((n, seed))` distinct
+    /// points chosen by Floyd's algorithm with SplitMix64(seed) (all points when n >= the grid
+    /// size). Sampling never enumerates the grid: any grid whose size fits a u64 can be sampled,
+    /// 1 <= n <= [`MAX_SETS`].
     pub fn new(grid: Grid, random: Option<(u64, u64)>) -> Result<ParamSets, SweepError> {
-        let size = grid
-            .size()
-            .ok_or_else(|| SweepError::grid("--grid", "the grid is too large"))?;
+        let size = grid.size().ok_or_else(|| {
+            SweepError::grid("--grid", "the grid has more than 2^64 parameter sets")
+        })?;
+        if let Some((n, _)) = random {
+            if n == 0 || n > MAX_SETS {
+                return Err(SweepError::grid(
+                    &format!("--random {n}"),
+                    format!("the number of sampled sets must be between 1 and {MAX_SETS}"),
+                ));
+            }
+        }
         let picks = match random {
             Some((n, seed)) if n < size => {
                 let mut rng = SplitMix64::new(seed);
