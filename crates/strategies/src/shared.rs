@@ -40,7 +40,8 @@ impl IndicatorKey {
         match self {
             IndicatorKey::Sma { symbol, window } => {
                 let s = market.symbol_index(symbol)?;
-                if *window == 0 {
+                // A window longer than the data is invalid (and must not size a buffer).
+                if *window == 0 || *window > market.n_bars() {
                     return None;
                 }
                 let mut sma = Sma::new(*window);
