@@ -63,7 +63,12 @@ impl StrategyConfig {
         let mut c = self.clone();
         match &mut c {
             StrategyConfig::Rotation(r) => {
-                for w in [&mut r.lookback, &mut r.skip, &mut r.window, &mut r.vol_window] {
+                for w in [
+                    &mut r.lookback,
+                    &mut r.skip,
+                    &mut r.window,
+                    &mut r.vol_window,
+                ] {
                     cap(w);
                 }
             }
