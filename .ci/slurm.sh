@@ -52,11 +52,14 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null ||
 fi
 
 # --- 2. The binary ----------------------------------------------------------------------------
-rotor=${ROTOR:-$repo/target/debug/rotor}
+# The cargo target folder, wherever CARGO_TARGET_DIR puts it.
+target_dir=${CARGO_TARGET_DIR:-$repo/target}
+case $target_dir in /*) ;; *) target_dir=$repo/$target_dir ;; esac
+rotor=${ROTOR:-$target_dir/debug/rotor}
 if [ ! -x "$rotor" ]; then
     say "building rotor"
     cargo build --quiet --bin rotor
-    rotor=$repo/target/debug/rotor
+    rotor=$target_dir/debug/rotor
 fi
 export ROTOR=$rotor
 
