@@ -266,9 +266,6 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
             eprintln!("wrote {}", out.path().display());
         }
     }
-    print!("{shown}");
-    if !shown.ends_with('\n') {
-        println!();
-    }
+    crate::summary::print_shown(&shown);
     Ok(())
 }

@@ -102,9 +102,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             eprintln!("wrote {}", out.path().display());
         }
     }
-    print!("{shown}");
-    if !shown.ends_with('\n') {
-        println!();
-    }
+    crate::summary::print_shown(&shown);
     Ok(())
 }

@@ -117,10 +117,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
         Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &opts))?,
         Format::Markdown => render_markdown(&run, &stats, &opts),
     };
-    print!("{shown}");
-    if !shown.ends_with('\n') {
-        println!();
-    }
+    crate::summary::print_shown(&shown);
     Ok(())
 }
 
