@@ -2,6 +2,10 @@
 //! the report. `main` maps every outcome to an exit code: 0 success, 2 bad input (one
 //! `error: ...` line naming the file), 1 internal error. Never a panic on bad input.
 
+// The doc comments of the clap argument types are the --help texts (e.g. `[,Volume]`,
+// `[sweep]`), not rustdoc links.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 mod args;
 mod config;
 mod data_cmd;

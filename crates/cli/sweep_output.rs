@@ -1,8 +1,8 @@
 //! The output folder and output stage of a sweep, shared by `rotor sweep` and `rotor sweep
-//! merge`: both end in [`write`], so a merge of shards produces the unsharded sweep's files byte
+//! merge`: both end in [`write()`], so a merge of shards produces the unsharded sweep's files byte
 //! for byte.
 //!
-//! Invariant: everything [`write`] produces is a pure function of (parameter sets, completed
+//! Invariant: everything [`write()`] produces is a pure function of (parameter sets, completed
 //! records, presentation options) and the market (the top set is re-run for the Deflated Sharpe
 //! Ratio). The marker is removed before anything is written and written last, so a folder never
 //! looks complete while it is not.

@@ -4,6 +4,8 @@
 //! Arrow and Parquet types never leave this crate: callers see plain Rust types
 //! ([`Market`], [`Event`], [`Table`]) and [`DataError`].
 
+// Unit tests see every dev-dependency, not all of which each crate's unit tests use.
+#![cfg_attr(test, allow(unused_crate_dependencies))]
 // DataError carries the file, column, row, symbol and timestamp of a fault (~150 bytes); it is
 // only built on the cold error path, so boxing it would buy nothing measurable.
 #![allow(clippy::result_large_err)]

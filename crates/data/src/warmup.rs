@@ -2,7 +2,7 @@
 //! not when a strategy may first look at prices.
 //!
 //! [`load_market_with_warmup`] loads the bars from a little before `start`, keeps the `warmup`
-//! bars before the first bar on or after `start` (see [`Market::with_trading_start`]) and
+//! bars before the first bar on or after `start` (see [`crate::Market::with_trading_start`]) and
 //! records the close of the session before it, so news published up to that close is history.
 //!
 //! Invariant: the market returned never holds more than `warmup` bars before its trading start,

@@ -8,6 +8,9 @@
 //!
 //! Invariant: no public function panics, whatever the input (empty series, NaN, zero equity).
 
+// Unit tests see every dev-dependency, not all of which each crate's unit tests use.
+#![cfg_attr(test, allow(unused_crate_dependencies))]
+
 pub mod event_study;
 pub mod input;
 pub mod metrics;

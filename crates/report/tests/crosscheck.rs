@@ -9,6 +9,9 @@
 //! "benchmark_expected" holds empyrical's values for the benchmark's own returns (the report's
 //! benchmark column). Every metric must agree to 1e-9 relative.
 
+// An integration test sees every dev-dependency of its crate and may unwrap: a panic is a failure.
+#![allow(unused_crate_dependencies, clippy::unwrap_used)]
+
 use rotor_report::{compute_benchmark_stats, compute_stats, Benchmark, RunSummary};
 use serde_json::Value;
 

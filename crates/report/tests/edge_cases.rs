@@ -1,6 +1,9 @@
 //! Degenerate inputs: every metric is either a finite number or `None`, never a panic, NaN or
 //! a sentinel. Expected values are hand-computed in the comments.
 
+// An integration test sees every dev-dependency of its crate and may unwrap: a panic is a failure.
+#![allow(unused_crate_dependencies, clippy::unwrap_used)]
+
 use rotor_report::{
     compute_stats, render_markdown, render_text, Benchmark, ReportOptions, RunSummary, Stats,
     TradeRecord,

@@ -4,6 +4,9 @@
 //! return matrices are regenerated here bit for bit from the documented SplitMix64 recipe.
 //! Every value must agree to 1e-9 relative.
 
+// An integration test sees every dev-dependency of its crate and may unwrap: a panic is a failure.
+#![allow(unused_crate_dependencies, clippy::unwrap_used)]
+
 use rotor_report::metrics::bootstrap::SplitMix64;
 use rotor_report::overfit::{
     cscv_splits, deflated_sharpe, expected_max_sharpe, pbo_cscv, psr_from_moments,

@@ -1,6 +1,9 @@
 //! Renderer tests on a realistic deterministic run: line width, ASCII purity, "n/a" for
 //! undefined values, all sections present, text and markdown carrying the same numbers.
 
+// An integration test sees every dev-dependency of its crate and may unwrap: a panic is a failure.
+#![allow(unused_crate_dependencies, clippy::unwrap_used)]
+
 use rotor_report::{
     compute_stats, render_markdown, render_text, Benchmark, ReportOptions, RunSummary, TradeRecord,
 };

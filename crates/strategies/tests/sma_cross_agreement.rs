@@ -8,6 +8,9 @@
 //! backtesting.py leaves the last trade open (`finalize_trades=False`): its closed trades are
 //! compared with rotor's closed trades, and its open position with rotor's open trade.
 
+// An integration test sees every dev-dependency of its crate and may unwrap: a panic is a failure.
+#![allow(unused_crate_dependencies, clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;

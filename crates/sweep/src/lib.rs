@@ -14,6 +14,9 @@
 //! thread count, however many times the sweep was interrupted and resumed, and however it was
 //! sharded ([`shard`]).
 
+// Unit tests see every dev-dependency, not all of which each crate's unit tests use.
+#![cfg_attr(test, allow(unused_crate_dependencies))]
+
 pub mod assemble;
 pub mod checkpoint;
 pub mod diagnostics;

@@ -1,6 +1,6 @@
 //! The shipped sample market: a deterministic, synthetic daily market plus news/policy feed.
 //!
-//! Invariant: [`generate`] and [`write`] are pure functions of the seed: the same seed gives
+//! Invariant: [`generate`] and [`write()`] are pure functions of the seed: the same seed gives
 //! equal [`SynthMarket`]s and byte-identical files on every run and machine (own PRNG, fixed
 //! iteration order, no locale- or platform-dependent formatting). The data is synthetic: it
 //! tells the January 2026 rotation story but is not a record of any real market.
@@ -39,7 +39,7 @@ pub struct SynthMarket {
     pub events: Vec<Event>,
 }
 
-/// What [`write`] produced.
+/// What [`write()`] produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SynthSummary {
     /// The seed used.

@@ -66,8 +66,8 @@ pub(crate) fn section_json(title: &str, blocks: &[Block]) -> Value {
     json!({"title": title, "blocks": blocks})
 }
 
-/// `--format json`: [`stats_json`], then `title`, `sections` (every section of the report, see
-/// [`section_json`]), `warnings` (the report's warnings), `drawdowns` (the top 5, deepest
+/// `--format json`: [`stats_json`], then `title`, `sections` (every section of the report, each
+/// a `title` and `blocks` of rows), `warnings` (the report's warnings), `drawdowns` (the top 5, deepest
 /// first: `peak`, `trough`, `recovery` as dates, null for the start or ongoing, `depth`,
 /// `length` in sessions), `monthly_returns` (`year`, `month`, `return`) and `yearly_returns`
 /// (`year`, `return`), as numbers.
