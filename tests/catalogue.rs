@@ -1082,6 +1082,282 @@ fn catalogue() -> Vec<Case> {
 
     loader_cases(&mut c);
 
+    // ---------------------------------------------------------------- issue 17 (reliability)
+    for (name, v) in [("price of 1e-300", 1e-300), ("price of 1e300", 1e300)] {
+        c.push(case(
+            name,
+            bad_bbb(|c| {
+                for col in ["open", "high", "low", "close"] {
+                    set_f64(c, col, 3, v);
+                }
+            }),
+            RUN,
+            &["BBB.parquet", "price out of range", "row 4", "1e-6"],
+        ));
+    }
+    c.push(case(
+        "cash interest rate of 1e300",
+        good_bars(
+            strategy(
+                "[costs]\ncash_interest_rate = 1e300\n",
+                "kind = \"buy_and_hold\"\nsymbols = [\"AAA\"]",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "costs.cash_interest_rate", "at most 10"],
+    ));
+    c.push(case(
+        "cash of 1e300",
+        good_bars(
+            strategy(
+                "[portfolio]\ncash = 1e300\n",
+                "kind = \"buy_and_hold\"\nsymbols = [\"AAA\"]",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "portfolio.cash", "at most 1e15"],
+    ));
+    c.push(case(
+        "borrow of 1e300 bps",
+        good_bars(
+            strategy(
+                "[costs]\nborrow_bps = 1e300\n",
+                "kind = \"buy_and_hold\"\nsymbols = [\"AAA\"]",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "costs.borrow_bps", "at most 100000"],
+    ));
+    const SMA_LONG: &str = "kind = \"sma_cross\"\nsymbol = \"AAA\"\nfast = 5\nslow = 100000000000";
+    c.push(case(
+        "sma slow window of 1e11 bars (longer than the data)",
+        good_bars(strategy("", SMA_LONG), vec![]),
+        RUN,
+        &[
+            "c.toml",
+            "strategy.slow (100000000000) is longer than the data (40 bars)",
+        ],
+    ));
+    c.push(case(
+        "rotation z-score window of 2^62 bars",
+        good_bars(
+            strategy(
+                "",
+                "kind = \"rotation\"\nlong = [\"AAA\"]\nshort = [\"BBB\"]\nsignal = \"zscore\"\nlookback = 5\nwindow = 4611686018427387904",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "strategy.window (4611686018427387904) is longer than the data"],
+    ));
+    c.push(case(
+        "rotation lookback + skip overflowing usize",
+        good_bars(
+            strategy(
+                "",
+                "kind = \"rotation\"\nlong = [\"AAA\"]\nshort = [\"BBB\"]\nlookback = 4611686018427387904\nskip = 9223372036854775807",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "strategy.lookback + strategy.skip", "longer than the data"],
+    ));
+    c.push(case(
+        "window longer than the data from --set",
+        good_bars(
+            strategy(
+                "",
+                "kind = \"sma_cross\"\nsymbol = \"AAA\"\nfast = 5\nslow = 20",
+            ),
+            vec![],
+        ),
+        &["run", "{d}/c.toml", "--set", "strategy.slow=41"],
+        &[
+            "c.toml",
+            "strategy.slow (41) is longer than the data (40 bars)",
+        ],
+    ));
+    c.push(case(
+        "news hold longer than the data",
+        good_bars(
+            strategy(
+                "",
+                "kind = \"news_event\"\ntags = [\"x\"]\nsymbols = [\"AAA\"]\nhold = 9223372036854775807",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "strategy.hold", "longer than the data"],
+    ));
+    let mut random0 = case(
+        "sweep --random 0",
+        good_bars(bh(""), vec![]),
+        &[
+            "sweep",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=1000..2000:100",
+            "--random",
+            "0",
+            "--seed",
+            "1",
+            "--out",
+            "{d}/sw",
+        ],
+        &["c.toml", "--random 0", "between 1 and"],
+    );
+    random0.absent = vec!["sw"];
+    c.push(random0);
+    c.push(case(
+        "walkforward --random 0",
+        good_bars(bh(""), vec![]),
+        &[
+            "walkforward",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=1000..2000:100",
+            "--random",
+            "0",
+        ],
+        &["c.toml", "--random 0"],
+    ));
+    c.push(case(
+        "config name of 20 MB",
+        good_bars(
+            text(&format!(
+                "name = \"{}\"\n[data]\nbars = \"bars\"\n[strategy]\nkind = \"buy_and_hold\"\nsymbols = [\"AAA\"]\n",
+                "n".repeat(20_000_000)
+            )),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "name is 20000000 characters long, more than 256"],
+    ));
+    let series = || text("timestamp,equity\n2024-01-01,100\n2024-01-02,101\n2024-01-03,99\n");
+    for rf in ["nan", "inf", "-inf", "-1"] {
+        let args: &'static [&'static str] = match rf {
+            "nan" => &["stats", "{d}/e.csv", "--risk-free", "nan"],
+            "inf" => &["stats", "{d}/e.csv", "--risk-free", "inf"],
+            "-inf" => &["stats", "{d}/e.csv", "--risk-free=-inf"],
+            _ => &["stats", "{d}/e.csv", "--risk-free=-1"],
+        };
+        c.push(case(
+            "stats --risk-free out of range",
+            vec![("e.csv", series())],
+            args,
+            &["--risk-free", "finite annual rate above -1"],
+        ));
+    }
+    for (blocks, args) in [
+        (
+            "1",
+            &[
+                "sweep",
+                "{d}/c.toml",
+                "--grid",
+                "portfolio.cash=1000,2000",
+                "--pbo-blocks",
+                "1",
+            ] as &'static [&'static str],
+        ),
+        (
+            "3",
+            &[
+                "sweep",
+                "{d}/c.toml",
+                "--grid",
+                "portfolio.cash=1000,2000",
+                "--pbo-blocks",
+                "3",
+            ],
+        ),
+        (
+            "64",
+            &[
+                "sweep",
+                "{d}/c.toml",
+                "--grid",
+                "portfolio.cash=1000,2000",
+                "--pbo-blocks",
+                "64",
+            ],
+        ),
+    ] {
+        let _ = blocks;
+        c.push(case(
+            "sweep --pbo-blocks not even in 2..=30",
+            good_bars(bh(""), vec![]),
+            args,
+            &["--pbo-blocks", "even number from 2 to 30"],
+        ));
+    }
+    c.push(case(
+        "--out under a folder that cannot hold one (/proc)",
+        good_bars(bh(""), vec![]),
+        &[
+            "run",
+            "{d}/c.toml",
+            "--out",
+            "/proc/rotor-cannot-be-here/out",
+        ],
+        &[
+            "/proc/rotor-cannot-be-here/out",
+            "cannot create the --out folder",
+        ],
+    ));
+    c.push(case(
+        "--out an existing folder nobody can write (/proc/1)",
+        good_bars(bh(""), vec![]),
+        &["run", "{d}/c.toml", "--out", "/proc/1", "--force"],
+        &["/proc/1", "cannot write into the --out folder"],
+    ));
+    c.push(case(
+        "sweep --out an existing folder nobody can write (/proc/1)",
+        good_bars(bh(""), vec![]),
+        &[
+            "sweep",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=1000,2000",
+            "--out",
+            "/proc/1",
+            "--force",
+        ],
+        &["/proc/1", "cannot write into the --out folder"],
+    ));
+    c.push(case(
+        "a start date of the wrong type",
+        good_bars(bh("start = 5"), vec![]),
+        RUN,
+        &["c.toml", "invalid date `5` (integer), expected YYYY-MM-DD"],
+    ));
+    c.push(case(
+        "strategy given as a string",
+        good_bars(
+            text("name = \"t\"\nstrategy = \"rotation\"\n[data]\nbars = \"bars\"\n"),
+            vec![],
+        ),
+        RUN,
+        &[
+            "c.toml",
+            "expected a [strategy] table whose `kind` is one of",
+        ],
+    ));
+    c.push(case(
+        "--out is a dangling symbolic link",
+        good_bars(bh(""), vec![("link", Input::Symlink("nowhere/out"))]),
+        &["run", "{d}/c.toml", "--out", "{d}/link"],
+        &["link", "symbolic link", "does not exist"],
+    ));
+    c.push(case(
+        "data import --out is a dangling symbolic link",
+        vec![("X.csv", csv("")), ("link", Input::Symlink("nowhere/o"))],
+        &["data", "import", "{d}/X.csv", "--out", "{d}/link"],
+        &["link", "symbolic link", "does not exist"],
+    ));
     // ---------------------------------------------------------------- inspect
     c.push(case(
         "inspect a missing path",

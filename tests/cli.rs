@@ -6,6 +6,7 @@ mod catalogue;
 mod clock;
 mod events;
 mod formula;
+mod reliability;
 mod shard;
 mod stats;
 mod strategies;

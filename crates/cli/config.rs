@@ -162,17 +162,18 @@ impl ReportConfig {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum DateRepr {
-    Text(String),
-    Toml(toml::value::Datetime),
-}
-
+/// A date as a TOML string (`"2024-01-31"`) or a bare TOML date (`2024-01-31`); anything else
+/// is refused saying what is expected (not serde's internal type names).
 fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    let text = match DateRepr::deserialize(d)? {
-        DateRepr::Text(s) => s,
-        DateRepr::Toml(dt) => dt.to_string(),
+    let text = match toml::Value::deserialize(d)? {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) => dt.to_string(),
+        other => {
+            return Err(serde::de::Error::custom(format!(
+                "invalid date `{other}` ({}), expected YYYY-MM-DD",
+                other.type_str()
+            )))
+        }
     };
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map(Some)
@@ -187,6 +188,9 @@ fn ser_date<S: serde::Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, 
         None => s.serialize_none(),
     }
 }
+
+/// Longest config `name`, in characters: it titles every report.
+pub const MAX_NAME_CHARS: usize = 256;
 
 /// A loaded config with its origin.
 #[derive(Debug, Clone)]
@@ -236,7 +240,7 @@ pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
         Config::deserialize(toml::Value::Table(table.clone())).map_err(|e| {
             bad(format!(
                 "{shown} (with --set): {}",
-                keyed(e.message().into())
+                keyed(crate::error_hint::with_hint(e.message()))
             ))
         })?
     };
@@ -254,6 +258,12 @@ pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
     {
         return Err(bad(format!(
             "{shown}: data.events is empty: give the event feed's file, or remove the key"
+        )));
+    }
+    let name_len = config.name.chars().count();
+    if name_len > MAX_NAME_CHARS {
+        return Err(bad(format!(
+            "{shown}: name is {name_len} characters long, more than {MAX_NAME_CHARS} (it titles the report)"
         )));
     }
     let base = path.parent().unwrap_or_else(|| Path::new("."));

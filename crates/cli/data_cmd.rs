@@ -9,6 +9,7 @@ use crate::error::bad;
 pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
     match cmd {
         DataCommand::Synth { seed, out, force } => {
+            crate::out_dir::refuse_dangling_link(out)?;
             let bars = out.join("bars");
             let occupied = bars.exists()
                 && std::fs::read_dir(&bars)
@@ -21,8 +22,8 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
                 )));
             }
             let summary = synth::write(*seed, out).map_err(bad)?;
-            println!(
-                "wrote {} symbols x {} sessions ({}..{}) and {} events to {} (seed {})",
+            crate::stdout::print(&format!(
+                "wrote {} symbols x {} sessions ({}..{}) and {} events to {} (seed {})\n",
                 summary.symbols,
                 summary.sessions,
                 summary.first,
@@ -30,17 +31,17 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
                 summary.events,
                 out.display(),
                 summary.seed
-            );
-            Ok(())
+            ))
         }
         DataCommand::Import { files, out } => {
+            crate::out_dir::refuse_dangling_link(out)?;
             csv_import::check_distinct_symbols(files).map_err(bad)?;
             std::fs::create_dir_all(out)
                 .map_err(|e| bad(format!("{}: cannot create folder: {e}", out.display())))?;
             for file in files {
                 let s = csv_import::import_csv(file, out).map_err(bad)?;
-                println!(
-                    "{}: {} rows {}..{} -> {}{}",
+                crate::stdout::print(&format!(
+                    "{}: {} rows {}..{} -> {}{}\n",
                     s.symbol,
                     s.rows,
                     s.first,
@@ -51,7 +52,7 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
                     } else {
                         String::new()
                     }
-                );
+                ))?;
                 if s.adj_as_close {
                     eprintln!(
                         "warning: {}: only adjusted closes: imported as a close-only series \
@@ -64,8 +65,7 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
         }
         DataCommand::Inspect { path } => {
             let report = inspect::inspect(path).map_err(bad)?;
-            print!("{report}");
-            Ok(())
+            crate::stdout::print(&report.to_string())
         }
     }
 }

@@ -4,7 +4,7 @@
 /// Appends `(did you mean `x`?)` to serde's "unknown field `a`, expected one of `b`, `c`" or
 /// "unknown variant" messages when one candidate is close to what was written.
 pub fn with_hint(message: &str) -> String {
-    let message = message.trim();
+    let message = &plain(message.trim());
     let Some(rest) = message
         .strip_prefix("unknown field `")
         .or_else(|| message.strip_prefix("unknown variant `"))
@@ -32,6 +32,16 @@ pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, _, c)| c)
 }
 
+/// Serde names its internal types where a value has the wrong shape ("expected internally
+/// tagged enum StrategyConfig"): say what the config expects instead.
+fn plain(message: &str) -> String {
+    let kinds = rotor_strategies::StrategyConfig::KINDS.join(", ");
+    message.replace(
+        "expected internally tagged enum StrategyConfig",
+        &format!("expected a [strategy] table whose `kind` is one of {kinds}"),
+    )
+}
+
 fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -57,5 +67,8 @@ mod tests {
         let m = with_hint("unknown field `zzzzzzzz`, expected `long` or `short`");
         assert!(!m.contains("did you mean"));
         assert_eq!(with_hint("missing field `name`"), "missing field `name`");
+        let m =
+            with_hint("invalid type: string \"x\", expected internally tagged enum StrategyConfig");
+        assert!(!m.contains("StrategyConfig") && m.contains("`kind`"), "{m}");
     }
 }

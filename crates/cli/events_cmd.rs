@@ -23,7 +23,7 @@ use crate::config::{self, Loaded};
 use crate::error::bad;
 use crate::event_plan::{plan, tag_warnings, Plan};
 use crate::events_output;
-use crate::outputs::OutputDir;
+use crate::out_dir::OutDir;
 
 /// A computed event study and what the per-event tables need.
 pub struct Study {
@@ -227,7 +227,7 @@ pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<Study>> {
 pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     let loaded = config::load(&args.config, &args.set)?;
     let out = match &args.out {
-        Some(dir) => Some(OutputDir::prepare(dir, args.force)?),
+        Some(dir) => Some(OutDir::open(dir, args.force, false)?),
         None => None,
     };
     let Some(mut s) = study(&loaded, args.quiet)? else {
@@ -260,12 +260,11 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
         Format::Json => serde_json::to_string_pretty(&events_output::json(&loaded, &s))
             .context("serializing the event study")?,
     };
-    if let Some(out) = out {
-        events_output::write(&out, &s, &text)?;
+    if let Some(mut out) = out {
+        events_output::write(&mut out, &s, &text)?;
         if !args.quiet {
             eprintln!("wrote {}", out.path().display());
         }
     }
-    crate::summary::print_shown(&shown);
-    Ok(())
+    crate::stdout::print_line(&shown)
 }

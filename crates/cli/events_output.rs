@@ -10,8 +10,9 @@ use rotor_report::DayRow;
 use serde_json::{json, Value};
 
 use crate::config::Loaded;
+use crate::error::bad;
 use crate::events_cmd::Study;
-use crate::outputs::OutputDir;
+use crate::out_dir::{OutDir, EVENTS_FILES};
 
 /// The study as one JSON document: the report content plus, per group, each event's headline,
 /// time, sign, day 0 and CAR.
@@ -170,14 +171,15 @@ fn csv(t: &Table) -> String {
 }
 
 /// Writes the `--out` folder of `rotor events`.
-pub fn write(out: &OutputDir, s: &Study, text: &str) -> anyhow::Result<()> {
+pub fn write(out: &mut OutDir, s: &Study, text: &str) -> anyhow::Result<()> {
+    out.begin()?;
     let p = |name: &str| out.path().join(name);
-    write_atomic(&p("event_study.txt"), text.as_bytes())?;
+    write_atomic(&p("event_study.txt"), text.as_bytes()).map_err(bad)?;
     let days = days_table(s);
-    days.write_parquet(&p("event_study.parquet"))?;
-    write_atomic(&p("event_study.csv"), csv(&days).as_bytes())?;
+    days.write_parquet(&p("event_study.parquet")).map_err(bad)?;
+    write_atomic(&p("event_study.csv"), csv(&days).as_bytes()).map_err(bad)?;
     let cars = cars_table(s);
-    cars.write_parquet(&p("event_cars.parquet"))?;
-    write_atomic(&p("event_cars.csv"), csv(&cars).as_bytes())?;
-    out.finish("rotor events output")
+    cars.write_parquet(&p("event_cars.parquet")).map_err(bad)?;
+    write_atomic(&p("event_cars.csv"), csv(&cars).as_bytes()).map_err(bad)?;
+    out.finish(EVENTS_FILES, "rotor events output")
 }

@@ -15,14 +15,18 @@ mod event_plan;
 mod event_pnl_report;
 mod events_cmd;
 mod events_output;
+mod oom;
+mod out_dir;
 mod outputs;
 mod overrides;
 mod run_cmd;
 mod stats_cmd;
+mod stdout;
 mod summary;
 mod sweep_cmd;
 mod sweep_merge_cmd;
 mod sweep_output;
+mod threads;
 mod walkforward_cmd;
 
 use std::process::ExitCode;
@@ -32,8 +36,10 @@ use clap::Parser;
 use crate::args::{Cli, Command, SweepSubcommand};
 use crate::error::BadInput;
 
+#[global_allocator]
+static ALLOCATOR: oom::ExitOnOom = oom::ExitOnOom;
+
 fn main() -> ExitCode {
-    reset_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_cmd::run(&args),
@@ -71,22 +77,4 @@ fn one_line(message: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `rotor run ... | head` must exit quietly: restore the default SIGPIPE action so a closed pipe
-/// ends the process instead of making `println!` panic.
-fn reset_sigpipe() {
-    #[cfg(unix)]
-    {
-        // SAFETY: setting a signal disposition to SIG_DFL at start-up, before any thread exists.
-        unsafe {
-            libc_signal(13, 0);
-        }
-    }
-}
-
-#[cfg(unix)]
-extern "C" {
-    #[link_name = "signal"]
-    fn libc_signal(signum: i32, handler: usize) -> usize;
 }

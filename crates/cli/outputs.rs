@@ -1,10 +1,6 @@
-//! The `--out DIR` folder: report.txt, stats.json, equity.parquet, fills.parquet,
-//! trades.parquet, config.toml. Every file is written atomically (temp file, then rename), and a
-//! folder that holds anything but an earlier rotor output is refused unless `--force`, so nothing
-//! the user has is overwritten silently. The marker file is written last: a folder without it
-//! never looks like a complete run.
-
-use std::path::{Path, PathBuf};
+//! The files of `rotor run --out DIR`: report.txt, stats.json, equity.parquet, fills.parquet,
+//! trades.parquet, config.toml. Every file is written atomically (temp file, then rename); the
+//! folder's checks, lock and marker are out_dir.rs's.
 
 use rotor_data::table::write_atomic;
 use rotor_data::{Column, Market, Table};
@@ -12,109 +8,42 @@ use rotor_engine::RunResult;
 
 use crate::config::Loaded;
 use crate::error::bad;
+use crate::out_dir::{OutDir, RUN_FILES};
 
-/// Name of the marker that says "this folder is a rotor output".
-const MARKER: &str = ".rotor-output";
-
-/// A validated output folder.
-pub struct OutputDir {
-    path: PathBuf,
-}
-
-impl OutputDir {
-    /// Creates the folder, or checks that an existing one may be written.
-    pub fn prepare(path: &Path, force: bool) -> anyhow::Result<Self> {
-        if path.exists() {
-            if !path.is_dir() {
-                return Err(bad(format!(
-                    "{}: --out exists and is not a folder",
-                    path.display()
-                )));
-            }
-            let names: Vec<String> = std::fs::read_dir(path)
-                .map_err(|e| bad(format!("{}: cannot read folder: {e}", path.display())))?
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect();
-            if !names.iter().all(|n| is_interrupted_run_file(n))
-                && !path.join(MARKER).exists()
-                && !force
-            {
-                return Err(bad(format!(
-                    "{}: --out folder is not empty and is not an earlier rotor output (use --force to write into it anyway)",
-                    path.display()
-                )));
-            }
-            // An earlier output is about to be replaced: drop its marker first so an interrupted
-            // rewrite never looks complete.
-            let _ = std::fs::remove_file(path.join(MARKER));
-        } else {
-            std::fs::create_dir_all(path)
-                .map_err(|e| bad(format!("{}: cannot create folder: {e}", path.display())))?;
-        }
-        Ok(OutputDir {
-            path: path.to_path_buf(),
-        })
+/// Writes every output of one run into `out`, plus `extra` Parquet tables (the per-event P&L),
+/// marker last, stale rotor files removed.
+pub fn write_run(
+    out: &mut OutDir,
+    loaded: &Loaded,
+    market: &Market,
+    result: &RunResult,
+    report: &str,
+    stats_json: &str,
+    extra: &[(&str, Table)],
+) -> anyhow::Result<()> {
+    out.begin()?;
+    let p = |name: &str| out.path().join(name);
+    write_atomic(&p("report.txt"), report.as_bytes()).map_err(bad)?;
+    write_atomic(&p("stats.json"), format!("{stats_json}\n").as_bytes()).map_err(bad)?;
+    equity_table(result)
+        .write_parquet(&p("equity.parquet"))
+        .map_err(bad)?;
+    fills_table(market, result)
+        .write_parquet(&p("fills.parquet"))
+        .map_err(bad)?;
+    trades_table(market, result)
+        .write_parquet(&p("trades.parquet"))
+        .map_err(bad)?;
+    write_atomic(&p("config.toml"), loaded.resolved_toml()?.as_bytes()).map_err(bad)?;
+    for (name, table) in extra {
+        table.write_parquet(&p(name)).map_err(bad)?;
     }
-
-    /// The folder.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes every output of one run, plus `extra` Parquet tables (e.g. the per-event P&L).
-    pub fn write_run(
-        &self,
-        loaded: &Loaded,
-        market: &Market,
-        result: &RunResult,
-        report: &str,
-        stats_json: &str,
-        extra: &[(&str, Table)],
-    ) -> anyhow::Result<()> {
-        let p = |name: &str| self.path.join(name);
-        write_atomic(&p("report.txt"), report.as_bytes())?;
-        write_atomic(&p("stats.json"), format!("{stats_json}\n").as_bytes())?;
-        equity_table(result).write_parquet(&p("equity.parquet"))?;
-        fills_table(market, result).write_parquet(&p("fills.parquet"))?;
-        trades_table(market, result).write_parquet(&p("trades.parquet"))?;
-        write_atomic(&p("config.toml"), loaded.resolved_toml()?.as_bytes())?;
-        for (name, table) in extra {
-            table.write_parquet(&p(name))?;
-        }
-        self.finish("rotor run output")
-    }
-
-    /// Writes the marker (last): the folder now holds a complete output of `what`.
-    pub fn finish(&self, what: &str) -> anyhow::Result<()> {
-        write_atomic(&self.path.join(MARKER), format!("{what}\n").as_bytes())?;
-        Ok(())
-    }
-}
-
-/// The files of one run (and their temp files, `.NAME.tmp-PID`): a folder holding only these is
-/// a run interrupted before its marker (Ctrl-C), which may be written over without `--force`.
-fn is_interrupted_run_file(name: &str) -> bool {
-    const RUN_FILES: &[&str] = &[
-        "report.txt",
-        "stats.json",
-        "equity.parquet",
-        "fills.parquet",
-        "trades.parquet",
-        "config.toml",
-        "event_pnl.parquet",
-        "event_fills.parquet",
-        "event_study.txt",
-        "event_study.parquet",
-        "event_study.csv",
-        "event_cars.parquet",
-        "event_cars.csv",
-    ];
-    let base = name
-        .strip_prefix('.')
-        .and_then(|n| n.rsplit_once(".tmp-"))
-        .map_or(name, |(b, _)| b);
-    RUN_FILES.contains(&base)
+    let files: Vec<&str> = RUN_FILES
+        .iter()
+        .copied()
+        .chain(extra.iter().map(|(name, _)| *name))
+        .collect();
+    out.finish(&files, "rotor run output")
 }
 
 fn equity_table(r: &RunResult) -> Table {

@@ -12,7 +12,7 @@ use rotor_report::{
 use crate::args::{Format, RunArgs};
 use crate::config;
 use crate::error::bad;
-use crate::outputs::OutputDir;
+use crate::out_dir::OutDir;
 use crate::summary;
 
 /// Runs one backtest and prints its report.
@@ -20,7 +20,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let loaded = config::load(&args.config, &args.set)?;
     // Refuse a bad --out before doing any work.
     let out = match &args.out {
-        Some(dir) => Some(OutputDir::prepare(dir, args.force)?),
+        Some(dir) => Some(OutDir::open(dir, args.force, false)?),
         None => None,
     };
     let cfg = &loaded.config;
@@ -95,13 +95,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             .context("serializing the report")?,
         Format::Markdown => render_markdown(&run, &stats, &report_opts),
     };
-    if let Some(out) = out {
+    if let Some(mut out) = out {
         let extra = per_event.as_ref().map_or(&[][..], |p| &p.tables[..]);
-        out.write_run(&loaded, &market, &result, &text, &json, extra)?;
+        crate::outputs::write_run(&mut out, &loaded, &market, &result, &text, &json, extra)?;
         if !args.quiet {
             eprintln!("wrote {}", out.path().display());
         }
     }
-    crate::summary::print_shown(&shown);
-    Ok(())
+    crate::stdout::print_line(&shown)
 }

@@ -23,6 +23,12 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
             args.file.display()
         )));
     }
+    if !(args.risk_free.is_finite() && args.risk_free > -1.0) {
+        return Err(bad(format!(
+            "--risk-free {}: must be a finite annual rate above -1 (e.g. 0.04)",
+            args.risk_free
+        )));
+    }
     if let Some(p) = args.periods {
         if !(p.is_finite() && p > 0.0) {
             return Err(bad(format!("--periods {p}: must be a positive number")));
@@ -117,8 +123,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
         Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &opts))?,
         Format::Markdown => render_markdown(&run, &stats, &opts),
     };
-    crate::summary::print_shown(&shown);
-    Ok(())
+    crate::stdout::print_line(&shown)
 }
 
 /// (timestamps of the returns, equity after each return, equity before the first return).

@@ -139,11 +139,3 @@ pub fn header(loaded: &Loaded, market: &Market) -> Vec<(String, String)> {
     }
     lines
 }
-
-/// Prints what a command shows on stdout, ending with exactly one newline.
-pub fn print_shown(shown: &str) {
-    print!("{shown}");
-    if !shown.ends_with('\n') {
-        println!();
-    }
-}

@@ -32,7 +32,8 @@ use toml::{Table, Value};
 use crate::args::SweepArgs;
 use crate::config::{self, Config, Loaded};
 use crate::error::bad;
-use crate::sweep_output::{self, prepare_out, Kind, Present, MARKER};
+use crate::out_dir::{sweep_files, OutDir, SHARD_FILES};
+use crate::sweep_output::{self, Present};
 
 /// Set by the SIGINT handler: stop starting new sets.
 static CANCEL: AtomicBool = AtomicBool::new(false);
@@ -257,6 +258,7 @@ const SETS_WITHOUT_FORCE: usize = 1_000_000;
 
 /// Runs `rotor sweep CONFIG ...` (one shard of it with `--shard I/N`).
 pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
+    let threads = crate::threads::cap(args.threads, args.quiet);
     let config = args
         .config
         .as_deref()
@@ -275,15 +277,11 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         )));
     }
     let by = RankBy::new(&args.rank_by).map_err(bad)?;
-    match (&args.out, shard) {
+    check_pbo_blocks(args.pbo_blocks)?;
+    let mut out = match (&args.out, shard) {
         (Some(dir), _) => {
             check_resumed_kind(dir, args.resume, shard)?;
-            let kind = if shard.is_some() {
-                Kind::Shard
-            } else {
-                Kind::Sweep
-            };
-            prepare_out(dir, args.resume, args.force, kind)?;
+            Some(OutDir::open(dir, args.force, args.resume)?)
         }
         (None, Some(s)) => {
             let why = "the shard's folder, merged later by `rotor sweep merge`";
@@ -294,9 +292,9 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
                 "--resume needs --out DIR (the folder holding the checkpoint)",
             ));
         }
-        (None, None) => {}
-    }
-    let (symbols, invalid, warmup) = p.symbols(args.threads)?;
+        (None, None) => None,
+    };
+    let (symbols, invalid, warmup) = p.symbols(threads)?;
     let data = p.load_market(&symbols, None, None, warmup)?;
     if !args.quiet {
         for w in &data.warnings {
@@ -314,10 +312,6 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         n_sets: n as u64,
         n_metrics: metric_columns().len() as u32,
     };
-    if let (Some(s), Some(dir)) = (shard, &args.out) {
-        manifest(s, &id, n, config, args)?.write(dir).map_err(bad)?;
-    }
-
     let (ck_path, _tmp_guard) = match &args.out {
         Some(dir) => (dir.join(checkpoint::FILE), None),
         None => {
@@ -326,15 +320,27 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             (tmp.join(checkpoint::FILE), Some(TempDir(tmp)))
         }
     };
-    let (done, writer) = if args.resume {
-        let c = checkpoint::read(&ck_path, &header).map_err(bad)?;
-        let w = Writer::append(&ck_path, c.valid_len).map_err(bad)?;
-        (c.done.into_keys().collect::<BTreeSet<_>>(), w)
+    // A resumed checkpoint must match before anything in the folder changes.
+    let resumed = if args.resume {
+        Some(checkpoint::read(&ck_path, &header).map_err(bad)?)
     } else {
-        (
+        None
+    };
+    if let Some(out) = &out {
+        out.begin()?;
+    }
+    if let (Some(s), Some(dir)) = (shard, &args.out) {
+        manifest(s, &id, n, config, args)?.write(dir).map_err(bad)?;
+    }
+    let (done, writer) = match resumed {
+        Some(c) => {
+            let w = Writer::append(&ck_path, c.valid_len).map_err(bad)?;
+            (c.done.into_keys().collect::<BTreeSet<_>>(), w)
+        }
+        None => (
             BTreeSet::new(),
             Writer::create(&ck_path, &header).map_err(bad)?,
-        )
+        ),
     };
     let mine = |i: &usize| shard.is_none_or(|s| s.contains(*i));
     let todo: Vec<usize> = (0..n).filter(|i| mine(i) && !done.contains(i)).collect();
@@ -369,13 +375,13 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     install_sigint();
     let pb = progress_bar(todo.len() as u64, args.quiet, "sweep");
     let started = std::time::Instant::now();
-    let ran = runner::run(&job, &todo, args.threads, &writer, &CANCEL, &|| pb.inc(1))?;
+    let ran = runner::run(&job, &todo, threads, &writer, &CANCEL, &|| pb.inc(1))?;
     pb.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     let failed = writer.failed();
     writer.finish().map_err(bad)?;
     if failed {
-        return Err(anyhow::anyhow!("writing the checkpoint failed"));
+        return Err(bad(format!("{}: writing failed", ck_path.display())));
     }
     if CANCEL.load(Ordering::SeqCst) {
         eprintln!(
@@ -395,21 +401,34 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
 
     // Everything below is assembled from the checkpoint alone.
     let records = checkpoint::read(&ck_path, &header).map_err(bad)?.done;
-    if let (Some(s), Some(dir)) = (shard, &args.out) {
-        return finish_shard(&p, s, &records, dir, args.quiet);
+    if let (Some(s), Some(out)) = (shard, &mut out) {
+        return finish_shard(&p, s, &records, out, args.quiet);
     }
     let present = Present {
         by,
         top: args.top,
         pbo_blocks: args.pbo_blocks,
-        threads: args.threads,
+        threads,
         keep_curves: args.keep_curves,
     };
-    let out = sweep_output::write(&p, &market, &records, &present, args.out.as_deref())?;
-    if let (Some(dir), false) = (&args.out, args.quiet) {
-        eprintln!("wrote {}", dir.display());
+    let text = sweep_output::write(&p, &market, &records, &present, args.out.as_deref())?;
+    if let Some(out) = &mut out {
+        out.finish(&sweep_files(args.keep_curves), "rotor sweep output")?;
+        if !args.quiet {
+            eprintln!("wrote {}", out.path().display());
+        }
     }
-    print!("{out}");
+    crate::stdout::print(&text)
+}
+
+/// `--pbo-blocks S`: CSCV splits the returns into S blocks, half of them in sample, so S is even;
+/// at least 2, and at most 30 (C(30, 15) = 155 million splits already).
+pub fn check_pbo_blocks(s: usize) -> anyhow::Result<()> {
+    if s < 2 || s % 2 == 1 || s > 30 {
+        return Err(bad(format!(
+            "--pbo-blocks {s}: must be an even number from 2 to 30 (CSCV puts half of the blocks in sample)"
+        )));
+    }
     Ok(())
 }
 
@@ -467,9 +486,10 @@ fn finish_shard(
     p: &Prepared,
     s: Shard,
     records: &BTreeMap<usize, Outcome>,
-    dir: &Path,
+    out: &mut OutDir,
     quiet: bool,
 ) -> anyhow::Result<()> {
+    let dir = out.path().to_path_buf();
     let n = p.sets.len();
     let mine = s.len(n);
     let have = records.keys().filter(|&&i| s.contains(i)).count();
@@ -486,19 +506,19 @@ fn finish_shard(
     write_atomic(
         &dir.join("config.toml"),
         p.loaded.resolved_toml()?.as_bytes(),
-    )?;
-    write_atomic(&dir.join(MARKER), b"rotor sweep shard output\n")?;
+    )
+    .map_err(bad)?;
+    out.finish(SHARD_FILES, "rotor sweep shard output")?;
     if !quiet {
         eprintln!("wrote {}", dir.display());
     }
-    println!(
+    crate::stdout::print(&format!(
         "rotor sweep shard {s}: {mine} of {n} parameter sets, {} ran, {invalid} skipped as invalid, in {}\n\
-         merge all {} shards with: rotor sweep merge DIR... --out DIR",
+         merge all {} shards with: rotor sweep merge DIR... --out DIR\n",
         mine - invalid,
         dir.display(),
         s.count
-    );
-    Ok(())
+    ))
 }
 
 struct TempDir(PathBuf);

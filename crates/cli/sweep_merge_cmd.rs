@@ -20,11 +20,13 @@ use rotor_sweep::trial::{metric_columns, Outcome};
 
 use crate::args::MergeArgs;
 use crate::error::bad;
+use crate::out_dir::{sweep_files, OutDir, MARKER};
 use crate::sweep_cmd::prepare;
-use crate::sweep_output::{self, prepare_out, Kind, Present, MARKER};
+use crate::sweep_output::{self, Present};
 
 /// Runs `rotor sweep merge`.
 pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
+    let threads = crate::threads::cap(args.threads, args.quiet);
     let mut found: Vec<(PathBuf, Manifest)> = Vec::with_capacity(args.dirs.len());
     for dir in &args.dirs {
         found.push((dir.clone(), read_shard(dir)?));
@@ -42,6 +44,7 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
     let (d0, m0) = &found[order[0]];
     let inputs = &m0.inputs;
     let by = RankBy::new(args.rank_by.as_deref().unwrap_or(&inputs.rank_by)).map_err(bad)?;
+    crate::sweep_cmd::check_pbo_blocks(args.pbo_blocks.unwrap_or(inputs.pbo_blocks))?;
 
     // Rebuild the sweep exactly as the shards did, and check it is still the same one.
     let p = prepare(
@@ -51,7 +54,7 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
         inputs.random,
         inputs.seed,
     )?;
-    let (symbols, _, warmup) = p.symbols(args.threads)?;
+    let (symbols, _, warmup) = p.symbols(threads)?;
     let data = p.load_market(&symbols, None, None, warmup)?;
     let market = data.market;
     let n = p.sets.len();
@@ -109,16 +112,18 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
         }
     }
 
-    prepare_out(&args.out, false, args.force, Kind::Sweep)?;
+    let mut out = OutDir::open(&args.out, args.force, false)?;
+    out.begin()?;
     write_checkpoint(&args.out, id.sweep, n, &records)?;
     let present = Present {
         by,
         top: args.top.unwrap_or(inputs.top),
         pbo_blocks: args.pbo_blocks.unwrap_or(inputs.pbo_blocks),
-        threads: args.threads,
+        threads,
         keep_curves: inputs.keep_curves,
     };
-    let out = sweep_output::write(&p, &market, &records, &present, Some(&args.out))?;
+    let text = sweep_output::write(&p, &market, &records, &present, Some(&args.out))?;
+    out.finish(&sweep_files(inputs.keep_curves), "rotor sweep output")?;
     if !args.quiet {
         eprintln!(
             "merged {} shards ({n} parameter sets) into {}",
@@ -126,8 +131,7 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
             args.out.display()
         );
     }
-    print!("{out}");
-    Ok(())
+    crate::stdout::print(&text)
 }
 
 /// The manifest of a finished shard folder.
@@ -174,7 +178,7 @@ fn write_checkpoint(
     let failed = w.failed();
     w.finish().map_err(bad)?;
     if failed {
-        return Err(anyhow::anyhow!("{}: writing failed", path.display()));
+        return Err(bad(format!("{}: writing failed", path.display())));
     }
     Ok(())
 }

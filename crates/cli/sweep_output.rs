@@ -4,8 +4,7 @@
 //!
 //! Invariant: everything [`write()`] produces is a pure function of (parameter sets, completed
 //! records, presentation options) and the market (the top set is re-run for the Deflated Sharpe
-//! Ratio). The marker is removed before anything is written and written last, so a folder never
-//! looks complete while it is not.
+//! Ratio). The folder's checks, lock and marker are out_dir.rs's.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,17 +13,12 @@ use rotor_data::table::write_atomic;
 use rotor_data::Market;
 use rotor_report::Intervals;
 use rotor_sweep::assemble::{self, RankBy};
-use rotor_sweep::checkpoint;
 use rotor_sweep::diagnostics;
 use rotor_sweep::intervals;
-use rotor_sweep::shard::MANIFEST;
 use rotor_sweep::trial::{evaluate, intervals_to_rank_by, Outcome};
 
 use crate::error::bad;
 use crate::sweep_cmd::Prepared;
-
-/// The marker of a complete rotor output folder (same name as outputs.rs writes).
-pub const MARKER: &str = ".rotor-output";
 
 /// How the completed records are presented (none of it changes a record).
 pub struct Present {
@@ -40,75 +34,9 @@ pub struct Present {
     pub keep_curves: bool,
 }
 
-/// What is about to be written into an output folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A whole sweep (or a merge): sweep.parquet, sweep.txt, ...
-    Sweep,
-    /// One shard: its checkpoint and manifest only.
-    Shard,
-}
-
-/// Checks that `dir` may be written (see README: never silently overwrite a folder that is not
-/// rotor's), creates it, and removes the marker and files a different kind of run left behind.
-pub fn prepare_out(dir: &Path, resume: bool, force: bool, kind: Kind) -> anyhow::Result<()> {
-    let ck = dir.join(checkpoint::FILE);
-    if resume {
-        if !ck.exists() {
-            return Err(bad(format!(
-                "{}: nothing to resume (no {} in the folder)",
-                dir.display(),
-                checkpoint::FILE
-            )));
-        }
-        let _ = std::fs::remove_file(dir.join(MARKER));
-        return Ok(());
-    }
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(bad(format!(
-                "{}: --out exists and is not a folder",
-                dir.display()
-            )));
-        }
-        let empty = std::fs::read_dir(dir)
-            .map_err(|e| bad(format!("{}: cannot read folder: {e}", dir.display())))?
-            .next()
-            .is_none();
-        let earlier = dir.join(MARKER).exists();
-        if ck.exists() && !earlier && !force {
-            return Err(bad(format!(
-                "{}: holds an unfinished sweep; use --resume to continue it or --force to start over",
-                dir.display()
-            )));
-        }
-        if !empty && !earlier && !ck.exists() && !force {
-            return Err(bad(format!(
-                "{}: --out folder is not empty and is not an earlier rotor output (use --force to write into it anyway)",
-                dir.display()
-            )));
-        }
-        let _ = std::fs::remove_file(dir.join(MARKER));
-        if earlier || ck.exists() {
-            // Rotor's own files from a run of the other kind would make the folder lie.
-            let stale: &[&str] = match kind {
-                Kind::Sweep => &[MANIFEST],
-                Kind::Shard => &["sweep.parquet", "sweep.txt", "curves.parquet"],
-            };
-            for f in stale {
-                let _ = std::fs::remove_file(dir.join(f));
-            }
-        }
-    } else {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| bad(format!("{}: cannot create folder: {e}", dir.display())))?;
-    }
-    Ok(())
-}
-
 /// Assembles the sweep's text from the completed records and, with `out`, writes
-/// sweep.parquet (and curves.parquet), sweep.txt, config.toml and the marker (last). Returns
-/// the text for stdout.
+/// sweep.parquet (and curves.parquet), sweep.txt and config.toml (the caller then finishes the
+/// folder with its marker, out_dir.rs). Returns the text for stdout.
 pub fn write(
     p: &Prepared,
     market: &Market,
@@ -201,12 +129,12 @@ pub fn write(
     )?;
     s.push_str(&diagnostics::render(&d, by));
     if let Some(dir) = out {
-        write_atomic(&dir.join("sweep.txt"), s.as_bytes())?;
+        write_atomic(&dir.join("sweep.txt"), s.as_bytes()).map_err(bad)?;
         write_atomic(
             &dir.join("config.toml"),
             p.loaded.resolved_toml()?.as_bytes(),
-        )?;
-        write_atomic(&dir.join(MARKER), b"rotor sweep output\n")?;
+        )
+        .map_err(bad)?;
     }
     Ok(s)
 }

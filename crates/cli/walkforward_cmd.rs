@@ -12,9 +12,8 @@ use rotor_sweep::walkforward::{walk_forward, windows, ymd, Span, WindowResult};
 
 use crate::args::WalkforwardArgs;
 use crate::error::bad;
+use crate::out_dir::{OutDir, WALKFORWARD_FILES};
 use crate::sweep_cmd::{prepare, progress_bar};
-
-const MARKER: &str = ".rotor-output";
 
 fn date_of(ns: i64) -> chrono::NaiveDate {
     chrono::DateTime::from_timestamp_nanos(ns).date_naive()
@@ -22,14 +21,16 @@ fn date_of(ns: i64) -> chrono::NaiveDate {
 
 /// Runs `rotor walkforward`.
 pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
+    let threads = crate::threads::cap(args.threads, args.quiet);
     let p = prepare(&args.config, &args.set, &args.grid, args.random, args.seed)?;
     let by = RankBy::new(&args.rank_by).map_err(bad)?;
     let train = Span::parse(&args.train).map_err(|e| bad(format!("--train {e}")))?;
     let test = Span::parse(&args.test).map_err(|e| bad(format!("--test {e}")))?;
-    if let Some(dir) = &args.out {
-        crate::outputs::OutputDir::prepare(dir, args.force)?;
-    }
-    let (symbols, _, _) = p.symbols(args.threads)?;
+    let mut out = match &args.out {
+        Some(dir) => Some(OutDir::open(dir, args.force, false)?),
+        None => None,
+    };
+    let (symbols, _, _) = p.symbols(threads)?;
     let full = p.load_market(&symbols, None, None, 0)?;
     if !args.quiet {
         for w in &full.warnings {
@@ -64,7 +65,7 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
         &load,
         &resolve,
         &by,
-        args.threads,
+        threads,
         &p.loaded.config.name,
         &|k| pb.set_position(k as u64),
     )
@@ -95,11 +96,13 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
     let mut text = render_text(&wf.summary, &stats, &opts);
     text.push('\n');
     text.push_str(&window_table(&p.sets, &wf.windows, &by));
-    if let Some(dir) = &args.out {
+    if let Some(out) = &mut out {
+        out.begin()?;
+        let dir = out.path().to_path_buf();
         let json = serde_json::to_string_pretty(&stats_json(&wf.summary, &stats))
             .context("serializing stats")?;
-        write_atomic(&dir.join("report.txt"), text.as_bytes())?;
-        write_atomic(&dir.join("stats.json"), format!("{json}\n").as_bytes())?;
+        write_atomic(&dir.join("report.txt"), text.as_bytes()).map_err(bad)?;
+        write_atomic(&dir.join("stats.json"), format!("{json}\n").as_bytes()).map_err(bad)?;
         windows_parquet(&p.sets, &wf.windows, &by)
             .write_parquet(&dir.join("walkforward.parquet"))
             .map_err(bad)?;
@@ -112,11 +115,11 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
         write_atomic(
             &dir.join("config.toml"),
             p.loaded.resolved_toml()?.as_bytes(),
-        )?;
-        write_atomic(&dir.join(MARKER), b"rotor walkforward output\n")?;
+        )
+        .map_err(bad)?;
+        out.finish(WALKFORWARD_FILES, "rotor walkforward output")?;
     }
-    print!("{text}");
-    Ok(())
+    crate::stdout::print(&text)
 }
 
 fn window_table(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &RankBy) -> String {

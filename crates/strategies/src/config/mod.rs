@@ -150,6 +150,16 @@ pub(crate) fn check_basket(key: &str, names: &[String]) -> Result<(), StrategyEr
 }
 
 impl StrategyConfig {
+    /// Every `kind` string, in the order the README lists them.
+    pub const KINDS: &'static [&'static str] = &[
+        "rotation",
+        "buy_and_hold",
+        "sma_cross",
+        "news_event",
+        "sector_rotation",
+        "formula",
+    ];
+
     /// The `kind` string: `rotation`, `buy_and_hold`, `sma_cross`, `news_event`,
     /// `sector_rotation` or `formula`.
     pub fn kind_name(&self) -> &'static str {
@@ -292,6 +302,21 @@ mod tests {
 
     fn parse(s: &str) -> Result<StrategyConfig, String> {
         toml::from_str::<StrategyConfig>(s).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn kinds_lists_every_variant_and_nothing_else() {
+        // An unknown kind names serde's list of variants: it must be exactly KINDS.
+        let e = parse("kind = \"nope\"\n").unwrap_err();
+        let listed: Vec<&str> = e
+            .split("expected one of ")
+            .nth(1)
+            .unwrap()
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        assert_eq!(listed, StrategyConfig::KINDS, "{e}");
     }
 
     #[test]
