@@ -111,14 +111,43 @@ fn interval(s: &Stats, lo: &str, hi: &str) -> String {
     }
 }
 
-/// Builds the report content.
+/// Builds the report content: one function per section, in the report's order, then the
+/// sections supplied by the caller (the event study, the per-event P&L).
 pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
     let bench = compute_benchmark_stats(run);
-    let bench_name = run.benchmark.as_ref().map(|b| b.name.clone());
+    let bench_name = run.benchmark.as_ref().map(|b| b.name.as_str());
     let r = run_returns(run);
-    let mut sections = Vec::new();
+    let mut sections = vec![
+        run_section(run, &r, bench_name, opts),
+        key_statistics_section(stats, bench.as_ref(), bench_name),
+        equity_section(run, opts),
+        drawdown_chart_section(run, &r, opts),
+        top_drawdowns_section(run, &r),
+        monthly_returns_section(run, &r),
+        trades_section(run, stats),
+        costs_section(run),
+    ];
+    let warnings = warnings(run, stats, &r, benchmark_returns(run).as_deref(), opts);
+    if !warnings.is_empty() {
+        sections.push(Section {
+            title: WARNINGS.into(),
+            blocks: vec![Block::Bullets(warnings)],
+        });
+    }
+    sections.extend(opts.sections.iter().cloned());
+    Report {
+        title: format!("rotor report: {}", run.name),
+        sections,
+    }
+}
 
-    // Header
+/// "Run": the strategy, the caller's header lines, the sessions, equity and benchmark.
+fn run_section(
+    run: &RunSummary,
+    r: &[f64],
+    bench_name: Option<&str>,
+    opts: &ReportOptions,
+) -> Section {
     let mut kv = Vec::new();
     if !opts
         .header
@@ -143,8 +172,8 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
         "Final equity".into(),
         run.equity.last().map_or(NA.to_string(), |e| money(*e)),
     ));
-    if let Some(b) = &bench_name {
-        kv.push(("Benchmark".into(), b.clone()));
+    if let Some(b) = bench_name {
+        kv.push(("Benchmark".into(), b.to_string()));
     }
     if run.risk_free_annual != 0.0 {
         kv.push((
@@ -152,20 +181,27 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             format::value(Some(run.risk_free_annual), Kind::Percent),
         ));
     }
-    sections.push(Section {
+    Section {
         title: "Run".into(),
         blocks: vec![Block::KeyValues(kv)],
-    });
+    }
+}
 
-    // Key statistics
+/// "Key statistics": the key rows, the bootstrap intervals and, with a benchmark, its column
+/// and the relative metrics.
+fn key_statistics_section(
+    stats: &Stats,
+    bench: Option<&Stats>,
+    bench_name: Option<&str>,
+) -> Section {
     let mut headers = vec!["Metric".to_string(), "Strategy".to_string()];
-    if let Some(b) = &bench_name {
+    if let Some(b) = bench_name {
         headers.push(format!("Benchmark ({b})"));
     }
     let mut rows = Vec::new();
     for key in KEY_ROWS {
         let mut row = vec![label(key), metric(stats, key)];
-        if let Some(bs) = &bench {
+        if let Some(bs) = bench {
             row.push(metric(bs, key));
         }
         rows.push(row);
@@ -180,7 +216,7 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             interval(stats, "cagr_ci_low", "cagr_ci_high"),
         ],
     ];
-    if let Some(bs) = &bench {
+    if let Some(bs) = bench {
         ci_rows[0].push(interval(bs, "sharpe_ci_low", "sharpe_ci_high"));
         ci_rows[1].push(interval(bs, "cagr_ci_low", "cagr_ci_high"));
     }
@@ -190,45 +226,51 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             rows.push(vec![label(key), metric(stats, key), String::new()]);
         }
     }
-    sections.push(Section {
+    Section {
         title: "Key statistics".into(),
         blocks: vec![Block::Table(Table { headers, rows })],
-    });
+    }
+}
 
-    // Charts
-    let ts = &run.timestamps;
-    let eq: Vec<f64> = run.equity.clone();
-    let eq_chart = chart::area(
-        &eq,
-        ts,
+/// "Equity curve": the equity as an area chart.
+fn equity_section(run: &RunSummary, opts: &ReportOptions) -> Section {
+    let chart = chart::area(
+        &run.equity,
+        &run.timestamps,
         opts.width,
         10,
         opts.ascii,
         &|x| compact(x),
         Fill::Up,
     );
-    let dd = drawdown::drawdown_series(&r);
-    let dd_chart = chart::area(
+    Section {
+        title: "Equity curve".into(),
+        blocks: vec![Block::Pre(chart)],
+    }
+}
+
+/// "Drawdown": the drawdown of the returns `r` as an area chart hanging from zero.
+fn drawdown_chart_section(run: &RunSummary, r: &[f64], opts: &ReportOptions) -> Section {
+    let dd = drawdown::drawdown_series(r);
+    let chart = chart::area(
         &dd,
-        ts,
+        &run.timestamps,
         opts.width,
         6,
         opts.ascii,
         &|x| format!("{:.1}%", x * 100.0),
         Fill::Down,
     );
-    sections.push(Section {
-        title: "Equity curve".into(),
-        blocks: vec![Block::Pre(eq_chart)],
-    });
-    sections.push(Section {
+    Section {
         title: "Drawdown".into(),
-        blocks: vec![Block::Pre(dd_chart)],
-    });
+        blocks: vec![Block::Pre(chart)],
+    }
+}
 
-    // Top drawdowns
-    let date = |i: usize| format_date_opt(ts.get(i).copied());
-    let rows: Vec<Vec<String>> = top_drawdowns(&r)
+/// "Top 5 drawdowns": peak, trough, recovery, depth and length of the deepest episodes.
+fn top_drawdowns_section(run: &RunSummary, r: &[f64]) -> Section {
+    let date = |i: usize| format_date_opt(run.timestamps.get(i).copied());
+    let rows: Vec<Vec<String>> = top_drawdowns(r)
         .iter()
         .enumerate()
         .map(|(k, e)| {
@@ -242,7 +284,7 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             ]
         })
         .collect();
-    let dd_block = if rows.is_empty() {
+    let block = if rows.is_empty() {
         Block::Text("No drawdowns.".into())
     } else {
         Block::Table(Table {
@@ -259,14 +301,17 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             rows,
         })
     };
-    sections.push(Section {
+    Section {
         title: "Top 5 drawdowns".into(),
-        blocks: vec![dd_block],
-    });
+        blocks: vec![block],
+    }
+}
 
-    // Monthly returns
-    let months = periods::monthly_returns(ts, &r);
-    let years = periods::yearly_returns(ts, &r);
+/// "Monthly returns (%)": one row per year, one column per month, then the year's return.
+fn monthly_returns_section(run: &RunSummary, r: &[f64]) -> Section {
+    let ts = &run.timestamps;
+    let months = periods::monthly_returns(ts, r);
+    let years = periods::yearly_returns(ts, r);
     let mut headers = vec!["Year".to_string()];
     headers.extend(MONTHS.iter().map(|m| m.to_string()));
     headers.push("Year".into());
@@ -291,12 +336,14 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
     } else {
         Block::Table(Table { headers, rows })
     };
-    sections.push(Section {
+    Section {
         title: "Monthly returns (%)".into(),
         blocks: vec![block],
-    });
+    }
+}
 
-    // Trades
+/// "Trades": counts, win rate, payoffs, best and worst trade, fills, notional and exposure.
+fn trades_section(run: &RunSummary, stats: &Stats) -> Section {
     let longs = run.trades.iter().filter(|t| t.quantity > 0.0).count();
     let shorts = run.trades.iter().filter(|t| t.quantity < 0.0).count();
     let pnl = |f: fn(f64, f64) -> f64| {
@@ -335,35 +382,26 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
     for k in ["turnover", "avg_gross_exposure", "avg_net_exposure"] {
         rows.push(vec![label(k), metric(stats, k)]);
     }
-    sections.push(Section {
+    Section {
         title: "Trades".into(),
         blocks: vec![Block::Table(Table {
             headers: vec!["Trade statistic".into(), "Value".into()],
             rows,
         })],
-    });
+    }
+}
 
-    // Costs
+/// "Costs": commission, slippage, borrow and their total, in money, % of initial equity and
+/// bps of traded notional; interest on cash below the total when there is any.
+fn costs_section(run: &RunSummary) -> Section {
     let costs = [
         ("Commission", run.commission_paid),
         ("Slippage", run.slippage_paid),
         ("Borrow fees", run.borrow_paid),
     ];
     let total: f64 = costs.iter().map(|c| c.1).sum();
-    let of_equity = |x: f64| {
-        if run.initial_equity > 0.0 {
-            Some(x / run.initial_equity)
-        } else {
-            None
-        }
-    };
-    let bps = |x: f64| {
-        if run.traded_notional > 0.0 {
-            Some(x / run.traded_notional * 1e4)
-        } else {
-            None
-        }
-    };
+    let of_equity = |x: f64| (run.initial_equity > 0.0).then(|| x / run.initial_equity);
+    let bps = |x: f64| (run.traded_notional > 0.0).then(|| x / run.traded_notional * 1e4);
     let mut rows: Vec<Vec<String>> = costs
         .iter()
         .chain(std::iter::once(&("Total", total)))
@@ -376,9 +414,6 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             ]
         })
         .collect();
-    if let Some(last) = rows.last_mut() {
-        last[0] = "Total".into();
-    }
     // Interest is a credit, not a cost: its own line below the total, when there is any.
     if run.interest_earned != 0.0 {
         rows.push(vec![
@@ -388,7 +423,7 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             NA.to_string(),
         ]);
     }
-    sections.push(Section {
+    Section {
         title: "Costs".into(),
         blocks: vec![Block::Table(Table {
             headers: [
@@ -401,21 +436,6 @@ pub fn build(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Report {
             .to_vec(),
             rows,
         })],
-    });
-
-    // Warnings
-    let warnings = warnings(run, stats, &r, benchmark_returns(run).as_deref(), opts);
-    if !warnings.is_empty() {
-        sections.push(Section {
-            title: WARNINGS.into(),
-            blocks: vec![Block::Bullets(warnings)],
-        });
-    }
-    // Sections supplied by the caller (the event study, the per-event P&L).
-    sections.extend(opts.sections.iter().cloned());
-    Report {
-        title: format!("rotor report: {}", run.name),
-        sections,
     }
 }
 
