@@ -3,12 +3,15 @@
 
     python3 benches/diff_outputs.py --old OLD_ROTOR --new NEW_ROTOR [--work DIR] [--top K]
 
-`rotor run --out` of every strategies/*.toml, two sweeps and a walk-forward: every file and
-stdout must be byte-identical, except sweep.parquet's bootstrap interval columns
-(sharpe_ci_low, sharpe_ci_high, cagr_ci_low, cagr_ci_high): since issue 14 they are null outside
-the top K sets (README, `rotor sweep`), and inside the top K they must equal the old values
-exactly (same resamples, same seed rule). Needs pyarrow (the peers' venv has it). Prints one
-line per comparison; exits 1 on any difference.
+`rotor run --out` of every strategies/*.toml, three sweeps (one `--random`), a walk-forward and
+`rotor data synth` of two seeds: every stdout and every file must be identical. Text, JSON and
+TOML files are compared byte for byte, and so are the synthetic bar files (their writer is
+pinned); the run and sweep Parquet outputs are compared by content (schema with its metadata,
+then every column's values), so a change of their compression level is not a difference. The
+bootstrap interval columns of sweep.parquet (sharpe_ci_low, sharpe_ci_high, cagr_ci_low,
+cagr_ci_high) must be null outside the top K sets (README, `rotor sweep`) and equal the old
+values exactly inside them (same resamples, same seed rule). Needs pyarrow (the peers' venv has
+it). Prints one line per comparison; exits 1 on any difference.
 """
 
 import argparse
@@ -26,20 +29,34 @@ CI = ["sharpe_ci_low", "sharpe_ci_high", "cagr_ci_low", "cagr_ci_high"]
 
 def rotor(binary, args, out):
     """Runs rotor with `args` writing into `out`; returns (exit code, stdout)."""
-    p = subprocess.run([binary] + args + ["--out", out, "--quiet"], capture_output=True,
-                       cwd=ROOT)
+    quiet = [] if args[0] == "data" else ["--quiet"]
+    p = subprocess.run([binary] + args + ["--out", out] + quiet, capture_output=True, cwd=ROOT)
     return p.returncode, p.stdout
 
 
-def same_folders(a, b, skip=()):
-    """Names of the files that differ (or exist on one side only), `skip` not compared."""
+def same_parquet(a, b):
+    """True when two Parquet files hold the same schema (with metadata) and the same values."""
+    ta, tb = pq.read_table(a), pq.read_table(b)
+    return ta.schema.equals(tb.schema, check_metadata=True) and ta.equals(tb)
+
+
+def same_folders(a, b, skip=(), parquet_bytes=False):
+    """Names of the files that differ (or exist on one side only), `skip` not compared,
+    subfolders compared recursively. Parquet files by content unless `parquet_bytes`."""
     names = sorted(set(os.listdir(a)) | set(os.listdir(b)))
     bad = []
     for n in names:
         if n in skip or n == "sweep.checkpoint":  # completion order: not an output
             continue
         pa, pb = os.path.join(a, n), os.path.join(b, n)
-        if not (os.path.isfile(pa) and os.path.isfile(pb)) or not filecmp.cmp(pa, pb, False):
+        if os.path.isdir(pa) and os.path.isdir(pb):
+            bad += [f"{n}/{m}" for m in same_folders(pa, pb, skip, parquet_bytes)]
+        elif not (os.path.isfile(pa) and os.path.isfile(pb)):
+            bad.append(n)
+        elif n.endswith(".parquet") and not parquet_bytes:
+            if not same_parquet(pa, pb):
+                bad.append(n)
+        elif not filecmp.cmp(pa, pb, False):
             bad.append(n)
     return bad
 
@@ -75,7 +92,7 @@ def main():
     work = a.work or tempfile.mkdtemp(prefix="rotor-diff-")
     failed, skipped = 0, 0
 
-    def compare(label, args, sweep=False):
+    def compare(label, args, sweep=False, parquet_bytes=False):
         nonlocal failed, skipped
         outs = {}
         for side, binary in (("old", a.old), ("new", a.new)):
@@ -91,10 +108,11 @@ def main():
         bad = []
         if ca != cb:
             bad.append(f"exit {ca} != {cb}")
-        if sa != sb:
-            bad.append("stdout")
+        if sa.replace(oa.encode(), b"OUT") != sb.replace(ob.encode(), b"OUT"):
+            bad.append("stdout")  # the output folder named in it is not a difference
         if ca == 0 and cb == 0:
-            bad += same_folders(oa, ob, skip=("sweep.parquet",) if sweep else ())
+            skip = ("sweep.parquet",) if sweep else ()
+            bad += same_folders(oa, ob, skip, parquet_bytes)
             if sweep:
                 bad += sweep_parquet_diff(os.path.join(oa, "sweep.parquet"),
                                           os.path.join(ob, "sweep.parquet"), a.top)
@@ -111,10 +129,16 @@ def main():
     compare("sweep-sma_cross",
             ["sweep", "strategies/sma_cross.toml", "--grid", "strategy.fast=5..50:5",
              "--grid", "strategy.slow=20..200:20", "--threads", "2"] + top, sweep=True)
+    compare("sweep-random-sma_cross",
+            ["sweep", "strategies/sma_cross.toml", "--grid", "strategy.fast=2..60:1",
+             "--grid", "strategy.slow=20..400:5", "--random", "40", "--seed", "11",
+             "--threads", "2"] + top, sweep=True)
     compare("walkforward-smallcap_vs_tech",
             ["walkforward", "strategies/smallcap_vs_tech.toml", "--grid",
              "strategy.lookback=20..200:40", "--threads", "2"])
-    print(f"{len(configs) + 3 - skipped} comparisons ({skipped} skipped) in {work}: "
+    for seed in ("2026", "7"):
+        compare(f"data-synth-{seed}", ["data", "synth", "--seed", seed], parquet_bytes=True)
+    print(f"{len(configs) + 6 - skipped} comparisons ({skipped} skipped) in {work}: "
           f"{'all identical' if not failed else f'{failed} differ'}")
     sys.exit(1 if failed else 0)
 

@@ -2,7 +2,7 @@
 //! (benches/gen/bench_data.rs) and, through the files it writes, the peers (benches/peers/).
 //!
 //! Deterministic: the same bytes of data for the same constants, whatever the machine (a fixed
-//! SplitMix64 stream, Box-Muller normals, no thread-dependent order).
+//! SplitMix64 stream of rotor-rng, Box-Muller normals, no thread-dependent order).
 //!
 //! - `single/BENCH.parquet`: 1 symbol x 1,000,000 one-minute bars (390 a session, weekdays,
 //!   14:31..21:00 UTC, from 2010-01-04; ~10 years). Daily bars that many would pass year 2262,
@@ -26,6 +26,7 @@ use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use rayon::prelude::*;
+use rotor_rng::SplitMix64;
 
 /// Bars in the single-symbol file.
 pub const SINGLE_BARS: usize = 1_000_000;
@@ -65,28 +66,15 @@ pub fn panel_symbols() -> Vec<String> {
     (0..PANEL_SYMBOLS).map(|k| format!("S{k:03}")).collect()
 }
 
-/// SplitMix64: tiny, fast, fully specified, so the data never depends on a crate's version.
-struct Rng(u64);
+/// Uniform in (0, 1) (the midpoint of each of the 2^53 steps, so never 0: safe for `ln`).
+fn uniform(rng: &mut SplitMix64) -> f64 {
+    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+}
 
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box-Muller, one value per call).
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
+/// Standard normal (Box-Muller, one value per call).
+fn normal(rng: &mut SplitMix64) -> f64 {
+    let (u, v) = (uniform(rng), uniform(rng));
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// OHLCV columns of a geometric random walk with a small drift.
@@ -99,7 +87,7 @@ pub struct Ohlcv {
 }
 
 fn walk(seed: u64, n: usize, start: f64, drift: f64, sigma: f64) -> Ohlcv {
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::new(seed);
     let mut out = Ohlcv {
         open: Vec::with_capacity(n),
         high: Vec::with_capacity(n),
@@ -109,11 +97,11 @@ fn walk(seed: u64, n: usize, start: f64, drift: f64, sigma: f64) -> Ohlcv {
     };
     let mut prev = start;
     for _ in 0..n {
-        let o = prev * (0.2 * sigma * rng.normal()).exp();
-        let c = o * (drift + sigma * rng.normal()).exp();
-        let h = o.max(c) * (1.0 + 0.5 * sigma * rng.uniform());
-        let l = o.min(c) * (1.0 - 0.5 * sigma * rng.uniform());
-        let v = (1_000_000.0 * (1.0 + rng.uniform())).round();
+        let o = prev * (0.2 * sigma * normal(&mut rng)).exp();
+        let c = o * (drift + sigma * normal(&mut rng)).exp();
+        let h = o.max(c) * (1.0 + 0.5 * sigma * uniform(&mut rng));
+        let l = o.min(c) * (1.0 - 0.5 * sigma * uniform(&mut rng));
+        let v = (1_000_000.0 * (1.0 + uniform(&mut rng))).round();
         out.open.push(o);
         out.high.push(h);
         out.low.push(l);

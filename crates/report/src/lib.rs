@@ -1,6 +1,7 @@
 //! rotor-report: statistics and human-readable reports of a backtest run.
 //!
-//! The crate sees plain data only ([`RunSummary`]) and depends on no other rotor crate.
+//! The crate sees plain data only ([`RunSummary`]) and depends on no other rotor crate but
+//! rotor-rng (the workspace's seeded generators, a leaf crate) for the bootstrap.
 //! [`compute_stats`] gives every metric of issue 5 ([`Stats`], serialized flat by
 //! [`Stats::to_json`]); [`render_text`] and [`render_markdown`] render the same report.
 //! Conventions follow empyrical (see `notes/STATS.md`): simple returns, ddof 1, 252 periods a

@@ -7,10 +7,10 @@
 // An integration test sees every dev-dependency of its crate and may unwrap: a panic is a failure.
 #![allow(unused_crate_dependencies, clippy::unwrap_used)]
 
-use rotor_report::metrics::bootstrap::SplitMix64;
 use rotor_report::overfit::{
     cscv_splits, deflated_sharpe, expected_max_sharpe, pbo_cscv, psr_from_moments,
 };
+use rotor_rng::SplitMix64;
 use serde_json::Value;
 
 const REL: f64 = 1e-9;

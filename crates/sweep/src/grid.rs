@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use rotor_report::metrics::bootstrap::SplitMix64;
+use rotor_rng::SplitMix64;
 use toml::{Table, Value};
 
 use crate::error::SweepError;
@@ -270,7 +270,7 @@ impl ParamSets {
                 let mut rng = SplitMix64::new(seed);
                 let mut chosen = BTreeSet::new();
                 for j in size - n..size {
-                    let t = ((rng.next_u64() as u128 * (j as u128 + 1)) >> 64) as u64;
+                    let t = rng.below(j + 1);
                     if !chosen.insert(t) {
                         chosen.insert(j);
                     }

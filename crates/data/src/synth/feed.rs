@@ -10,10 +10,10 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::calendar::nth_weekday;
-use super::rng::Rng;
 use super::universe::{DEFENSE_NAMES, ENERGY_NAMES, HOUSING_NAMES, MARKET, SIZE, TECH};
 use crate::event::Event;
 use crate::time::{daily_close_ns, date_to_ns, DAILY_OPEN_UTC_NS, NS_PER_SEC};
+use rotor_rng::Xoshiro256;
 
 /// Sessions over which an event's post-announcement drift is spread (evenly).
 pub const DRIFT_SESSIONS: usize = 10;
@@ -135,11 +135,11 @@ fn ny_time(date: NaiveDate, hour: i64, minute: i64) -> i64 {
     guess - ny_offset_hours(guess + 5 * 3600 * NS_PER_SEC) as i64 * 3600 * NS_PER_SEC
 }
 
-fn intraday(date: NaiveDate, rng: &mut Rng) -> i64 {
+fn intraday(date: NaiveDate, rng: &mut Xoshiro256) -> i64 {
     date_to_ns(date) + (15 * 60 + rng.below(270) as i64) * 60 * NS_PER_SEC
 }
 
-fn evening(date: NaiveDate, rng: &mut Rng) -> i64 {
+fn evening(date: NaiveDate, rng: &mut Xoshiro256) -> i64 {
     date_to_ns(date) + (21 * 60 + rng.below(179) as i64) * 60 * NS_PER_SEC
 }
 
@@ -147,7 +147,7 @@ fn cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn pick<'a>(rng: &mut Rng, options: &[&'a str]) -> &'a str {
+fn pick<'a>(rng: &mut Xoshiro256, options: &[&'a str]) -> &'a str {
     options[rng.below(options.len() as u64) as usize]
 }
 
@@ -157,7 +157,7 @@ fn names(v: &[&str]) -> Vec<String> {
 
 /// Up to `k` sorted session indices in [lo, hi), more than [`DRIFT_SESSIONS`] apart so drifts do
 /// not overlap.
-fn pick_sessions(rng: &mut Rng, lo: usize, hi: usize, k: usize) -> Vec<usize> {
+fn pick_sessions(rng: &mut Xoshiro256, lo: usize, hi: usize, k: usize) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::with_capacity(k);
     let mut tries = 0;
     while out.len() < k && tries < 100 * k {
@@ -231,7 +231,7 @@ const AI_DOWN: [&str; 4] = [
 
 /// The event feed and its price effects, for `sessions` (the sample calendar).
 pub fn build(seed: u64, sessions: &[NaiveDate]) -> (Vec<Event>, Vec<Effect>) {
-    let mut rng = Rng::new(seed, 500);
+    let mut rng = Xoshiro256::new(seed, 500);
     let n = sessions.len();
     let idx_of = |y: i32, m: u32, d: u32| {
         let date = NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
@@ -269,14 +269,14 @@ pub fn build(seed: u64, sessions: &[NaiveDate]) -> (Vec<Event>, Vec<Effect>) {
     // Defense budget news across the whole span.
     let defense_syms = names(&["LMT", "NOC", "KTOS", "ITA", "XAR"]);
     for i in pick_sessions(&mut rng, 0, last_random, 24) {
-        let (s, h) = if rng.uniform() < 0.75 {
+        let (s, h) = if rng.next_f64() < 0.75 {
             let s = cents(rng.range(0.3, 0.9));
             (s, pick(&mut rng, &DEFENSE_UP))
         } else {
             let s = cents(rng.range(-0.8, -0.3));
             (s, pick(&mut rng, &DEFENSE_DOWN))
         };
-        let ts = if rng.uniform() < 0.5 {
+        let ts = if rng.next_f64() < 0.5 {
             intraday(sessions[i], &mut rng)
         } else {
             evening(sessions[i], &mut rng)
@@ -286,14 +286,14 @@ pub fn build(seed: u64, sessions: &[NaiveDate]) -> (Vec<Event>, Vec<Effect>) {
     // Institutional home-buying bans: a policy theme from 2019 on.
     let housing_syms = names(&["ITB", "XHB", "INVH"]);
     for i in pick_sessions(&mut rng, idx_of(2019, 1, 1), last_random, 10) {
-        let (s, h) = if rng.uniform() < 0.8 {
+        let (s, h) = if rng.next_f64() < 0.8 {
             let s = cents(rng.range(-0.7, -0.2));
             (s, pick(&mut rng, &HOUSING_DOWN))
         } else {
             let s = cents(rng.range(0.2, 0.5));
             (s, pick(&mut rng, &HOUSING_UP))
         };
-        let ts = if rng.uniform() < 0.5 {
+        let ts = if rng.next_f64() < 0.5 {
             intraday(sessions[i], &mut rng)
         } else {
             evening(sessions[i], &mut rng)
@@ -303,14 +303,14 @@ pub fn build(seed: u64, sessions: &[NaiveDate]) -> (Vec<Event>, Vec<Effect>) {
     // Venezuela oil: sanctions news from 2014 on.
     let oil_syms = names(&ENERGY_NAMES);
     for i in pick_sessions(&mut rng, idx_of(2014, 1, 1), last_random, 14) {
-        let (s, h) = if rng.uniform() < 0.5 {
+        let (s, h) = if rng.next_f64() < 0.5 {
             let s = cents(rng.range(0.2, 0.8));
             (s, pick(&mut rng, &OIL_UP))
         } else {
             let s = cents(rng.range(-0.8, -0.2));
             (s, pick(&mut rng, &OIL_DOWN))
         };
-        let ts = if rng.uniform() < 0.5 {
+        let ts = if rng.next_f64() < 0.5 {
             intraday(sessions[i], &mut rng)
         } else {
             evening(sessions[i], &mut rng)
@@ -320,14 +320,14 @@ pub fn build(seed: u64, sessions: &[NaiveDate]) -> (Vec<Event>, Vec<Effect>) {
     // AI bubble talk from 2023 on.
     let ai_syms = names(&["QQQ", "TK01", "TK02", "TK03"]);
     for i in pick_sessions(&mut rng, idx_of(2023, 1, 1), last_random, 18) {
-        let (s, h) = if rng.uniform() < 0.45 {
+        let (s, h) = if rng.next_f64() < 0.45 {
             let s = cents(rng.range(0.3, 0.9));
             (s, pick(&mut rng, &AI_UP))
         } else {
             let s = cents(rng.range(-0.9, -0.3));
             (s, pick(&mut rng, &AI_DOWN))
         };
-        let ts = if rng.uniform() < 0.5 {
+        let ts = if rng.next_f64() < 0.5 {
             intraday(sessions[i], &mut rng)
         } else {
             evening(sessions[i], &mut rng)

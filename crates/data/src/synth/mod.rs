@@ -1,9 +1,10 @@
 //! The shipped sample market: a deterministic, synthetic daily market plus news/policy feed.
 //!
 //! Invariant: [`generate`] and [`write()`] are pure functions of the seed: the same seed gives
-//! equal [`SynthMarket`]s and byte-identical files on every run and machine (own PRNG, fixed
-//! iteration order, no locale- or platform-dependent formatting). The data is synthetic: it
-//! tells the January 2026 rotation story but is not a record of any real market.
+//! equal [`SynthMarket`]s and byte-identical files on every run and machine (the seeded
+//! generators of rotor-rng, fixed iteration order, no locale- or platform-dependent
+//! formatting). The data is synthetic: it tells the January 2026 rotation story but is not a
+//! record of any real market.
 
 // DataError carries path/row context by value, as across the crate.
 #![allow(clippy::result_large_err)]
@@ -12,7 +13,6 @@ pub mod calendar;
 pub mod feed;
 pub mod files;
 pub mod model;
-pub mod rng;
 pub mod universe;
 
 use std::path::{Path, PathBuf};

@@ -2,17 +2,17 @@
 //! paths for every single name, then builds each ETF from its members.
 //!
 //! Invariants: every path is a deterministic function of (seed, calendar, effects): each factor
-//! and each stock draws from its own [`Rng`] stream in a fixed order; every output bar satisfies
-//! 0 < low <= min(open, close) <= max(open, close) <= high, prices are rounded to cents and
-//! volumes to whole round lots; ETFs are weighted by their members' previous closes, so an
+//! and each stock draws from its own [`Xoshiro256`] stream in a fixed order; every output bar
+//! satisfies 0 < low <= min(open, close) <= max(open, close) <= high, prices are rounded to
+//! cents and volumes to whole round lots; ETFs are weighted by their members' previous closes, so an
 //! ETF's return is exactly the weighted return of its members.
 
 use super::feed::{Effect, Target, DRIFT_SESSIONS};
 use chrono::Datelike;
 
-use super::rng::Rng;
 use super::universe::{Basket, Stock, Weighting, N_FACTORS, SIZE, TECH};
 use crate::market::SymbolBars;
+use rotor_rng::Xoshiro256;
 
 /// Trading sessions per year, for annualized parameters.
 pub const PERIODS: f64 = 252.0;
@@ -120,7 +120,7 @@ impl Garch {
 
 /// The regime of each session: 0 = tech leads, 1 = small caps lead.
 pub fn regimes(seed: u64, n: usize) -> Vec<u8> {
-    let mut rng = Rng::new(seed, 2);
+    let mut rng = Xoshiro256::new(seed, 2);
     let mut state = rng.below(2) as u8;
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
@@ -236,14 +236,16 @@ pub fn simulate(
     }
 
     let regime = regimes(seed, n);
-    let mut f_rng: Vec<Rng> = (0..N_FACTORS)
-        .map(|k| Rng::new(seed, 10 + k as u64))
+    let mut f_rng: Vec<Xoshiro256> = (0..N_FACTORS)
+        .map(|k| Xoshiro256::new(seed, 10 + k as u64))
         .collect();
     let mut f_garch: Vec<Garch> = FACTOR_PARAMS
         .iter()
         .map(|p| Garch::new(p.vol, p.garch))
         .collect();
-    let mut s_rng: Vec<Rng> = (0..ns).map(|i| Rng::new(seed, 100 + i as u64)).collect();
+    let mut s_rng: Vec<Xoshiro256> = (0..ns)
+        .map(|i| Xoshiro256::new(seed, 100 + i as u64))
+        .collect();
     let mut s_garch: Vec<Garch> = stocks
         .iter()
         .map(|s| Garch::new(s.idio_vol, IDIO_GARCH))
@@ -405,7 +407,7 @@ fn basket_path(
     }
     let mean = rets.iter().sum::<f64>() / n.max(1) as f64;
     let sd = (rets.iter().map(|r| (r - mean) * (r - mean)).sum::<f64>() / n.max(2) as f64).sqrt();
-    let mut rng = Rng::new(seed, 1000 + b_idx as u64);
+    let mut rng = Xoshiro256::new(seed, 1000 + b_idx as u64);
     for r in rets {
         let vol_mult = (1.0 - VOLUME_ABS_RETURN) + VOLUME_ABS_RETURN * r.abs() / sd.max(1e-9);
         let noise = (VOLUME_NOISE * rng.normal() - 0.5 * VOLUME_NOISE * VOLUME_NOISE).exp();

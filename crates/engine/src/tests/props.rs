@@ -6,11 +6,12 @@ use proptest::prelude::*;
 use rotor_data::time::{daily_close_ns, date_to_ns, NS_PER_SEC};
 use rotor_data::{Event, Market};
 
-use super::support::{day, event, market_with, named, random_bars, Bar, Rng};
+use super::support::{below, day, event, market_with, named, random_bars, Bar};
 use crate::config::{Delisting, OnBreach, Remainder, SlippageModel};
 use crate::{
     run, Context, ExecutionConfig, OrderId, OrderKind, Prices, RunResult, Strategy, TimeInForce,
 };
+use rotor_rng::SplitMix64;
 
 #[derive(Debug, Clone, Copy)]
 enum Action {
@@ -21,17 +22,17 @@ enum Action {
     ReplaceLast(f64),
 }
 
-fn random_action(rng: &mut Rng, n_symbols: usize) -> Action {
-    let s = rng.below(n_symbols);
-    let q = rng.below(101) as f64 - 50.0;
-    let off = 1.0 + 0.04 * (rng.unit() - 0.5);
-    let off2 = 1.0 + 0.04 * (rng.unit() - 0.5);
-    let tif = if rng.below(3) == 0 {
+fn random_action(rng: &mut SplitMix64, n_symbols: usize) -> Action {
+    let s = below(rng, n_symbols);
+    let q = below(rng, 101) as f64 - 50.0;
+    let off = 1.0 + 0.04 * (rng.next_f64() - 0.5);
+    let off2 = 1.0 + 0.04 * (rng.next_f64() - 0.5);
+    let tif = if below(rng, 3) == 0 {
         TimeInForce::Day
     } else {
         TimeInForce::Gtc
     };
-    let kind = match rng.below(24) {
+    let kind = match below(rng, 24) {
         0 => return Action::CancelAll,
         1 => return Action::CancelLast,
         2 => return Action::ReplaceLast(off),
@@ -53,7 +54,7 @@ fn random_action(rng: &mut Rng, n_symbols: usize) -> Action {
         },
         16..=17 => OrderKind::TargetQuantity { quantity: q },
         _ => OrderKind::TargetWeight {
-            weight: (rng.below(31) as f64 - 15.0) / 10.0,
+            weight: (below(rng, 31) as f64 - 15.0) / 10.0,
         },
     };
     Action::Order(s, kind, tif)
@@ -166,14 +167,14 @@ fn volume(k: usize, i: usize) -> f64 {
 }
 
 fn case(seed: u64, n_symbols: usize, n_bars: usize, variant: u8) -> Case {
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::new(seed);
     let bars = random_bars(&mut rng, n_symbols, n_bars, None);
-    let events: Vec<Event> = (0..rng.below(5))
+    let events: Vec<Event> = (0..below(&mut rng, 5))
         .map(|_| {
-            let d = rng.below(n_bars + 2) as i64 - 1;
+            let d = below(&mut rng, n_bars + 2) as i64 - 1;
             let ns = date_to_ns(day(0))
                 + d * 86_400 * NS_PER_SEC
-                + (rng.unit() * 86_400.0) as i64 * NS_PER_SEC;
+                + (rng.next_f64() * 86_400.0) as i64 * NS_PER_SEC;
             event(ns, "random")
         })
         .collect();
@@ -188,7 +189,7 @@ fn case(seed: u64, n_symbols: usize, n_bars: usize, variant: u8) -> Case {
     });
     let per_bar = (0..n_bars)
         .map(|_| {
-            (0..rng.below(4))
+            (0..below(&mut rng, 4))
                 .map(|_| random_action(&mut rng, n_symbols))
                 .collect()
         })
@@ -426,9 +427,9 @@ proptest! {
         variant in 0u8..4,
     ) {
         let cut = ((n_bars - 1) as f64 * cut_frac) as usize;
-        let mut rng = Rng(seed);
+        let mut rng = SplitMix64::new(seed);
         let bars = random_bars(&mut rng, n_symbols, n_bars, None);
-        let mut other = Rng(seed ^ 0xDEAD_BEEF);
+        let mut other = SplitMix64::new(seed ^ 0xDEAD_BEEF);
         let mut perturbed = random_bars(&mut other, n_symbols, n_bars, Some((&bars, cut + 1)));
         keep_listing(&bars, &mut perturbed, cut, &mut other);
         let mut exec = ExecutionConfig::default();
@@ -473,7 +474,7 @@ proptest! {
 /// The listing calendar (whether a symbol has any bar after the cut) is data about the symbol,
 /// not a price: perturb prices and gaps after the cut, but keep that fact, since a delisting
 /// at `L + 1 <= cut` is booked from it (README "Execution model", delisting).
-fn keep_listing(base: &[Vec<Bar>], perturbed: &mut [Vec<Bar>], cut: usize, rng: &mut Rng) {
+fn keep_listing(base: &[Vec<Bar>], perturbed: &mut [Vec<Bar>], cut: usize, rng: &mut SplitMix64) {
     for (b, p) in base.iter().zip(perturbed.iter_mut()) {
         let listed = |bars: &[Bar]| bars[cut + 1..].iter().any(|x| x.is_some());
         match (listed(b), listed(p)) {
@@ -483,7 +484,7 @@ fn keep_listing(base: &[Vec<Bar>], perturbed: &mut [Vec<Bar>], cut: usize, rng: 
                     .rev()
                     .find_map(|x| x.map(|x| x.3))
                     .unwrap_or(50.0);
-                let o = px * (1.0 + 0.02 * (rng.unit() - 0.5));
+                let o = px * (1.0 + 0.02 * (rng.next_f64() - 0.5));
                 let last = p.len() - 1;
                 p[last] = Some((o, o * 1.01, o * 0.99, o));
             }

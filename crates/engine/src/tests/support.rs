@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rotor_data::time::daily_close_ns;
 use rotor_data::{Event, Market, MarketBuilder, SymbolBars};
+use rotor_rng::SplitMix64;
 
 use crate::{Context, Fill, Strategy};
 
@@ -128,40 +129,23 @@ pub fn close_to(a: f64, b: f64, tol: f64) {
     assert!((a - b).abs() <= tol * b.abs().max(1.0), "{a} != {b}");
 }
 
-/// SplitMix64: a tiny deterministic generator for random markets.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in [0, n).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
+/// Uniform in [0, n) by modulo (not [`SplitMix64::below`]), so the cases persisted under
+/// `proptest-regressions/` replay the same markets and actions.
+pub fn below(rng: &mut SplitMix64, n: usize) -> usize {
+    (rng.next_u64() % n as u64) as usize
 }
 
 /// Random consistent OHLC bars: a random walk per symbol with gaps and missing bars.
 /// Bars `0..keep` are taken from `base` unchanged when given (for perturbation tests).
 pub fn random_bars(
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
     n_symbols: usize,
     n_bars: usize,
     base: Option<(&[Vec<Bar>], usize)>,
 ) -> Vec<Vec<Bar>> {
     (0..n_symbols)
         .map(|k| {
-            let mut px = 20.0 + 80.0 * rng.unit();
+            let mut px = 20.0 + 80.0 * rng.next_f64();
             let mut out = Vec::with_capacity(n_bars);
             for i in 0..n_bars {
                 if let Some((b, keep)) = base {
@@ -173,14 +157,14 @@ pub fn random_bars(
                         continue;
                     }
                 }
-                if rng.unit() < 0.15 {
+                if rng.next_f64() < 0.15 {
                     out.push(None);
                     continue;
                 }
-                let o = px * (1.0 + 0.02 * (rng.unit() - 0.5));
-                let c = o * (1.0 + 0.06 * (rng.unit() - 0.5));
-                let h = o.max(c) * (1.0 + 0.01 * rng.unit());
-                let l = o.min(c) * (1.0 - 0.01 * rng.unit());
+                let o = px * (1.0 + 0.02 * (rng.next_f64() - 0.5));
+                let c = o * (1.0 + 0.06 * (rng.next_f64() - 0.5));
+                let h = o.max(c) * (1.0 + 0.01 * rng.next_f64());
+                let l = o.min(c) * (1.0 - 0.01 * rng.next_f64());
                 px = c;
                 out.push(Some((o, h, l, c)));
             }

@@ -1,20 +1,11 @@
 //! A hand-built market with a planted effect of known size: the study must recover it.
 
 use super::*;
+use rotor_rng::SplitMix64;
 
-/// SplitMix64 -> uniform, then a sum of uniforms as a cheap bell-shaped shock with unit variance.
-struct Rng(u64);
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn shock(&mut self) -> f64 {
-        (0..12).map(|_| self.unit()).sum::<f64>() - 6.0
-    }
+/// A sum of 12 uniforms minus 6: a cheap bell-shaped shock with unit variance.
+fn shock(rng: &mut SplitMix64) -> f64 {
+    (0..12).map(|_| rng.next_f64()).sum::<f64>() - 6.0
 }
 
 const JUMP: f64 = 0.03;
@@ -28,7 +19,7 @@ fn planted(
     signs: &[f64],
 ) -> (Vec<i64>, Vec<Vec<f64>>, Vec<f64>, Vec<usize>) {
     let n = 200 + 150 * n_events + 50;
-    let mut rng = Rng(42);
+    let mut rng = SplitMix64::new(42);
     let day0s: Vec<usize> = (0..n_events).map(|i| 200 + 150 * i).collect();
     let mut effect = vec![0.0; n];
     for (i, &d) in day0s.iter().enumerate() {
@@ -40,8 +31,8 @@ fn planted(
     }
     let (mut pm, mut ps) = (vec![100.0], vec![50.0]);
     for t in 1..n {
-        let rm = 0.0003 + 0.01 * rng.shock();
-        let ri = 0.0002 + 1.2 * rm + idio * rng.shock() + effect[t];
+        let rm = 0.0003 + 0.01 * shock(&mut rng);
+        let ri = 0.0002 + 1.2 * rm + idio * shock(&mut rng) + effect[t];
         pm.push(pm[t - 1] * (1.0 + rm));
         ps.push(ps[t - 1] * (1.0 + ri));
     }

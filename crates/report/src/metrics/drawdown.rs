@@ -217,7 +217,7 @@ mod tests {
     /// bit, on random series with gaps, flat runs and a total loss.
     #[test]
     fn summary_equals_the_series_reductions() {
-        let mut rng = crate::metrics::bootstrap::SplitMix64::new(5);
+        let mut rng = rotor_rng::SplitMix64::new(5);
         for n in [0usize, 1, 2, 3, 50, 777] {
             for kind in 0..3 {
                 let r: Vec<f64> = (0..n)

@@ -336,7 +336,7 @@ mod tests {
     /// trials with a real edge, identical trials (ties) and NaN rows.
     #[test]
     fn block_sums_match_the_old_implementation() {
-        let mut rng = crate::metrics::bootstrap::SplitMix64::new(99);
+        let mut rng = rotor_rng::SplitMix64::new(99);
         for (t, n, s) in [
             (400, 30, 8),
             (1000, 20, 16),

@@ -10,7 +10,8 @@ use rotor_data::Market;
 
 use super::eval::evaluate_market;
 use crate::config::FormulaConfig;
-use crate::tests::support::{day, from_closes, market, named, random_bars, Rng};
+use crate::tests::support::{day, from_closes, market, named, random_bars};
+use rotor_rng::SplitMix64;
 
 fn cfg(
     universe: &[&str],
@@ -358,8 +359,8 @@ proptest! {
     #[test]
     fn weights_at_t_ignore_later_bars(seed in any::<u64>(), n_bars in 2usize..80, cut_frac in 0.0f64..1.0) {
         let cut = ((n_bars - 1) as f64 * cut_frac) as usize;
-        let bars = random_bars(&mut Rng(seed), 4, n_bars, None);
-        let other = random_bars(&mut Rng(!seed), 4, n_bars, Some((&bars, cut + 1)));
+        let bars = random_bars(&mut SplitMix64::new(seed), 4, n_bars, None);
+        let other = random_bars(&mut SplitMix64::new(!seed), 4, n_bars, Some((&bars, cut + 1)));
         let name = |b: Vec<_>| b.into_iter().enumerate().map(|(k, b)| (format!("S{k}"), b)).collect::<Vec<_>>();
         let (ma, mb) = (market(&name(bars)), market(&name(other)));
         let kept = ma.first_bar_at_or_after(daily_close_ns(day(cut)) + 1);

@@ -8,12 +8,13 @@ use rotor_data::time::daily_close_ns;
 use rotor_data::{Event, Market};
 use rotor_engine::{Context, ExecutionConfig, Fill, Order, RunResult, Strategy};
 
-use super::support::{day, market, random_bars, Bar, Rng};
+use super::support::{day, market, random_bars, Bar};
 use crate::config::{
     BuyAndHoldConfig, FormulaConfig, Rebalance, RotationConfig, SectorRotationConfig, Signal,
     SmaCrossConfig, StrategyConfig, Weighting,
 };
 use crate::BuiltStrategy;
+use rotor_rng::SplitMix64;
 
 /// Runs a built-in strategy, recording the pending orders after each `on_bar`.
 struct Recorder {
@@ -138,9 +139,9 @@ proptest! {
     #[test]
     fn bars_after_the_cut_never_change_the_past(seed in any::<u64>(), n_bars in 8usize..120, cut_frac in 0.0f64..1.0) {
         let cut = ((n_bars - 1) as f64 * cut_frac) as usize;
-        let bars = random_bars(&mut Rng(seed), 3, n_bars, None);
-        let mut other = random_bars(&mut Rng(!seed), 3, n_bars, Some((&bars, cut + 1)));
-        keep_listing(&bars, &mut other, cut, &mut Rng(seed ^ 0x9e37_79b9));
+        let bars = random_bars(&mut SplitMix64::new(seed), 3, n_bars, None);
+        let mut other = random_bars(&mut SplitMix64::new(!seed), 3, n_bars, Some((&bars, cut + 1)));
+        keep_listing(&bars, &mut other, cut, &mut SplitMix64::new(seed ^ 0x9e37_79b9));
         let name = |b: Vec<_>| b.into_iter().enumerate().map(|(k, b)| (format!("S{k}"), b)).collect::<Vec<_>>();
         let (ma, mb) = (market(&name(bars)), market(&name(other)));
         let kept = ma.first_bar_at_or_after(daily_close_ns(day(cut)) + 1);
@@ -167,7 +168,7 @@ proptest! {
 /// Delisting (a symbol whose bars stop) is announced like a vendor's delisting notice, so the
 /// engine may act on it at the last bar; the perturbation changes prices, never listings.
 /// (The engine's own look-ahead property test does the same.)
-fn keep_listing(base: &[Vec<Bar>], perturbed: &mut [Vec<Bar>], cut: usize, rng: &mut Rng) {
+fn keep_listing(base: &[Vec<Bar>], perturbed: &mut [Vec<Bar>], cut: usize, rng: &mut SplitMix64) {
     for (b, p) in base.iter().zip(perturbed.iter_mut()) {
         let listed = |bars: &[Bar]| bars[cut + 1..].iter().any(|x| x.is_some());
         match (listed(b), listed(p)) {
@@ -177,7 +178,7 @@ fn keep_listing(base: &[Vec<Bar>], perturbed: &mut [Vec<Bar>], cut: usize, rng: 
                     .rev()
                     .find_map(|x| x.map(|x| x.3))
                     .unwrap_or(50.0);
-                let o = px * (1.0 + 0.02 * (rng.unit() - 0.5));
+                let o = px * (1.0 + 0.02 * (rng.next_f64() - 0.5));
                 let last = p.len() - 1;
                 p[last] = Some((o, o * 1.01, o * 0.99, o));
             }

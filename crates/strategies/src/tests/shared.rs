@@ -4,14 +4,15 @@
 
 use rotor_engine::ExecutionConfig;
 
-use super::support::{market, random_bars, Rng};
+use super::support::{market, random_bars};
 use crate::config::{SmaCrossConfig, StrategyConfig};
 use crate::shared::{IndicatorKey, SharedIndicators};
 use crate::{run, run_shared};
+use rotor_rng::SplitMix64;
 
 #[test]
 fn shared_columns_give_identical_runs_and_are_computed_once() {
-    let bars = random_bars(&mut Rng(17), 4, 600, None);
+    let bars = random_bars(&mut SplitMix64::new(17), 4, 600, None);
     let names: Vec<(String, _)> = bars
         .into_iter()
         .enumerate()

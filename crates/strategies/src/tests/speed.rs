@@ -7,9 +7,9 @@ use rotor_data::time::NS_PER_SEC;
 use rotor_data::{MarketBuilder, SymbolBars};
 use rotor_engine::ExecutionConfig;
 
-use super::support::Rng;
 use crate::config::{SmaCrossConfig, StrategyConfig};
 use crate::run;
+use rotor_rng::SplitMix64;
 
 #[test]
 #[ignore]
@@ -18,7 +18,7 @@ fn speed_sma_cross_on_a_long_series() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000_000);
-    let mut rng = Rng(7);
+    let mut rng = SplitMix64::new(7);
     let mut bars = SymbolBars {
         symbol: "X".into(),
         ..SymbolBars::default()
@@ -29,7 +29,7 @@ fn speed_sma_cross_on_a_long_series() {
     let mut px = 100.0;
     for i in 0..n {
         let o = px;
-        log_px = 0.999 * log_px + 0.02 * (rng.unit() - 0.5);
+        log_px = 0.999 * log_px + 0.02 * (rng.next_f64() - 0.5);
         px = 100.0 * log_px.exp();
         // Minute bars: 5M daily bars would overflow i64 nanoseconds (~292 years).
         bars.timestamps.push(i as i64 * 60 * NS_PER_SEC);

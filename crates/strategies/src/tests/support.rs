@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rotor_data::time::daily_close_ns;
 use rotor_data::{Market, MarketBuilder, SymbolBars};
+use rotor_rng::SplitMix64;
 
 /// The date of bar `i`: consecutive calendar days from Monday 2026-01-05.
 pub fn day(i: usize) -> NaiveDate {
@@ -53,35 +54,17 @@ pub fn named(pairs: Vec<(&str, Vec<Bar>)>) -> Vec<(String, Vec<Bar>)> {
     pairs.into_iter().map(|(n, b)| (n.to_string(), b)).collect()
 }
 
-/// SplitMix64.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// Random consistent OHLC random walks, some bars missing; bars before `keep` copied from
 /// `base` when given.
 pub fn random_bars(
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
     n_symbols: usize,
     n_bars: usize,
     base: Option<(&[Vec<Bar>], usize)>,
 ) -> Vec<Vec<Bar>> {
     (0..n_symbols)
         .map(|k| {
-            let mut px = 20.0 + 80.0 * rng.unit();
+            let mut px = 20.0 + 80.0 * rng.next_f64();
             (0..n_bars)
                 .map(|i| {
                     if let Some((b, keep)) = base {
@@ -92,11 +75,11 @@ pub fn random_bars(
                             return b[k][i];
                         }
                     }
-                    if rng.unit() < 0.05 {
+                    if rng.next_f64() < 0.05 {
                         return None;
                     }
-                    let o = px * (1.0 + 0.02 * (rng.unit() - 0.5));
-                    let c = o * (1.0 + 0.08 * (rng.unit() - 0.5));
+                    let o = px * (1.0 + 0.02 * (rng.next_f64() - 0.5));
+                    let c = o * (1.0 + 0.08 * (rng.next_f64() - 0.5));
                     px = c;
                     Some((o, o.max(c) * 1.005, o.min(c) * 0.995, c))
                 })

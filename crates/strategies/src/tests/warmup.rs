@@ -3,22 +3,23 @@
 
 use rotor_engine::{ExecutionConfig, RunResult};
 
-use super::support::{market, Bar, Rng};
+use super::support::{market, Bar};
 use crate::config::{
     BuyAndHoldConfig, Rebalance, RotationConfig, SectorRotationConfig, Signal, SmaCrossConfig,
     StrategyConfig, Weighting,
 };
 use crate::run;
+use rotor_rng::SplitMix64;
 
 /// Random walks without missing bars, `n` bars per symbol.
-fn walks(rng: &mut Rng, symbols: usize, n: usize) -> Vec<Vec<Bar>> {
+fn walks(rng: &mut SplitMix64, symbols: usize, n: usize) -> Vec<Vec<Bar>> {
     (0..symbols)
         .map(|_| {
-            let mut px = 20.0 + 80.0 * rng.unit();
+            let mut px = 20.0 + 80.0 * rng.next_f64();
             (0..n)
                 .map(|_| {
-                    let o = px * (1.0 + 0.02 * (rng.unit() - 0.5));
-                    let c = o * (1.0 + 0.08 * (rng.unit() - 0.5));
+                    let o = px * (1.0 + 0.02 * (rng.next_f64() - 0.5));
+                    let c = o * (1.0 + 0.08 * (rng.next_f64() - 0.5));
                     px = c;
                     Some((o, o.max(c) * 1.005, o.min(c) * 0.995, c))
                 })
@@ -83,7 +84,7 @@ fn configs() -> Vec<StrategyConfig> {
 
 #[test]
 fn a_120_bar_lookback_first_trades_at_the_first_traded_open() {
-    let mut rng = Rng(7);
+    let mut rng = SplitMix64::new(7);
     let bars = walks(&mut rng, 3, 400);
     let cfg = rotation(Signal::Momentum, Weighting::Equal, 120);
     assert_eq!(cfg.warmup_bars(), 124);
@@ -109,7 +110,7 @@ fn a_120_bar_lookback_first_trades_at_the_first_traded_open() {
 #[test]
 fn bars_before_the_warm_up_window_never_change_a_run() {
     for seed in 0..8u64 {
-        let mut rng = Rng(seed);
+        let mut rng = SplitMix64::new(seed);
         let n = 300;
         let bars = walks(&mut rng, 3, n);
         for cfg in configs() {
@@ -117,7 +118,7 @@ fn bars_before_the_warm_up_window_never_change_a_run() {
             let first = 200.min(n);
             let from = first - w.min(first);
             // Different prices before the warm-up window (another random history).
-            let mut other = walks(&mut Rng(seed + 1000), 3, n);
+            let mut other = walks(&mut SplitMix64::new(seed + 1000), 3, n);
             for (o, b) in other.iter_mut().zip(&bars) {
                 o[from..].copy_from_slice(&b[from..]);
             }
@@ -138,7 +139,7 @@ fn the_stated_warm_up_is_enough_history_for_stateless_signals() {
     // Momentum, trend, sector momentum, SMA cross and buy-and-hold read only their windows:
     // the stated warm-up gives the same run as all the history there is.
     for seed in 0..8u64 {
-        let bars = walks(&mut Rng(seed), 3, 320);
+        let bars = walks(&mut SplitMix64::new(seed), 3, 320);
         for cfg in configs()
             .into_iter()
             .filter(|c| !matches!(c, StrategyConfig::Rotation(r) if r.signal == Signal::Zscore))

@@ -1,9 +1,10 @@
 //! [`ReturnPass`] against the per-metric reference functions, bit for bit.
 
 use super::*;
-use crate::metrics::bootstrap::{bootstrap_intervals, intervals_and_stability, SplitMix64};
+use crate::metrics::bootstrap::{bootstrap_intervals, intervals_and_stability};
 use crate::metrics::util::{finite, percentile_sorted};
 use crate::metrics::{confidence, returns as rt};
+use rotor_rng::SplitMix64;
 
 /// Bit pattern of an optional value, so that the comparison is exact (and -0.0 != 0.0).
 fn bits(v: Option<f64>) -> Option<u64> {
