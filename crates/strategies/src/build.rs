@@ -8,6 +8,7 @@ use rotor_engine::{Context, ExecutionConfig, Fill, RunResult, Strategy};
 
 use crate::buy_and_hold::BuyAndHold;
 use crate::config::StrategyConfig;
+use crate::custom::CustomBuilt;
 use crate::error::StrategyError;
 use crate::formula::eval::evaluate_market;
 use crate::formula::Formula;
@@ -17,9 +18,9 @@ use crate::sector_rotation::SectorRotation;
 use crate::shared::SharedIndicators;
 use crate::sma_cross::SmaCross;
 
-/// A built-in strategy bound to a market's symbol indices. A closed enum, so the engine's
-/// per-bar call is one `match`, not a virtual call.
-#[derive(Debug, Clone)]
+/// A strategy bound to a market's symbol indices. A closed enum, so the engine's per-bar call
+/// to a built-in kind is one `match`, not a virtual call (a user kind's is one).
+#[derive(Debug)]
 pub enum BuiltStrategy {
     /// See [`Rotation`].
     Rotation(Rotation),
@@ -33,6 +34,8 @@ pub enum BuiltStrategy {
     SectorRotation(SectorRotation),
     /// See [`Formula`].
     Formula(Formula),
+    /// A user kind (see [`crate::CustomKind`]).
+    Custom(CustomBuilt),
 }
 
 fn resolve(market: &Market, key: &str, names: &[String]) -> Result<Vec<usize>, StrategyError> {
@@ -154,6 +157,7 @@ impl StrategyConfig {
                 };
                 BuiltStrategy::BuyAndHold(BuyAndHold::new(weights))
             }
+            StrategyConfig::Custom(c) => BuiltStrategy::Custom(c.build(market)?),
             StrategyConfig::SmaCross(c) => {
                 let s = resolve(market, "strategy.symbol", std::slice::from_ref(&c.symbol))?[0];
                 let columns = shared.and_then(|sh| {
@@ -178,6 +182,7 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::NewsEvent(s) => s.on_bar(ctx),
             BuiltStrategy::SectorRotation(s) => s.on_bar(ctx),
             BuiltStrategy::Formula(s) => s.on_bar(ctx),
+            BuiltStrategy::Custom(s) => s.on_bar(ctx),
         }
     }
 
@@ -189,6 +194,7 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::NewsEvent(s) => s.on_news(ctx, event),
             BuiltStrategy::SectorRotation(s) => s.on_news(ctx, event),
             BuiltStrategy::Formula(s) => s.on_news(ctx, event),
+            BuiltStrategy::Custom(s) => s.on_news(ctx, event),
         }
     }
 
@@ -200,6 +206,7 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::NewsEvent(s) => s.on_start(ctx),
             BuiltStrategy::SectorRotation(s) => s.on_start(ctx),
             BuiltStrategy::Formula(s) => s.on_start(ctx),
+            BuiltStrategy::Custom(s) => s.on_start(ctx),
         }
     }
 
@@ -211,6 +218,7 @@ impl Strategy for BuiltStrategy {
             BuiltStrategy::NewsEvent(s) => s.on_fill(ctx, fill),
             BuiltStrategy::SectorRotation(s) => s.on_fill(ctx, fill),
             BuiltStrategy::Formula(s) => s.on_fill(ctx, fill),
+            BuiltStrategy::Custom(s) => s.on_fill(ctx, fill),
         }
     }
 }

@@ -14,11 +14,13 @@
 pub mod build;
 pub mod buy_and_hold;
 pub mod config;
+pub mod custom;
 pub mod error;
 pub mod event_pnl;
 pub mod formula;
 pub mod indicators;
 pub mod news_event;
+pub mod registry;
 pub mod rolling;
 pub mod rotation;
 pub mod sector_rotation;
@@ -35,10 +37,12 @@ pub use config::{
     RotationConfig, SectorRotationConfig, SectorWeighting, Signal, SmaCrossConfig, StrategyConfig,
     Weighting,
 };
+pub use custom::{CustomBuilt, CustomConfig, CustomKind};
 pub use error::StrategyError;
 pub use event_pnl::{attribute_events, EventPnl};
 pub use formula::Formula;
 pub use news_event::{EventTrade, NewsEvent};
+pub use registry::{Registry, BUILTIN_KINDS};
 pub use rotation::Rotation;
 pub use sector_rotation::SectorRotation;
 pub use shared::{IndicatorKey, SharedIndicators};

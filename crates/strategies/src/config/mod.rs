@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::custom::CustomConfig;
 use crate::error::StrategyError;
 
 mod formula;
 mod news;
 mod rotation;
 mod sector;
+mod serialize;
 mod warmup;
 mod windows;
 
@@ -23,7 +25,10 @@ pub use rotation::{RotationConfig, Signal, Weighting};
 pub use sector::{SectorRotationConfig, SectorWeighting};
 
 /// Which strategy to run, selected by `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Deserializing reads the built-in kinds only; a user kind comes from
+/// [`crate::Registry::parse`]. Serializing writes either back as its `[strategy]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StrategyConfig {
     /// Long one basket, short another, on relative momentum.
@@ -38,6 +43,9 @@ pub enum StrategyConfig {
     SectorRotation(SectorRotationConfig),
     /// Target weights written as formulas over the universe's bars.
     Formula(FormulaConfig),
+    /// A kind registered by a user binary (see [`crate::Registry`]).
+    #[serde(skip_deserializing)]
+    Custom(CustomConfig),
 }
 
 /// When a rotation re-decides and rebalances.
@@ -170,6 +178,7 @@ impl StrategyConfig {
             StrategyConfig::BuyAndHold(_) => "buy_and_hold",
             StrategyConfig::SmaCross(_) => "sma_cross",
             StrategyConfig::Formula(_) => "formula",
+            StrategyConfig::Custom(c) => c.kind(),
         }
     }
 
@@ -207,6 +216,7 @@ impl StrategyConfig {
                 dedup_push(&mut out, &c.universe);
                 dedup_push(&mut out, c.referenced_symbols());
             }
+            StrategyConfig::Custom(c) => dedup_push(&mut out, c.symbols()),
         }
         out
     }
@@ -219,6 +229,7 @@ impl StrategyConfig {
             StrategyConfig::NewsEvent(c) => c.validate()?,
             StrategyConfig::SectorRotation(c) => c.validate()?,
             StrategyConfig::Formula(c) => c.validate()?,
+            StrategyConfig::Custom(c) => c.validate()?,
             StrategyConfig::BuyAndHold(c) => match (c.symbols.is_empty(), c.weights.is_empty()) {
                 (true, true) => {
                     return Err(StrategyError::invalid(

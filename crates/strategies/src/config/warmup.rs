@@ -37,6 +37,7 @@ impl StrategyConfig {
             // An invalid formula is refused when the strategy is built.
             StrategyConfig::Formula(c) => c.warmup_bars().map_or(0, |w| w.saturating_add(1)),
             StrategyConfig::NewsEvent(_) | StrategyConfig::BuyAndHold(_) => 0,
+            StrategyConfig::Custom(c) => c.warmup_bars(),
         }
     }
 }

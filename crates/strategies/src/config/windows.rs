@@ -36,7 +36,9 @@ impl StrategyConfig {
             ],
             StrategyConfig::NewsEvent(c) => vec![("strategy.hold".into(), c.hold)],
             // A formula checks its own history needs (its warm-up) against the data.
-            StrategyConfig::BuyAndHold(_) | StrategyConfig::Formula(_) => Vec::new(),
+            StrategyConfig::BuyAndHold(_)
+            | StrategyConfig::Formula(_)
+            | StrategyConfig::Custom(_) => Vec::new(),
         }
     }
 
@@ -81,7 +83,9 @@ impl StrategyConfig {
                 cap(&mut r.slow);
             }
             StrategyConfig::NewsEvent(r) => cap(&mut r.hold),
-            StrategyConfig::BuyAndHold(_) | StrategyConfig::Formula(_) => {}
+            StrategyConfig::BuyAndHold(_)
+            | StrategyConfig::Formula(_)
+            | StrategyConfig::Custom(_) => {}
         }
         c
     }

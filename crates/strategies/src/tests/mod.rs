@@ -2,6 +2,7 @@
 //! no-look-ahead perturbation property for every built-in strategy, and a speed probe.
 
 mod by_construction;
+mod custom;
 mod event_pnl;
 mod lookahead;
 mod news;
