@@ -67,15 +67,12 @@ pub struct Basket {
     pub adv: f64,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Factor loadings in [`Stock::loadings`] order: market, size, tech, defense, energy, housing.
+type Loadings = [f64; N_FACTORS];
+
 fn stock(
     ticker: String,
-    beta: f64,
-    size: f64,
-    tech: f64,
-    defense: f64,
-    energy: f64,
-    housing: f64,
+    loadings: Loadings,
     idio_vol: f64,
     start_price: f64,
     shares_m: f64,
@@ -84,7 +81,7 @@ fn stock(
     let turnover = if large { 0.008 } else { 0.012 };
     Stock {
         ticker,
-        loadings: [beta, size, tech, defense, energy, housing],
+        loadings,
         idio_vol,
         start_price,
         shares_m,
@@ -93,222 +90,192 @@ fn stock(
     }
 }
 
-/// The single names, in output order.
+/// The single names, in output order: the generated families, the named stocks, then the
+/// homebuilders.
 pub fn stocks() -> Vec<Stock> {
-    let mut v = Vec::new();
-    for i in 1..=20u32 {
-        let f = i as f64;
-        v.push(stock(
-            format!("TK{i:02}"),
-            1.05 + 0.03 * (i % 6) as f64,
-            -0.20,
-            0.80 + 0.05 * (i % 7) as f64,
-            0.0,
-            0.0,
-            0.0,
-            0.22 + 0.01 * (i % 5) as f64,
-            15.0 + ((i * 29) % 120) as f64,
-            6000.0 / f,
-            true,
-        ));
-    }
-    for i in 1..=20u32 {
-        v.push(stock(
-            format!("SC{i:02}"),
-            1.15 + 0.03 * (i % 5) as f64,
-            1.00 + 0.05 * (i % 4) as f64,
-            if i % 5 == 0 { 0.30 } else { 0.0 },
-            0.0,
-            if i % 7 == 0 { 0.30 } else { 0.0 },
-            if i % 6 == 0 { 0.20 } else { 0.0 },
-            0.35 + 0.01 * (i % 6) as f64,
-            8.0 + ((i * 7) % 35) as f64,
-            60.0 + 10.0 * (i % 5) as f64,
-            false,
-        ));
-    }
-    for i in 1..=4u32 {
+    let mut v = tech();
+    v.extend(small_caps());
+    v.extend(financials_health_industrials());
+    v.extend(
+        NAMED
+            .iter()
+            .map(|&(ticker, loadings, idio_vol, price, shares_m, large)| {
+                stock(ticker.into(), loadings, idio_vol, price, shares_m, large)
+            }),
+    );
+    v.extend(homebuilders());
+    v
+}
+
+/// TK01..TK20: large-cap tech.
+fn tech() -> Vec<Stock> {
+    (1..=20u32)
+        .map(|i| {
+            let f = i as f64;
+            let loadings = [
+                1.05 + 0.03 * (i % 6) as f64,
+                -0.20,
+                0.80 + 0.05 * (i % 7) as f64,
+                0.0,
+                0.0,
+                0.0,
+            ];
+            let vol = 0.22 + 0.01 * (i % 5) as f64;
+            let price = 15.0 + ((i * 29) % 120) as f64;
+            stock(format!("TK{i:02}"), loadings, vol, price, 6000.0 / f, true)
+        })
+        .collect()
+}
+
+/// SC01..SC20: small caps, a few with some tech, energy or housing exposure.
+fn small_caps() -> Vec<Stock> {
+    (1..=20u32)
+        .map(|i| {
+            let loadings = [
+                1.15 + 0.03 * (i % 5) as f64,
+                1.00 + 0.05 * (i % 4) as f64,
+                if i % 5 == 0 { 0.30 } else { 0.0 },
+                0.0,
+                if i % 7 == 0 { 0.30 } else { 0.0 },
+                if i % 6 == 0 { 0.20 } else { 0.0 },
+            ];
+            let vol = 0.35 + 0.01 * (i % 6) as f64;
+            let price = 8.0 + ((i * 7) % 35) as f64;
+            let shares_m = 60.0 + 10.0 * (i % 5) as f64;
+            stock(format!("SC{i:02}"), loadings, vol, price, shares_m, false)
+        })
+        .collect()
+}
+
+/// FN01..FN04, HC01..HC03, IN01..IN03: large caps of three sectors.
+fn financials_health_industrials() -> Vec<Stock> {
+    let fin = (1..=4u32).map(|i| {
         let p = 30.0 + 15.0 * i as f64;
-        v.push(stock(
+        let loadings = [1.15, -0.10, 0.0, 0.0, 0.0, 0.05];
+        stock(
             format!("FN{i:02}"),
-            1.15,
-            -0.10,
-            0.0,
-            0.0,
-            0.0,
-            0.05,
+            loadings,
             0.22,
             p,
             2500.0 / i as f64,
             true,
-        ));
-    }
-    for i in 1..=3u32 {
+        )
+    });
+    let health = (1..=3u32).map(|i| {
         let p = 40.0 + 20.0 * i as f64;
-        v.push(stock(
+        let loadings = [0.75, -0.10, 0.0, 0.0, 0.0, 0.0];
+        stock(
             format!("HC{i:02}"),
-            0.75,
-            -0.10,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
+            loadings,
             0.20,
             p,
             2000.0 / i as f64,
             true,
-        ));
-    }
-    for i in 1..=3u32 {
+        )
+    });
+    let industrials = (1..=3u32).map(|i| {
         let p = 50.0 + 25.0 * i as f64;
-        v.push(stock(
+        let loadings = [1.00, -0.05, 0.0, 0.20, 0.0, 0.10];
+        stock(
             format!("IN{i:02}"),
-            1.00,
-            -0.05,
-            0.0,
-            0.20,
-            0.0,
-            0.10,
+            loadings,
             0.20,
             p,
             1200.0 / i as f64,
             true,
-        ));
-    }
-    v.push(stock(
-        "LMT".into(),
-        0.70,
-        -0.10,
-        0.0,
-        1.00,
-        0.0,
-        0.0,
+        )
+    });
+    fin.chain(health).chain(industrials).collect()
+}
+
+/// The named stocks: (ticker, loadings, idiosyncratic vol, start price, shares (millions),
+/// large cap).
+const NAMED: [(&str, Loadings, f64, f64, f64, bool); 9] = [
+    (
+        "LMT",
+        [0.70, -0.10, 0.0, 1.00, 0.0, 0.0],
         0.18,
         80.0,
         360.0,
         true,
-    ));
-    v.push(stock(
-        "NOC".into(),
-        0.70,
-        -0.10,
-        0.0,
-        1.00,
-        0.0,
-        0.0,
+    ),
+    (
+        "NOC",
+        [0.70, -0.10, 0.0, 1.00, 0.0, 0.0],
         0.19,
         55.0,
         290.0,
         true,
-    ));
-    v.push(stock(
-        "KTOS".into(),
-        1.20,
-        0.60,
-        0.20,
-        1.50,
-        0.0,
-        0.0,
+    ),
+    (
+        "KTOS",
+        [1.20, 0.60, 0.20, 1.50, 0.0, 0.0],
         0.40,
         12.0,
         100.0,
         false,
-    ));
-    v.push(stock(
-        "DF01".into(),
-        0.75,
-        -0.10,
-        0.0,
-        1.00,
-        0.0,
-        0.0,
+    ),
+    (
+        "DF01",
+        [0.75, -0.10, 0.0, 1.00, 0.0, 0.0],
         0.18,
         60.0,
         500.0,
         true,
-    ));
-    v.push(stock(
-        "DF02".into(),
-        1.10,
-        0.50,
-        0.10,
-        1.30,
-        0.0,
-        0.0,
+    ),
+    (
+        "DF02",
+        [1.10, 0.50, 0.10, 1.30, 0.0, 0.0],
         0.32,
         25.0,
         80.0,
         false,
-    ));
-    v.push(stock(
-        "DF03".into(),
-        1.10,
-        0.50,
-        0.10,
-        1.30,
-        0.0,
-        0.0,
+    ),
+    (
+        "DF03",
+        [1.10, 0.50, 0.10, 1.30, 0.0, 0.0],
         0.32,
         18.0,
         60.0,
         false,
-    ));
-    v.push(stock(
-        "XOM".into(),
-        0.85,
-        -0.10,
-        0.0,
-        0.0,
-        1.00,
-        0.0,
+    ),
+    (
+        "XOM",
+        [0.85, -0.10, 0.0, 0.0, 1.00, 0.0],
         0.15,
         68.0,
         4500.0,
         true,
-    ));
-    v.push(stock(
-        "COP".into(),
-        1.00,
-        -0.05,
-        0.0,
-        0.0,
-        1.30,
-        0.0,
+    ),
+    (
+        "COP",
+        [1.00, -0.05, 0.0, 0.0, 1.30, 0.0],
         0.20,
         50.0,
         1400.0,
         true,
-    ));
-    v.push(stock(
-        "INVH".into(),
-        0.90,
-        0.10,
-        0.0,
-        0.0,
-        0.0,
-        0.80,
+    ),
+    (
+        "INVH",
+        [0.90, 0.10, 0.0, 0.0, 0.0, 0.80],
         0.22,
         20.0,
         600.0,
         true,
-    ));
-    for i in 1..=5u32 {
-        let large = i <= 2;
-        v.push(stock(
-            format!("HB{i:02}"),
-            1.20,
-            if large { 0.0 } else { 0.30 },
-            0.0,
-            0.0,
-            0.0,
-            1.20,
-            0.28,
-            15.0 + 6.0 * i as f64,
-            [350.0, 300.0, 150.0, 100.0, 80.0][(i - 1) as usize],
-            large,
-        ));
-    }
-    v
+    ),
+];
+
+/// HB01..HB05: homebuilders, the first two large caps.
+fn homebuilders() -> Vec<Stock> {
+    (1..=5u32)
+        .map(|i| {
+            let large = i <= 2;
+            let loadings = [1.20, if large { 0.0 } else { 0.30 }, 0.0, 0.0, 0.0, 1.20];
+            let price = 15.0 + 6.0 * i as f64;
+            let shares_m = [350.0, 300.0, 150.0, 100.0, 80.0][(i - 1) as usize];
+            stock(format!("HB{i:02}"), loadings, 0.28, price, shares_m, large)
+        })
+        .collect()
 }
 
 /// Tickers of the defense names that policy events move.
