@@ -6,6 +6,7 @@ mod catalogue;
 mod clock;
 mod events;
 mod formula;
+mod library;
 mod reliability;
 mod shard;
 mod stats;

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// rotor: an event-driven backtesting engine for equity rotation strategies.
 #[derive(Debug, Parser)]
-#[command(name = "rotor", version, about, long_about = None)]
+#[command(name = "rotor", version = crate::VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -47,6 +47,15 @@ pub enum Command {
         after_help = "Examples:\n  rotor events strategies/defense_on_policy_news.toml\n  rotor events strategies/oil_on_venezuela.toml --set report.event_window=[-2,10] --out runs/ev --format json"
     )]
     Events(EventsArgs),
+    /// Print a shell completion script for rotor.
+    #[command(
+        after_help = "Examples:\n  rotor completions bash > ~/.local/share/bash-completion/completions/rotor\n  rotor completions zsh > ~/.zfunc/_rotor\n  rotor completions fish > ~/.config/fish/completions/rotor.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Output format of the report on stdout.
@@ -205,18 +214,9 @@ pub struct SweepArgs {
     /// Strategy config (TOML); its `[sweep]` table is the grid when no --grid is given.
     #[arg(required = true)]
     pub config: Option<PathBuf>,
-    /// A swept key: `key=v1,v2,...` or `key=start..end[:step]` (repeatable; replaces [sweep]).
-    #[arg(long, value_name = "KEY=VALUES")]
-    pub grid: Vec<String>,
-    /// Override base config keys (several per `--set`, and repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
-    pub set: Vec<String>,
-    /// Run N distinct grid points chosen at random (seeded) instead of the whole grid.
-    #[arg(long, value_name = "N")]
-    pub random: Option<u64>,
-    /// Seed of --random.
-    #[arg(long, default_value_t = 0, requires = "random")]
-    pub seed: u64,
+    /// The grid and the base config's overrides.
+    #[command(flatten)]
+    pub grid: GridArgs,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -253,6 +253,25 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
+/// The parameter grid of `rotor sweep` and `rotor walkforward`.
+#[derive(Debug, Args)]
+pub struct GridArgs {
+    /// A swept key: `key=v1,v2,...` or `key=start..end[:step]` (repeatable; replaces the
+    /// config's [sweep] table).
+    #[arg(long, value_name = "KEY=VALUES")]
+    pub grid: Vec<String>,
+    /// Override base config keys (several per `--set`, and repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
+    pub set: Vec<String>,
+    /// Run N distinct grid points chosen at random (seeded) instead of the whole grid (in
+    /// walkforward: in each training window).
+    #[arg(long, value_name = "N")]
+    pub random: Option<u64>,
+    /// Seed of --random.
+    #[arg(long, default_value_t = 0, requires = "random")]
+    pub seed: u64,
+}
+
 /// `rotor sweep merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -287,18 +306,9 @@ pub struct MergeArgs {
 pub struct WalkforwardArgs {
     /// Strategy config (TOML); its `[sweep]` table is the grid when no --grid is given.
     pub config: PathBuf,
-    /// A swept key: `key=v1,v2,...` or `key=start..end[:step]` (repeatable).
-    #[arg(long, value_name = "KEY=VALUES")]
-    pub grid: Vec<String>,
-    /// Override base config keys (several per `--set`, and repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
-    pub set: Vec<String>,
-    /// Run N distinct grid points chosen at random (seeded) in each training window.
-    #[arg(long, value_name = "N")]
-    pub random: Option<u64>,
-    /// Seed of --random.
-    #[arg(long, default_value_t = 0, requires = "random")]
-    pub seed: u64,
+    /// The grid and the base config's overrides.
+    #[command(flatten)]
+    pub grid: GridArgs,
     /// Training window length: Ny, Nm, Nw or Nd.
     #[arg(long, default_value = "3y")]
     pub train: String,

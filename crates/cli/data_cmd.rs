@@ -3,23 +3,23 @@
 use rotor_data::{csv_import, inspect, synth};
 
 use crate::args::DataCommand;
-use crate::error::bad;
+use rotor_app::bad;
 
 /// Dispatches a data subcommand.
 pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
     match cmd {
         DataCommand::Synth { seed, out, force } => {
-            crate::out_dir::refuse_dangling_link(out)?;
+            rotor_app::out_dir::refuse_dangling_link(out)?;
             let bars = out.join("bars");
             let occupied = bars.exists()
                 && std::fs::read_dir(&bars)
                     .map(|mut d| d.next().is_some())
                     .unwrap_or(true);
             if (occupied || out.join("events.csv").exists()) && !force {
-                return Err(bad(format!(
+                return Err(anyhow::Error::new(bad(format!(
                     "{}: already holds bars/ or events.csv (use --force to overwrite)",
                     out.display()
-                )));
+                ))));
             }
             let summary = synth::write(*seed, out).map_err(bad)?;
             crate::stdout::print(&format!(
@@ -34,7 +34,7 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
             ))
         }
         DataCommand::Import { files, out } => {
-            crate::out_dir::refuse_dangling_link(out)?;
+            rotor_app::out_dir::refuse_dangling_link(out)?;
             csv_import::check_distinct_symbols(files).map_err(bad)?;
             std::fs::create_dir_all(out)
                 .map_err(|e| bad(format!("{}: cannot create folder: {e}", out.display())))?;

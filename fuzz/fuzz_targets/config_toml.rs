@@ -1,21 +1,11 @@
-//! Strategy config: the binary's own config loader (crates/cli/config.rs and the modules it
-//! uses, compiled here by path, so nothing has to move into a library): TOML text -> Config ->
-//! validate(), with the did-you-mean hint and `--set` overrides. Input layout: the config text,
-//! then optionally a 0xFF byte and `--set` assignments separated by 0xFF.
+//! Strategy config: rotor-app's config loader: TOML text -> Config -> validate(), with the
+//! did-you-mean hint and `--set` overrides. Input layout: the config text, then optionally a
+//! 0xFF byte and `--set` assignments separated by 0xFF.
 #![no_main]
-#![allow(dead_code)]
 
 mod common;
 
-#[path = "../../crates/cli/config.rs"]
-mod config;
-#[path = "../../crates/cli/error.rs"]
-mod error;
-#[path = "../../crates/cli/error_hint.rs"]
-mod error_hint;
-#[path = "../../crates/cli/overrides.rs"]
-mod overrides;
-
+use rotor_app::{config, Registry};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         .map(|p| String::from_utf8_lossy(p).into_owned())
         .collect();
     let path = common::write("c.toml", text);
-    if let Ok(loaded) = config::load(&path, &sets) {
+    if let Ok(loaded) = config::load(&path, &sets, &Registry::builtin()) {
         // The resolved config (what `--out` writes as config.toml) must serialize.
         let _ = loaded.resolved_toml();
         let _ = loaded.config.strategy.symbols();

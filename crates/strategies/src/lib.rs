@@ -42,7 +42,7 @@ pub use error::StrategyError;
 pub use event_pnl::{attribute_events, EventPnl};
 pub use formula::Formula;
 pub use news_event::{EventTrade, NewsEvent};
-pub use registry::{Registry, BUILTIN_KINDS};
+pub use registry::Registry;
 pub use rotation::Rotation;
 pub use sector_rotation::SectorRotation;
 pub use shared::{IndicatorKey, SharedIndicators};

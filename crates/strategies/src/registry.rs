@@ -12,16 +12,6 @@ use crate::config::StrategyConfig;
 use crate::custom::{CustomConfig, CustomKind};
 use crate::error::StrategyError;
 
-/// The `kind` strings of the built-in strategies.
-pub const BUILTIN_KINDS: &[&str] = &[
-    "rotation",
-    "buy_and_hold",
-    "sma_cross",
-    "news_event",
-    "sector_rotation",
-    "formula",
-];
-
 /// A registered user kind: its name and its parser.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -44,7 +34,7 @@ impl Registry {
     /// Adds the user kind `T`; an error when its name is a built-in kind's or already
     /// registered.
     pub fn register<T: CustomKind>(mut self) -> Result<Self, StrategyError> {
-        if BUILTIN_KINDS.contains(&T::KIND) || self.is_custom(T::KIND) {
+        if StrategyConfig::KINDS.contains(&T::KIND) || self.is_custom(T::KIND) {
             return Err(StrategyError::invalid(
                 "strategy.kind",
                 format!("strategy kind `{}` is registered twice", T::KIND),
@@ -65,7 +55,7 @@ impl Registry {
     /// Every kind: built-in first, then user kinds in registration order.
     pub fn kinds(&self) -> Vec<&'static str> {
         let user = self.custom.iter().map(|e| e.kind);
-        BUILTIN_KINDS.iter().copied().chain(user).collect()
+        StrategyConfig::KINDS.iter().copied().chain(user).collect()
     }
 
     /// Parses a `[strategy]` table (with its `kind`): a user kind through its own type, any
@@ -84,8 +74,11 @@ impl Registry {
     }
 
     /// serde lists only the built-in kinds after an unknown `kind`: add the user kinds.
-    fn with_user_kinds(&self, message: &str) -> String {
-        let builtin: Vec<String> = BUILTIN_KINDS.iter().map(|k| format!("`{k}`")).collect();
+    pub fn with_user_kinds(&self, message: &str) -> String {
+        let builtin: Vec<String> = StrategyConfig::KINDS
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect();
         let lists_kinds = message.starts_with("unknown variant `")
             && message.ends_with(&format!("expected one of {}", builtin.join(", ")));
         if self.custom.is_empty() || !lists_kinds {

@@ -17,8 +17,8 @@ use rotor_sweep::diagnostics;
 use rotor_sweep::intervals;
 use rotor_sweep::trial::{evaluate, intervals_to_rank_by, Outcome};
 
-use crate::error::bad;
-use crate::sweep_cmd::Prepared;
+use crate::error::{bad, Result};
+use crate::sweep::Prepared;
 
 /// How the completed records are presented (none of it changes a record).
 pub struct Present {
@@ -43,7 +43,7 @@ pub fn write(
     records: &BTreeMap<usize, Outcome>,
     opts: &Present,
     out: Option<&Path>,
-) -> anyhow::Result<String> {
+) -> Result<String> {
     let by = &opts.by;
     let sum = assemble::summarize(&p.sets, records);
     // The bootstrap intervals only where shown: every set when they rank, else the top K.

@@ -6,21 +6,21 @@ use rotor_data::table::write_atomic;
 use rotor_data::{Column, Market, Table};
 use rotor_engine::RunResult;
 
-use crate::config::Loaded;
-use crate::error::bad;
+use crate::config::LoadedConfig;
+use crate::error::{bad, Result};
 use crate::out_dir::{OutDir, RUN_FILES};
 
 /// Writes every output of one run into `out`, plus `extra` Parquet tables (the per-event P&L),
 /// marker last, stale rotor files removed.
 pub fn write_run(
     out: &mut OutDir,
-    loaded: &Loaded,
+    loaded: &LoadedConfig,
     market: &Market,
     result: &RunResult,
     report: &str,
     stats_json: &str,
     extra: &[(&str, Table)],
-) -> anyhow::Result<()> {
+) -> Result<()> {
     out.begin()?;
     let p = |name: &str| out.path().join(name);
     write_atomic(&p("report.txt"), report.as_bytes()).map_err(bad)?;

@@ -9,14 +9,14 @@ use rotor_data::{Column, Table};
 use rotor_report::DayRow;
 use serde_json::{json, Value};
 
-use crate::config::Loaded;
-use crate::error::bad;
-use crate::events_cmd::Study;
+use crate::config::LoadedConfig;
+use crate::error::{bad, Result};
+use crate::events::Study;
 use crate::out_dir::{OutDir, EVENTS_FILES};
 
 /// The study as one JSON document: the report content plus, per group, each event's headline,
 /// time, sign, day 0 and CAR.
-pub fn json(loaded: &Loaded, s: &Study) -> Value {
+pub fn json(loaded: &LoadedConfig, s: &Study) -> Value {
     let groups: Vec<Value> = s
         .report
         .groups
@@ -171,7 +171,7 @@ fn csv(t: &Table) -> String {
 }
 
 /// Writes the `--out` folder of `rotor events`.
-pub fn write(out: &mut OutDir, s: &Study, text: &str) -> anyhow::Result<()> {
+pub fn write(out: &mut OutDir, s: &Study, text: &str) -> Result<()> {
     out.begin()?;
     let p = |name: &str| out.path().join(name);
     write_atomic(&p("event_study.txt"), text.as_bytes()).map_err(bad)?;

@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use rotor_data::table::write_atomic;
 use rotor_sweep::checkpoint;
 
-use crate::error::bad;
+use crate::error::{bad, AppError, Result};
+use crate::reporter::Reporter;
 
 /// The marker of a complete rotor output folder.
 pub const MARKER: &str = ".rotor-output";
@@ -125,7 +126,8 @@ impl OutDir {
     /// Checks that `path` may be written, creating it if needed, and locks it. With `resume`
     /// the folder must hold a sweep checkpoint; without it, an unfinished sweep or a folder
     /// holding other files is refused unless `force`. Nothing in the folder is changed.
-    pub fn open(path: &Path, force: bool, resume: bool) -> anyhow::Result<OutDir> {
+    /// A file system without locks is a note to `reporter`, not a refusal.
+    pub fn open(path: &Path, force: bool, resume: bool, reporter: &dyn Reporter) -> Result<OutDir> {
         let shown = path.display();
         refuse_dangling_link(path)?;
         let created = match std::fs::symlink_metadata(path) {
@@ -146,7 +148,7 @@ impl OutDir {
             ours: true,
             finished: false,
         };
-        dir.lock = Some(lock(path)?);
+        dir.lock = Some(lock(path, reporter)?);
         let names: Vec<String> = std::fs::read_dir(path)
             .map_err(|e| bad(format!("{shown}: cannot read the --out folder: {e}")))?
             .flatten()
@@ -182,7 +184,7 @@ impl OutDir {
 
     /// Call right before the first write: drops an earlier marker so an interrupted rewrite
     /// never looks complete.
-    pub fn begin(&self) -> anyhow::Result<()> {
+    pub fn begin(&self) -> Result<()> {
         let marker = self.path.join(MARKER);
         match std::fs::remove_file(&marker) {
             Ok(()) => Ok(()),
@@ -193,7 +195,7 @@ impl OutDir {
 
     /// The command wrote `files`: removes every other rotor file (an earlier command's outputs,
     /// temp files of a killed run), writes the marker (saying `what`) last and releases the lock.
-    pub fn finish(&mut self, files: &[&str], what: &str) -> anyhow::Result<()> {
+    pub fn finish(&mut self, files: &[&str], what: &str) -> Result<()> {
         debug_assert!(
             files.iter().all(|f| is_rotor_name(f)),
             "every output file must be listed as a rotor file: {files:?}"
@@ -241,7 +243,7 @@ impl Drop for OutDir {
 
 /// A `--out` that is a symbolic link to nothing is refused saying so (creating it would fail with
 /// a bare "File exists").
-pub fn refuse_dangling_link(path: &Path) -> anyhow::Result<()> {
+pub fn refuse_dangling_link(path: &Path) -> Result<()> {
     let dangling =
         std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && !path.exists();
     if dangling {
@@ -259,7 +261,7 @@ pub fn refuse_dangling_link(path: &Path) -> anyhow::Result<()> {
 /// Takes the advisory lock of `dir` (`.rotor-lock`, created if needed, holding our pid). The
 /// holder removes the file before releasing the lock, so after locking, the file at the path
 /// must still be the one locked; otherwise another command finished meanwhile: try again.
-fn lock(dir: &Path) -> anyhow::Result<File> {
+fn lock(dir: &Path, reporter: &dyn Reporter) -> Result<File> {
     let path = dir.join(LOCK);
     let unwritable = |e: std::io::Error| {
         bad(format!(
@@ -293,10 +295,10 @@ fn lock(dir: &Path) -> anyhow::Result<File> {
             }
             Err(std::fs::TryLockError::Error(e)) => {
                 // A file system without locks: go on unlocked rather than refuse to run.
-                eprintln!(
+                reporter.alert(&format!(
                     "warning: {}: cannot lock ({e}); make sure no other rotor command writes this folder",
                     path.display()
-                );
+                ));
             }
         }
         if !same_file(&f, &path) {
@@ -307,10 +309,10 @@ fn lock(dir: &Path) -> anyhow::Result<File> {
             .map_err(unwritable)?;
         return Ok(f);
     }
-    Err(anyhow::anyhow!(
+    Err(AppError::Internal(format!(
         "{}: could not take the lock",
         path.display()
-    ))
+    )))
 }
 
 #[cfg(unix)]

@@ -7,12 +7,12 @@ use rotor_report::RunSummary;
 use rotor_strategies::StrategyConfig;
 use rotor_sweep::trial::{summarize, Spec};
 
-use crate::config::Loaded;
+use crate::config::LoadedConfig;
 
 /// The report's input for one run: the same view a sweep builds for each parameter set
 /// (`rotor_sweep::trial::summarize`), so `rotor run` and a sweep row agree by construction.
 pub fn build(
-    loaded: &Loaded,
+    loaded: &LoadedConfig,
     market: &Market,
     result: &RunResult,
     _warnings: &[String],
@@ -33,7 +33,7 @@ pub fn build(
 /// Warnings about what the run's numbers leave out, for stderr and the report: positions closed
 /// (or held) because a symbol's data ended (issue 13.8) and dividends not credited when the bars
 /// carry `adj_close` but the run uses raw prices (issue 13.9).
-pub fn run_warnings(loaded: &Loaded, market: &Market, result: &RunResult) -> Vec<String> {
+pub fn run_warnings(loaded: &LoadedConfig, market: &Market, result: &RunResult) -> Vec<String> {
     let mut w = Vec::new();
     let exec = loaded.execution();
     if !exec.execution.adjust {
@@ -81,7 +81,7 @@ pub fn run_warnings(loaded: &Loaded, market: &Market, result: &RunResult) -> Vec
 }
 
 /// Header lines of the report: config, data span, symbols, costs.
-pub fn header(loaded: &Loaded, market: &Market) -> Vec<(String, String)> {
+pub fn header(loaded: &LoadedConfig, market: &Market) -> Vec<(String, String)> {
     let cfg = &loaded.config;
     let ts = &market.timestamps()[market.trading_start()..];
     let span = match (ts.first(), ts.last()) {

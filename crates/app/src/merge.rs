@@ -18,15 +18,37 @@ use rotor_sweep::hash::Identity;
 use rotor_sweep::shard::{self, Manifest, MANIFEST};
 use rotor_sweep::trial::{metric_columns, Outcome};
 
-use crate::args::MergeArgs;
-use crate::error::bad;
+use rotor_strategies::Registry;
+
+use crate::error::{bad, Result};
 use crate::out_dir::{sweep_files, OutDir, MARKER};
-use crate::sweep_cmd::prepare;
+use crate::reporter::Reporter;
+use crate::sweep::{check_pbo_blocks, prepare, GridOptions};
 use crate::sweep_output::{self, Present};
 
-/// Runs `rotor sweep merge`.
-pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
-    let threads = crate::threads::cap(args.threads, args.quiet);
+/// What `rotor sweep merge` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct MergeOptions {
+    /// The shard folders, in any order.
+    pub dirs: Vec<PathBuf>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Metric to rank by (default: the shards').
+    pub rank_by: Option<String>,
+    /// Rows of the ranked table (default: the shards').
+    pub top: Option<usize>,
+    /// CSCV blocks for PBO (default: the shards').
+    pub pbo_blocks: Option<usize>,
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+    /// Replace a folder that is not an earlier rotor output, or an unfinished sweep.
+    pub force: bool,
+}
+
+/// Merges the shard folders into the outputs of the unsharded sweep; returns the text for
+/// stdout. Notes go to `reporter`.
+pub fn run(args: &MergeOptions, registry: &Registry, reporter: &dyn Reporter) -> Result<String> {
+    let threads = args.threads;
     let mut found: Vec<(PathBuf, Manifest)> = Vec::with_capacity(args.dirs.len());
     for dir in &args.dirs {
         found.push((dir.clone(), read_shard(dir)?));
@@ -44,16 +66,17 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
     let (d0, m0) = &found[order[0]];
     let inputs = &m0.inputs;
     let by = RankBy::new(args.rank_by.as_deref().unwrap_or(&inputs.rank_by)).map_err(bad)?;
-    crate::sweep_cmd::check_pbo_blocks(args.pbo_blocks.unwrap_or(inputs.pbo_blocks))?;
+    check_pbo_blocks(args.pbo_blocks.unwrap_or(inputs.pbo_blocks))?;
 
     // Rebuild the sweep exactly as the shards did, and check it is still the same one.
-    let p = prepare(
-        &inputs.config,
-        &inputs.set,
-        &inputs.grid,
-        inputs.random,
-        inputs.seed,
-    )?;
+    let grid = GridOptions {
+        config: inputs.config.clone(),
+        set: inputs.set.clone(),
+        grid: inputs.grid.clone(),
+        random: inputs.random,
+        seed: inputs.seed,
+    };
+    let p = prepare(&grid, registry)?;
     let (symbols, _, warmup) = p.symbols(threads)?;
     let data = p.load_market(&symbols, None, None, warmup)?;
     let market = data.market;
@@ -112,7 +135,7 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
         }
     }
 
-    let mut out = OutDir::open(&args.out, args.force, false)?;
+    let mut out = OutDir::open(&args.out, args.force, false, reporter)?;
     out.begin()?;
     write_checkpoint(&args.out, id.sweep, n, &records)?;
     let present = Present {
@@ -124,18 +147,16 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
     };
     let text = sweep_output::write(&p, &market, &records, &present, Some(&args.out))?;
     out.finish(&sweep_files(inputs.keep_curves), "rotor sweep output")?;
-    if !args.quiet {
-        eprintln!(
-            "merged {} shards ({n} parameter sets) into {}",
-            found.len(),
-            args.out.display()
-        );
-    }
-    crate::stdout::print(&text)
+    reporter.note(&format!(
+        "merged {} shards ({n} parameter sets) into {}",
+        found.len(),
+        args.out.display()
+    ));
+    Ok(text)
 }
 
 /// The manifest of a finished shard folder.
-fn read_shard(dir: &Path) -> anyhow::Result<Manifest> {
+fn read_shard(dir: &Path) -> Result<Manifest> {
     if !dir.is_dir() {
         return Err(bad(format!(
             "{}: not a folder (give the --out folders of `rotor sweep ... --shard I/N`)",
@@ -164,7 +185,7 @@ fn write_checkpoint(
     identity: u64,
     n: usize,
     records: &BTreeMap<usize, Outcome>,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     let header = Header {
         identity,
         n_sets: n as u64,

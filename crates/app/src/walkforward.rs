@@ -3,39 +3,66 @@
 //! through the test window; the test windows are stitched into one out-of-sample run, reported
 //! like `rotor run`, followed by the chosen parameters per window.
 
-use anyhow::Context as _;
+use std::path::PathBuf;
+
 use rotor_data::table::write_atomic;
 use rotor_data::{Column, Table};
 use rotor_report::{compute_stats, render_text, stats_json, ReportOptions};
 use rotor_sweep::assemble::{fmt_metric, param_column_nullable, show_value, RankBy};
 use rotor_sweep::walkforward::{walk_forward, windows, ymd, Span, WindowResult};
 
-use crate::args::WalkforwardArgs;
-use crate::error::bad;
+use rotor_strategies::Registry;
+
+use crate::error::{bad, Context as _, Result};
 use crate::out_dir::{OutDir, WALKFORWARD_FILES};
-use crate::sweep_cmd::{prepare, progress_bar};
+use crate::reporter::Reporter;
+use crate::sweep::{prepare, GridOptions};
+
+/// What `rotor walkforward` is asked to do.
+#[derive(Debug, Clone)]
+pub struct WalkforwardOptions {
+    /// The config and its grid.
+    pub grid: GridOptions,
+    /// Training window length: Ny, Nm, Nw or Nd.
+    pub train: String,
+    /// Test window length (also the step between windows).
+    pub test: String,
+    /// Metric to rank by in training (a stats.json key).
+    pub rank_by: String,
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+    /// Output folder.
+    pub out: Option<PathBuf>,
+    /// Write into a non-empty folder that is not an earlier rotor output.
+    pub force: bool,
+    /// Pure-ASCII charts and tables.
+    pub ascii: bool,
+}
 
 fn date_of(ns: i64) -> chrono::NaiveDate {
     chrono::DateTime::from_timestamp_nanos(ns).date_naive()
 }
 
-/// Runs `rotor walkforward`.
-pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
-    let threads = crate::threads::cap(args.threads, args.quiet);
-    let p = prepare(&args.config, &args.set, &args.grid, args.random, args.seed)?;
+/// Runs a walk-forward; returns the report and the chosen parameters per window (for stdout).
+/// Warnings and progress go to `reporter`.
+pub fn run(
+    args: &WalkforwardOptions,
+    registry: &Registry,
+    reporter: &dyn Reporter,
+) -> Result<String> {
+    let threads = args.threads;
+    let p = prepare(&args.grid, registry)?;
     let by = RankBy::new(&args.rank_by).map_err(bad)?;
     let train = Span::parse(&args.train).map_err(|e| bad(format!("--train {e}")))?;
     let test = Span::parse(&args.test).map_err(|e| bad(format!("--test {e}")))?;
     let mut out = match &args.out {
-        Some(dir) => Some(OutDir::open(dir, args.force, false)?),
+        Some(dir) => Some(OutDir::open(dir, args.force, false, reporter)?),
         None => None,
     };
     let (symbols, _, _) = p.symbols(threads)?;
     let full = p.load_market(&symbols, None, None, 0)?;
-    if !args.quiet {
-        for w in &full.warnings {
-            eprintln!("warning: {w}");
-        }
+    for w in &full.warnings {
+        reporter.note(&format!("warning: {w}"));
     }
     let ts = full.market.timestamps();
     let (Some(&first), Some(&last)) = (ts.first(), ts.last()) else {
@@ -45,7 +72,7 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
     if wins.is_empty() {
         return Err(bad(format!(
             "{}: the data ({} .. {}) is shorter than --train {}",
-            args.config.display(),
+            args.grid.config.display(),
             ymd(date_of(first)),
             ymd(date_of(last)),
             args.train
@@ -58,7 +85,7 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
             .map_err(|e| format!("{e:#}"))
     };
     let resolve = |i: usize| p.resolve(i);
-    let pb = progress_bar(wins.len() as u64, args.quiet, "walk-forward windows");
+    reporter.start("walk-forward windows", wins.len() as u64);
     let wf = walk_forward(
         &wins,
         &p.sets,
@@ -67,10 +94,10 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
         &by,
         threads,
         &p.loaded.config.name,
-        &|k| pb.set_position(k as u64),
-    )
-    .map_err(bad)?;
-    pb.finish_and_clear();
+        &|k| reporter.set_position(k as u64),
+    );
+    reporter.finish();
+    let wf = wf.map_err(bad)?;
     let stats = compute_stats(&wf.summary);
     let header = vec![
         ("config".to_string(), p.loaded.path.display().to_string()),
@@ -119,7 +146,7 @@ pub fn run(args: &WalkforwardArgs) -> anyhow::Result<()> {
         .map_err(bad)?;
         out.finish(WALKFORWARD_FILES, "rotor walkforward output")?;
     }
-    crate::stdout::print(&text)
+    Ok(text)
 }
 
 fn window_table(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &RankBy) -> String {

@@ -8,11 +8,35 @@ use rotor_report::{
     compute_stats, render_json, render_markdown, render_text, Benchmark, ReportOptions, RunSummary,
 };
 
-use crate::args::{Format, StatsArgs};
-use crate::error::bad;
+use std::path::PathBuf;
 
-/// Prints the report of an external series.
-pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
+use crate::error::{bad, Context as _, Result};
+use crate::reporter::Reporter;
+use crate::run::Format;
+
+/// What `rotor stats` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct StatsOptions {
+    /// CSV or Parquet file: a timestamp column and an equity (or returns) column.
+    pub file: PathBuf,
+    /// The file holds simple per-period returns, not equity levels.
+    pub returns: bool,
+    /// Benchmark series, matched by timestamp.
+    pub benchmark: Option<PathBuf>,
+    /// The benchmark file holds returns.
+    pub benchmark_returns: bool,
+    /// Periods per year for annualizing (default: inferred).
+    pub periods: Option<f64>,
+    /// Annual risk-free rate.
+    pub risk_free: f64,
+    /// Format of the returned report.
+    pub format: Format,
+    /// Pure-ASCII charts and tables.
+    pub ascii: bool,
+}
+
+/// The report of an external series, in `args.format` (for stdout); warnings go to `reporter`.
+pub fn run(args: &StatsOptions, reporter: &dyn Reporter) -> Result<String> {
     let series = load_series(&args.file, args.returns).map_err(bad)?;
     let mut warnings = Vec::new();
     warnings.extend(series.returns_read_as_levels_warning(&args.file));
@@ -88,7 +112,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
     };
     let stats = compute_stats(&run);
     for w in &warnings {
-        eprintln!("warning: {w}");
+        reporter.alert(&format!("warning: {w}"));
     }
     let span = format!(
         "{} .. {} ({} returns)",
@@ -120,10 +144,11 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<()> {
     };
     let shown = match args.format {
         Format::Text => render_text(&run, &stats, &opts),
-        Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &opts))?,
+        Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &opts))
+            .context("serializing the report")?,
         Format::Markdown => render_markdown(&run, &stats, &opts),
     };
-    crate::stdout::print_line(&shown)
+    Ok(shown)
 }
 
 /// (timestamps of the returns, equity after each return, equity before the first return).

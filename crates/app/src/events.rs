@@ -8,7 +8,7 @@
 //! Invariant: the study loads its own market (the symbols it needs, over the config's date
 //! range), so it never changes the symbols, and thus the timeline, of the backtest itself.
 
-use anyhow::Context as _;
+use crate::error::Context as _;
 use rotor_data::load::{load_market, LoadOptions};
 use rotor_data::Event;
 use rotor_data::Market;
@@ -16,14 +16,15 @@ use rotor_report::{
     event_study, render_sections_markdown, render_sections_text, Block, EventStudyInput,
     EventStudyReport, Report, ReportOptions, Section, StudyEvent, StudyGroup,
 };
-use rotor_strategies::StrategyConfig;
+use rotor_strategies::{Registry, StrategyConfig};
 
-use crate::args::{EventsArgs, Format};
-use crate::config::{self, Loaded};
-use crate::error::bad;
+use crate::config::{self, LoadedConfig};
+use crate::error::{bad, Result};
 use crate::event_plan::{plan, tag_warnings, Plan};
 use crate::events_output;
 use crate::out_dir::OutDir;
+use crate::reporter::Reporter;
+use crate::run::{ConfigCommand, Format};
 
 /// A computed event study and what the per-event tables need.
 pub struct Study {
@@ -37,7 +38,7 @@ pub struct Study {
 
 /// The warnings about configured tags that match nothing in the feed (see
 /// [`crate::event_plan::tag_warnings`]), for the feed `feed` of `loaded`.
-pub fn tag_warnings_for(loaded: &Loaded, feed: &[Event]) -> Vec<String> {
+pub fn tag_warnings_for(loaded: &LoadedConfig, feed: &[Event]) -> Vec<String> {
     let cfg = &loaded.config;
     let Some(path) = cfg.data.events.as_deref() else {
         return Vec::new();
@@ -51,9 +52,9 @@ pub fn tag_warnings_for(loaded: &Loaded, feed: &[Event]) -> Vec<String> {
 }
 
 /// The event-study sections of `rotor run`'s report: none without an event feed; a one-line
-/// note instead of the study when `report.benchmark` is not set. Its caveats are printed on
-/// stderr unless `quiet`.
-pub fn study_for_run(loaded: &Loaded, quiet: bool) -> anyhow::Result<Vec<Section>> {
+/// note instead of the study when `report.benchmark` is not set. Its caveats are notes to
+/// `reporter`.
+pub fn study_for_run(loaded: &LoadedConfig, reporter: &dyn Reporter) -> Result<Vec<Section>> {
     let cfg = &loaded.config;
     if cfg.data.events.is_none() {
         return Ok(Vec::new());
@@ -66,13 +67,11 @@ pub fn study_for_run(loaded: &Loaded, quiet: bool) -> anyhow::Result<Vec<Section
             )],
         }]);
     }
-    let Some(s) = study(loaded, quiet)? else {
+    let Some(s) = study(loaded, reporter)? else {
         return Ok(Vec::new());
     };
-    if !quiet {
-        for w in s.report.all_warnings() {
-            eprintln!("warning: event study: {w}");
-        }
+    for w in s.report.all_warnings() {
+        reporter.note(&format!("warning: event study: {w}"));
     }
     Ok(s.report.sections())
 }
@@ -80,12 +79,12 @@ pub fn study_for_run(loaded: &Loaded, quiet: bool) -> anyhow::Result<Vec<Section
 /// Loads the study's market: the benchmark and the symbols the plan needs. For a study on each
 /// event's own symbols, tickers the bars lack are skipped (with a warning) instead of failing.
 fn load_study_market(
-    loaded: &Loaded,
+    loaded: &LoadedConfig,
     p: &Plan,
     feed: &[Event],
     bench: &str,
-    quiet: bool,
-) -> anyhow::Result<Market> {
+    reporter: &dyn Reporter,
+) -> Result<Market> {
     let cfg = &loaded.config;
     let mut symbols: Vec<String> = vec![bench.to_string()];
     let mut want = |s: &String| {
@@ -114,8 +113,10 @@ fn load_study_market(
             for s in symbols.iter().skip(1) {
                 if load_market(&cfg.data.bars, None, &opts(vec![s.clone()])).is_ok() {
                     keep.push(s.clone());
-                } else if !quiet {
-                    eprintln!("warning: event study: symbol `{s}` is not in the bars; skipped");
+                } else {
+                    reporter.note(&format!(
+                        "warning: event study: symbol `{s}` is not in the bars; skipped"
+                    ));
                 }
             }
             Ok(load_market(&cfg.data.bars, None, &opts(keep))
@@ -128,7 +129,7 @@ fn load_study_market(
 
 /// The event study of a loaded config, or `Ok(None)` when it has no event feed. The report's
 /// study-wide warnings are left empty (the caller decides where tag warnings go).
-pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<Study>> {
+pub fn study(loaded: &LoadedConfig, reporter: &dyn Reporter) -> Result<Option<Study>> {
     let cfg = &loaded.config;
     let Some(events_path) = cfg.data.events.as_deref() else {
         return Ok(None);
@@ -146,7 +147,7 @@ pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<Study>> {
     // Pass 1: the feed alone, to learn which symbols the study needs.
     let feed = rotor_data::events_io::load_events(events_path).map_err(bad)?;
     let p = plan(&cfg.strategy, &feed, &cfg.report.event_tags);
-    let market = load_study_market(loaded, &p, &feed, &bench, quiet)?;
+    let market = load_study_market(loaded, &p, &feed, &bench, reporter)?;
     let prices: Vec<Vec<f64>> = (0..market.n_symbols())
         .map(|s| market.close(s).to_vec())
         .collect();
@@ -223,14 +224,15 @@ pub fn study(loaded: &Loaded, quiet: bool) -> anyhow::Result<Option<Study>> {
     }))
 }
 
-/// `rotor events CONFIG`.
-pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
-    let loaded = config::load(&args.config, &args.set)?;
+/// `rotor events CONFIG`: the study in `args.format` (for stdout); warnings and "wrote DIR" go
+/// to `reporter`.
+pub fn run(args: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) -> Result<String> {
+    let loaded = config::load(&args.config, &args.set, registry)?;
     let out = match &args.out {
-        Some(dir) => Some(OutDir::open(dir, args.force, false)?),
+        Some(dir) => Some(OutDir::open(dir, args.force, false, reporter)?),
         None => None,
     };
-    let Some(mut s) = study(&loaded, args.quiet)? else {
+    let Some(mut s) = study(&loaded, reporter)? else {
         return Err(bad(format!(
             "{}: data.events is not set: there is no event feed to study",
             loaded.path.display()
@@ -240,10 +242,8 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
         let feed = rotor_data::events_io::load_events(path).map_err(bad)?;
         s.report.warnings = tag_warnings_for(&loaded, &feed);
     }
-    if !args.quiet {
-        for w in s.report.all_warnings() {
-            eprintln!("warning: {w}");
-        }
+    for w in s.report.all_warnings() {
+        reporter.note(&format!("warning: {w}"));
     }
     let opts = ReportOptions {
         ascii: args.ascii,
@@ -262,9 +262,7 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     };
     if let Some(mut out) = out {
         events_output::write(&mut out, &s, &text)?;
-        if !args.quiet {
-            eprintln!("wrote {}", out.path().display());
-        }
+        reporter.note(&format!("wrote {}", out.path().display()));
     }
-    crate::stdout::print_line(&shown)
+    Ok(shown)
 }

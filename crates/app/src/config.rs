@@ -6,16 +6,21 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rotor_engine::{CostsConfig, ExecConfig, ExecutionConfig, PortfolioConfig};
 use rotor_report::EventWindows;
-use rotor_strategies::StrategyConfig;
+use rotor_strategies::{Registry, StrategyConfig};
 use serde::{Deserialize, Deserializer, Serialize};
-use toml::Table;
+use toml::{Table, Value};
 
-use crate::error::bad;
+use crate::error::{bad, AppError};
 
-/// A whole strategy config, as written by the user (plus defaults).
+/// A whole strategy config: its `[strategy]` table typed.
+pub type Config = ConfigOf<StrategyConfig>;
+
+/// A whole strategy config, as written by the user (plus defaults), with the `[strategy]`
+/// table as `S`: a [`StrategyConfig`], or the raw table of a user kind before
+/// [`Registry::parse`] reads it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Config {
+pub struct ConfigOf<S> {
     /// Strategy name shown in reports.
     pub name: String,
     /// Where the data is.
@@ -30,7 +35,7 @@ pub struct Config {
     #[serde(default)]
     pub execution: ExecConfig,
     /// What to trade.
-    pub strategy: StrategyConfig,
+    pub strategy: S,
     /// Report options.
     #[serde(default)]
     pub report: ReportConfig,
@@ -72,6 +77,15 @@ pub struct DataConfig {
 }
 
 impl Config {
+    /// The execution settings for the engine: `[portfolio]`, `[costs]` and `[execution]`.
+    pub fn execution(&self) -> ExecutionConfig {
+        ExecutionConfig {
+            portfolio: self.portfolio.clone(),
+            costs: self.costs.clone(),
+            execution: self.execution.clone(),
+        }
+    }
+
     /// Warm-up bars of this config: `data.warmup`, else what the strategy needs.
     pub fn warmup(&self) -> usize {
         self.data
@@ -194,54 +208,69 @@ pub const MAX_NAME_CHARS: usize = 256;
 
 /// A loaded config with its origin.
 #[derive(Debug, Clone)]
-pub struct Loaded {
+pub struct LoadedConfig {
     /// The typed config, paths made absolute.
     pub config: Config,
     /// The file it came from.
     pub path: PathBuf,
+    /// The file's TOML table with `--set` applied (paths as written): the base of a sweep's
+    /// parameter sets, so the file is read once.
+    pub table: Table,
 }
 
-impl Loaded {
+impl LoadedConfig {
     /// The execution settings for the engine.
     pub fn execution(&self) -> ExecutionConfig {
-        ExecutionConfig {
-            portfolio: self.config.portfolio.clone(),
-            costs: self.config.costs.clone(),
-            execution: self.config.execution.clone(),
-        }
+        self.config.execution()
     }
 
     /// The fully resolved config as TOML (defaults included).
-    pub fn resolved_toml(&self) -> anyhow::Result<String> {
-        Ok(toml::to_string_pretty(&self.config)?)
+    pub fn resolved_toml(&self) -> crate::error::Result<String> {
+        toml::to_string_pretty(&self.config).map_err(|e| AppError::Internal(e.to_string()))
     }
 }
 
-/// Reads, overrides, type-checks and validates a config file.
-pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
+/// Reads, overrides, type-checks and validates a config file; its `[strategy]` table is read
+/// through `registry` (built-in kinds, and user kinds if any).
+pub fn load(
+    path: &Path,
+    overrides: &[String],
+    registry: &Registry,
+) -> crate::error::Result<LoadedConfig> {
     let shown = path.display();
     let text = rotor_data::input_file::read_text_utf8(path).map_err(bad)?;
-    let mut table: Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| bad(format!("{shown}: {}", toml_error(&e, &text))))?;
+    let mut table: Table = text.parse().map_err(|e: toml::de::Error| {
+        bad(format!("{shown}: {}", toml_error(&e, &text, registry)))
+    })?;
     for assignment in overrides {
-        crate::overrides::apply(&mut table, assignment)
+        rotor_sweep::overrides::apply(&mut table, assignment)
             .map_err(|e| bad(format!("{shown}: {e}")))?;
     }
-    let keyed = |msg: String| match culprit_strategy_key(&table) {
+    let keyed = |msg: String| match culprit_strategy_key(&table, registry) {
         Some(k) => format!("{msg} (key `{k}`)"),
         None => msg,
     };
-    let config: Config = if overrides.is_empty() {
+    let with_set = if overrides.is_empty() {
+        ""
+    } else {
+        " (with --set)"
+    };
+    let config: Config = if is_user_kind(&table, registry) {
+        user_kind_config(&table, registry).map_err(|msg| {
+            let msg = crate::error_hint::with_hint(&msg);
+            bad(format!("{shown}{with_set}: {}", keyed(msg)))
+        })?
+    } else if overrides.is_empty() {
         toml::from_str(&text).map_err(|e: toml::de::Error| {
-            bad(format!("{shown}: {}", keyed(toml_error(&e, &text))))
+            bad(format!(
+                "{shown}: {}",
+                keyed(toml_error(&e, &text, registry))
+            ))
         })?
     } else {
-        Config::deserialize(toml::Value::Table(table.clone())).map_err(|e| {
-            bad(format!(
-                "{shown} (with --set): {}",
-                keyed(crate::error_hint::with_hint(e.message()))
-            ))
+        Config::deserialize(Value::Table(table.clone())).map_err(|e| {
+            let msg = crate::error_hint::with_hint(&registry.with_user_kinds(e.message()));
+            bad(format!("{shown}{with_set}: {}", keyed(msg)))
         })?
     };
     let mut config = config;
@@ -292,9 +321,10 @@ pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
             )));
         }
     }
-    let loaded = Loaded {
+    let loaded = LoadedConfig {
         config,
         path: path.to_path_buf(),
+        table,
     };
     loaded
         .execution()
@@ -311,9 +341,9 @@ pub fn load(path: &Path, overrides: &[String]) -> anyhow::Result<Loaded> {
 /// serde buffers the internally tagged `[strategy]` table before reading it, so a bad value there
 /// ("invalid type: string, expected usize") comes without its key: find the one key whose
 /// removal lets the table deserialize (every strategy key has a default).
-fn culprit_strategy_key(table: &Table) -> Option<String> {
+fn culprit_strategy_key(table: &Table, registry: &Registry) -> Option<String> {
     let s = table.get("strategy")?.as_table()?;
-    let fails = |t: &Table| StrategyConfig::deserialize(toml::Value::Table(t.clone())).is_err();
+    let fails = |t: &Table| registry.parse(t).is_err();
     if !fails(s) {
         return None;
     }
@@ -336,9 +366,44 @@ fn absolutize(base: &Path, p: &Path) -> PathBuf {
     std::path::absolute(&joined).unwrap_or(joined)
 }
 
+/// A config table (after `--set`) typed through `registry`, unvalidated; the error is serde's
+/// message (a sweep's parameter set).
+pub fn typed(table: &Table, registry: &Registry) -> Result<Config, String> {
+    if is_user_kind(table, registry) {
+        return user_kind_config(table, registry);
+    }
+    Config::deserialize(Value::Table(table.clone()))
+        .map_err(|e| registry.with_user_kinds(e.message()))
+}
+
+/// Whether the `[strategy]` table's `kind` is a user kind of `registry`.
+fn is_user_kind(table: &Table, registry: &Registry) -> bool {
+    let kind = table.get("strategy").and_then(|s| s.get("kind"));
+    kind.and_then(Value::as_str)
+        .is_some_and(|k| registry.is_custom(k))
+}
+
+/// The config of a user kind: every table but `[strategy]` as for a built-in kind, then the
+/// strategy table through its registered type. The error is serde's message.
+fn user_kind_config(table: &Table, registry: &Registry) -> Result<Config, String> {
+    let raw = ConfigOf::<Table>::deserialize(Value::Table(table.clone()))
+        .map_err(|e| e.message().to_string())?;
+    let strategy = registry.parse(&raw.strategy)?;
+    Ok(Config {
+        name: raw.name,
+        data: raw.data,
+        portfolio: raw.portfolio,
+        costs: raw.costs,
+        execution: raw.execution,
+        strategy,
+        report: raw.report,
+        sweep: raw.sweep,
+    })
+}
+
 /// `line N: message` from a toml error, with serde's did-you-mean where it has one.
-fn toml_error(e: &toml::de::Error, text: &str) -> String {
-    let msg = crate::error_hint::with_hint(e.message());
+fn toml_error(e: &toml::de::Error, text: &str, registry: &Registry) -> String {
+    let msg = crate::error_hint::with_hint(&registry.with_user_kinds(e.message()));
     match e.span() {
         Some(span) => {
             let start = span.start.min(text.len());

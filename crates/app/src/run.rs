@@ -1,26 +1,58 @@
-//! `rotor run`: config -> market -> backtest -> stats -> report on stdout (and files with --out).
+//! `rotor run`: config -> market -> backtest -> stats -> report text (and files with --out).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context as _;
+use crate::error::Context as _;
 use rotor_data::load::{Columns, LoadOptions};
 use rotor_data::warmup::load_market_with_warmup;
 use rotor_report::{
     compute_stats, render_json, render_markdown, render_text, stats_json, ReportOptions,
 };
+use rotor_strategies::Registry;
 
-use crate::args::{Format, RunArgs};
 use crate::config;
-use crate::error::bad;
+use crate::error::{bad, Result};
 use crate::out_dir::OutDir;
+use crate::reporter::Reporter;
 use crate::summary;
 
-/// Runs one backtest and prints its report.
-pub fn run(args: &RunArgs) -> anyhow::Result<()> {
-    let loaded = config::load(&args.config, &args.set)?;
+/// Format of the report a command returns for stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Plain text, 100 columns.
+    #[default]
+    Text,
+    /// The stats.json object (or the study's full content).
+    Json,
+    /// Markdown.
+    Markdown,
+}
+
+/// A command on one config file: `rotor run` and `rotor events`.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigCommand {
+    /// Strategy config (TOML).
+    pub config: PathBuf,
+    /// `--set KEY=VALUE` overrides.
+    pub set: Vec<String>,
+    /// Output folder.
+    pub out: Option<PathBuf>,
+    /// Write into a non-empty folder that is not an earlier rotor output.
+    pub force: bool,
+    /// Format of the returned report.
+    pub format: Format,
+    /// Pure-ASCII charts and tables.
+    pub ascii: bool,
+}
+
+/// Runs one backtest; returns its report in `cmd.format` (for stdout). Warnings and "wrote
+/// DIR" go to `reporter`.
+pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) -> Result<String> {
+    let loaded = config::load(&cmd.config, &cmd.set, registry)?;
     // Refuse a bad --out before doing any work.
-    let out = match &args.out {
-        Some(dir) => Some(OutDir::open(dir, args.force, false)?),
+    let out = match &cmd.out {
+        Some(dir) => Some(OutDir::open(dir, cmd.force, false, reporter)?),
         None => None,
     };
     let cfg = &loaded.config;
@@ -49,12 +81,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     )
     .map_err(bad)?;
     // Configured tags that match nothing in the feed (a typo trades nothing): say so.
-    let tag_warnings = crate::events_cmd::tag_warnings_for(&loaded, data.market.events());
+    let tag_warnings = crate::events::tag_warnings_for(&loaded, data.market.events());
     data.warnings.extend(tag_warnings);
-    if !args.quiet {
-        for w in &data.warnings {
-            eprintln!("warning: {w}");
-        }
+    for w in &data.warnings {
+        reporter.note(&format!("warning: {w}"));
     }
     let market = Arc::new(data.market);
     let execution = loaded.execution();
@@ -66,17 +96,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let run = summary::build(&loaded, &market, &result, &data.warnings);
     let stats = compute_stats(&run);
     // The event study of the feed, when the config has one (see events_cmd).
-    let study = crate::events_cmd::study_for_run(&loaded, args.quiet)?;
+    let study = crate::events::study_for_run(&loaded, reporter)?;
     let mut warnings = data.warnings.clone();
     let run_warnings = summary::run_warnings(&loaded, &market, &result);
-    if !args.quiet {
-        for w in &run_warnings {
-            eprintln!("warning: {w}");
-        }
+    for w in &run_warnings {
+        reporter.note(&format!("warning: {w}"));
     }
     warnings.extend(run_warnings);
     let report_opts = ReportOptions {
-        ascii: args.ascii,
+        ascii: cmd.ascii,
         width: 100,
         header: summary::header(&loaded, &market),
         warnings,
@@ -89,7 +117,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let text = render_text(&run, &stats, &report_opts);
     let json =
         serde_json::to_string_pretty(&stats_json(&run, &stats)).context("serializing stats")?;
-    let shown = match args.format {
+    let shown = match cmd.format {
         Format::Text => text.clone(),
         Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &report_opts))
             .context("serializing the report")?,
@@ -98,9 +126,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if let Some(mut out) = out {
         let extra = per_event.as_ref().map_or(&[][..], |p| &p.tables[..]);
         crate::outputs::write_run(&mut out, &loaded, &market, &result, &text, &json, extra)?;
-        if !args.quiet {
-            eprintln!("wrote {}", out.path().display());
-        }
+        reporter.note(&format!("wrote {}", out.path().display()));
     }
-    crate::stdout::print_line(&shown)
+    Ok(shown)
 }
