@@ -7,7 +7,7 @@
 # out" says, waits, and compares the merged sweep with an unsharded one byte for byte (cmp).
 # Stops the daemons it started by the PIDs in their pid files, on every exit. Exits non-zero on
 # any failure or mismatch; skips (loudly, exit 0) only when Slurm cannot be installed.
-# Facts behind the settings: ../shared/notes/SLURM.md.
+# Each setting below was learned from a failure on a machine without systemd; see the comments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)

@@ -1,4 +1,5 @@
-//! The event loop: one clock, DESIGN §3's timing rule.
+//! The event loop: one clock, the timing rule of ARCHITECTURE.md and the README's
+//! execution model.
 //!
 //! Bars before [`Market::trading_start`] are warm-up history: for each, `on_bar` is called (the
 //! strategy sees the prices and updates its indicators) but orders sent from it are dropped,

@@ -1,6 +1,6 @@
 //! rotor-engine: the one-clock event loop of a backtest.
 //!
-//! [`run`] replays a [`Market`] bar by bar under the timing rule of DESIGN §3, calling a
+//! [`run`] replays a [`Market`] bar by bar under the timing rule (ARCHITECTURE.md), calling a
 //! [`Strategy`] through a [`Context`] that shows history up to now and never after. Orders
 //! (market, on-open, on-close, limit, stop, stop-limit, target quantity and weight) fill under
 //! the model of [`broker`] with the costs of [`CostsConfig`] and the rules of [`ExecConfig`];

@@ -4,7 +4,7 @@
 //! rotor-rng (the workspace's seeded generators, a leaf crate) for the bootstrap.
 //! [`compute_stats`] gives every metric of issue 5 ([`Stats`], serialized flat by
 //! [`Stats::to_json`]); [`render_text`] and [`render_markdown`] render the same report.
-//! Conventions follow empyrical (see `notes/STATS.md`): simple returns, ddof 1, 252 periods a
+//! Conventions follow empyrical (ARCHITECTURE.md, "Statistics conventions"): simple returns, ddof 1, 252 periods a
 //! year for daily bars, drawdowns from a phantom start, undefined values as `None`.
 //!
 //! Invariant: no public function panics, whatever the input (empty series, NaN, zero equity).

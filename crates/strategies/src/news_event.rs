@@ -4,7 +4,7 @@
 //! `min_abs_sentiment` (missing sentiment counts as 0) and, for `direction = "sentiment"`, it has
 //! a non-zero sentiment. The strategy reacts in `on_news`, i.e. as soon as the engine delivers
 //! the event: a headline published before a session's open (evening, night, weekend) is traded at
-//! that open; one published during a session at the next open (DESIGN §3). The entry session `e`
+//! that open; one published during a session at the next open (the timing rule, ARCHITECTURE.md). The entry session `e`
 //! is the first bar whose session opens after the event; the position is held through the opens
 //! of `e .. e + hold - 1` and the exit order goes in at the close of `e + hold - 1`, so it fills at
 //! the open of `e + hold`.

@@ -1,4 +1,4 @@
-//! Agreement with two independent engines: rotor's `sma_cross` (DESIGN §4: long-only, all-in
+//! Agreement with two independent engines: rotor's `sma_cross` (README, built-in strategies: long-only, all-in
 //! whole shares sized at the fill price, next-open fills, no costs) on the GOOG daily series
 //! shipped by the `backtesting` package gives the same trades as backtesting.py 0.6.6 and
 //! backtrader 1.9.78 for fast/slow = 10/20 and 20/50, and the same final equity within 0.01%.

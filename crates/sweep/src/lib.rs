@@ -2,11 +2,10 @@
 //! `Arc<Market>`, with a durable checkpoint, a ranked table, a sensitivity view, overfitting
 //! diagnostics and walk-forward selection.
 //!
-//! DESIGN.md section 2 places sweeps in rotor-engine; they live in this crate instead so the
-//! engine stays a single-run event loop (and so the sweep machinery could grow while the engine
-//! was being rewritten). The crate depends on the engine, the strategies and the report, never
-//! the other way round; it knows nothing of the CLI's config type: the CLI hands it a function
-//! that turns a parameter set's TOML table into a [`trial::Spec`].
+//! Sweeps live here, not in rotor-engine, so the engine stays a single-run event loop
+//! (ARCHITECTURE.md, "The crates"). The crate depends on the engine, the strategies and the
+//! report, never the other way round; it knows nothing of the config file: rotor-app hands it
+//! a function that turns a parameter set's TOML table into a [`trial::Spec`].
 //!
 //! Invariants: the parameter sets are a deterministic, indexable list ([`grid::ParamSets`]);
 //! a set's result depends only on (market, set); every output is a pure function of (grid,
