@@ -22,12 +22,14 @@ pub mod market;
 pub mod parquet_bars;
 mod parquet_fast;
 mod parquet_fast_symbols;
+mod parquet_rows;
 pub mod series;
 pub mod suspicious;
 pub mod symbol_text;
 pub mod synth;
 pub mod table;
 pub mod time;
+mod timeline;
 pub mod validate;
 pub mod warmup;
 

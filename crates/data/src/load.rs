@@ -19,6 +19,7 @@ use crate::market::{Market, MarketBuilder, SymbolBars};
 use crate::parquet_bars::{self, BarSource, FileBars, RawSymbol, RowFilter};
 use crate::symbol_text::shown;
 use crate::time::date_only_event_ns;
+use crate::timeline::SharedTimeline;
 use crate::DataError;
 
 /// What to load: an inclusive date range on the bars' UTC dates, and the symbols to keep.
@@ -110,6 +111,39 @@ pub fn load_bars_columns(
     opts: &LoadOptions,
     columns: Columns,
 ) -> Result<(Vec<SymbolBars>, bool, Vec<String>), DataError> {
+    let l = load_bars_shared(path, opts, columns)?;
+    let bars = l
+        .bars
+        .into_iter()
+        .map(|(mut b, on_shared)| {
+            if on_shared {
+                b.timestamps = l.timeline.clone();
+            }
+            b
+        })
+        .collect();
+    Ok((bars, l.daily, l.warnings))
+}
+
+/// Bars as the loader leaves them: the symbols whose instants are all those of one shared
+/// timeline come without their own copy of it (see [`crate::timeline`]).
+pub(crate) struct SharedBars {
+    /// Per symbol: its bars, and true when their timestamps are `timeline` (left empty).
+    pub bars: Vec<(SymbolBars, bool)>,
+    /// The shared timeline.
+    pub timeline: Vec<i64>,
+    /// Date-stamped bars.
+    pub daily: bool,
+    /// Warnings to show once.
+    pub warnings: Vec<String>,
+}
+
+/// [`load_bars_columns`], leaving the symbols on the shared timeline without their own copy.
+pub(crate) fn load_bars_shared(
+    path: &Path,
+    opts: &LoadOptions,
+    columns: Columns,
+) -> Result<SharedBars, DataError> {
     if let (Some(s), Some(e)) = (opts.start, opts.end) {
         if s > e {
             return Err(DataError::Empty {
@@ -136,10 +170,20 @@ pub fn load_bars_columns(
         })
         .collect();
     // rayon's collect keeps input order, so the merge below is thread-count independent.
+    // Each file's timestamps are dropped as soon as it is read when they are the shared
+    // timeline, so the per-symbol copies never pile up.
+    let shared = SharedTimeline::default();
     let results: Vec<Result<Read, DataError>> = to_read
         .par_iter()
-        .map(|s| read_if_needed(s, &filter))
+        .map(|s| {
+            let mut read = read_if_needed(s, &filter)?;
+            if let Read::Bars(f) = &mut read {
+                shared.share(f);
+            }
+            Ok(read)
+        })
         .collect();
+    let timeline = shared.into_inner();
     let mut files = Vec::with_capacity(results.len());
     // Files not needed that could not be opened: skipped with a warning, but named if a
     // symbol asked for is then missing (they might have held it).
@@ -214,7 +258,7 @@ pub fn load_bars_columns(
     let mut bars = Vec::with_capacity(order.len());
     for sym in &order {
         if let Some(parts) = per_symbol.remove(sym) {
-            bars.push(parquet_bars::finish_symbol(parts)?);
+            bars.push(parquet_bars::finish_symbol(parts, &timeline)?);
         }
     }
     let mut warnings: Vec<String> = unreadable
@@ -229,7 +273,12 @@ pub fn load_bars_columns(
             list_names(used_close_only)
         ));
     }
-    Ok((bars, daily, warnings))
+    Ok(SharedBars {
+        bars,
+        timeline,
+        daily,
+        warnings,
+    })
 }
 
 /// What reading one source gave.
@@ -306,10 +355,15 @@ pub fn load_market_columns(
     opts: &LoadOptions,
     columns: Columns,
 ) -> Result<Loaded, DataError> {
-    let (symbol_bars, daily, mut warnings) = load_bars_columns(bars, opts, columns)?;
-    let mut builder = MarketBuilder::new(daily);
-    for b in symbol_bars {
-        builder.add(b);
+    let loaded = load_bars_shared(bars, opts, columns)?;
+    let mut warnings = loaded.warnings;
+    let mut builder = MarketBuilder::new(loaded.daily);
+    builder.shared_timeline(loaded.timeline);
+    for (b, on_shared) in loaded.bars {
+        match on_shared {
+            true => builder.add_on_shared(b),
+            false => builder.add(b),
+        };
     }
     if let Some(ev) = events {
         let mut feed = load_events(ev)?;

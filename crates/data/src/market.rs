@@ -48,6 +48,10 @@ impl SymbolBars {
 #[derive(Debug, Default)]
 pub struct MarketBuilder {
     bars: Vec<SymbolBars>,
+    /// Per added symbol: true when its instants are `shared` (its own timestamps are empty).
+    on_shared: Vec<bool>,
+    /// The timeline of the symbols added with [`MarketBuilder::add_on_shared`].
+    shared: Vec<i64>,
     events: Vec<Event>,
     daily: bool,
 }
@@ -56,15 +60,30 @@ impl MarketBuilder {
     /// A builder; `daily` says the bars were date-stamped (see [`crate::time`]).
     pub fn new(daily: bool) -> Self {
         MarketBuilder {
-            bars: Vec::new(),
-            events: Vec::new(),
             daily,
+            ..MarketBuilder::default()
         }
     }
 
     /// Adds one symbol's bars (must be sorted and free of duplicates).
     pub fn add(&mut self, bars: SymbolBars) -> &mut Self {
         self.bars.push(bars);
+        self.on_shared.push(false);
+        self
+    }
+
+    /// Sets the timeline of the symbols added with [`MarketBuilder::add_on_shared`] (strictly
+    /// increasing).
+    pub(crate) fn shared_timeline(&mut self, timeline: Vec<i64>) -> &mut Self {
+        self.shared = timeline;
+        self
+    }
+
+    /// Adds one symbol's bars whose instants are the shared timeline (its own `timestamps` are
+    /// empty: the loader dropped that copy).
+    pub(crate) fn add_on_shared(&mut self, bars: SymbolBars) -> &mut Self {
+        self.bars.push(bars);
+        self.on_shared.push(true);
         self
     }
 
@@ -82,15 +101,20 @@ impl MarketBuilder {
     /// holds a second copy of the data, only one symbol's column at a time.
     pub fn build(mut self) -> Market {
         let bars = std::mem::take(&mut self.bars);
-        let aligned = bars
-            .first()
-            .is_some_and(|first| bars.iter().all(|b| b.timestamps == first.timestamps));
+        let on_shared = std::mem::take(&mut self.on_shared);
+        let shared = std::mem::take(&mut self.shared);
+        let own = |k: usize| -> &[i64] {
+            match on_shared[k] {
+                true => &shared,
+                false => &bars[k].timestamps,
+            }
+        };
+        let aligned = !bars.is_empty() && (0..bars.len()).all(|k| own(k) == own(0));
         let timeline: Vec<i64> = if aligned {
-            bars[0].timestamps.clone()
+            own(0).to_vec()
         } else {
-            let mut t: Vec<i64> = bars
-                .iter()
-                .flat_map(|b| b.timestamps.iter().copied())
+            let mut t: Vec<i64> = (0..bars.len())
+                .flat_map(|k| own(k).iter().copied())
                 .collect();
             t.sort_unstable();
             t.dedup();
@@ -100,14 +124,17 @@ impl MarketBuilder {
         let any_adj = bars.iter().any(|b| b.adj_close.is_some());
         let mut cols = Columns::with_capacity(bars.len());
         let mut need_nan = false;
-        for mut b in bars {
+        for (k, mut b) in bars.into_iter().enumerate() {
             cols.symbols.push(std::mem::take(&mut b.symbol));
             cols.close_only.push(b.close_only);
+            let own: &[i64] = match on_shared[k] {
+                true => &shared,
+                false => &b.timestamps,
+            };
             // Where this symbol's bars sit on the timeline (none when aligned).
             let slots: Option<Vec<usize>> = (!aligned).then(|| {
                 let mut t = 0;
-                b.timestamps
-                    .iter()
+                own.iter()
                     .map(|&ts| {
                         while timeline[t] < ts {
                             t += 1;

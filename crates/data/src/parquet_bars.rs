@@ -12,7 +12,7 @@
 // its size is not a hot-path concern here.
 #![allow(clippy::result_large_err)]
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -37,9 +37,10 @@ use crate::columns::find_unique;
 use crate::market::SymbolBars;
 use crate::parquet_fast::{self, FastCols};
 use crate::parquet_fast_symbols;
+use crate::parquet_rows;
 use crate::symbol_text;
-use crate::time::{daily_close_ns, date_to_ns, ns_to_date, NS_PER_DAY};
-use crate::validate::{self, PriceNames, RowRef};
+use crate::time::{date_to_ns, NS_PER_DAY};
+use crate::validate;
 use crate::DataError;
 
 /// Accepted names (normalized: lower case, spaces as `_`) of the symbol column.
@@ -54,7 +55,8 @@ const LOW: &[&str] = &["low"];
 const CLOSE: &[&str] = &["close"];
 const VOLUME: &[&str] = &["volume"];
 
-const PRICE_TYPES: &str = "float64, float32 or an integer type";
+/// The types a price column may have, for messages.
+pub(crate) const PRICE_TYPES: &str = "float64, float32 or an integer type";
 const SUPPORTED_CODECS: &str = "uncompressed, snappy, zstd";
 
 /// A column name as compared with the aliases: trimmed, lower case, spaces and dashes as `_`.
@@ -247,6 +249,9 @@ pub(crate) struct RawSymbol {
     pub bars: SymbolBars,
     /// 1-based row of each bar in its file.
     pub rows: RowNumbers,
+    /// True when `bars.timestamps` was dropped because it equals the loader's shared timeline
+    /// (see [`crate::timeline`]).
+    pub on_shared: bool,
 }
 
 /// The 1-based file row of each bar of a [`RawSymbol`].
@@ -525,7 +530,8 @@ pub(crate) fn check_codec(path: &Path, column: &str, codec: Compression) -> Resu
     }
 }
 
-fn corrupt(path: &Path, e: impl std::fmt::Display) -> DataError {
+/// A [`DataError::Corrupt`] for a Parquet file.
+pub(crate) fn corrupt(path: &Path, e: impl std::fmt::Display) -> DataError {
     let reason = e.to_string();
     if reason.contains("Disabled feature") {
         return DataError::Invalid {
@@ -575,13 +581,20 @@ pub(crate) fn schema_of(path: &Path) -> Result<Vec<(String, String)>, DataError>
         .collect())
 }
 
-struct Cols {
-    symbol: Option<usize>,
-    ts: usize,
-    ohlc: Option<[usize; 3]>,
-    close: usize,
-    volume: Option<usize>,
-    adj: Option<usize>,
+/// Where each field's column is in a file (schema positions).
+pub(crate) struct Cols {
+    /// The symbol column, if any.
+    pub symbol: Option<usize>,
+    /// The timestamp or date column.
+    pub ts: usize,
+    /// Open, high, low (None: a close-only series).
+    pub ohlc: Option<[usize; 3]>,
+    /// The close column.
+    pub close: usize,
+    /// The volume column, if any (and read).
+    pub volume: Option<usize>,
+    /// The adjusted-close column, if any.
+    pub adj: Option<usize>,
 }
 
 fn resolve_columns(path: &Path, schema: &Schema, need_symbol: bool) -> Result<Cols, DataError> {
@@ -702,62 +715,104 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
 
 /// `fast`: allow [`parquet_fast`] (tests turn it off to compare the two paths).
 fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<FileBars, DataError> {
+    let mut out = FileBars {
+        path: src.path.clone(),
+        ..FileBars::default()
+    };
+    let Some((file, plan)) = discover_file(src, filter, &mut out)? else {
+        return Ok(out);
+    };
+    if fast && decode_fast(src, filter, &plan, &mut out) {
+        return Ok(out);
+    }
+    parquet_rows::decode(src, filter, file, &plan, &mut out)?;
+    Ok(out)
+}
+
+/// What [`discover_file`] found in one file: its footer (parsed once), the columns to read and
+/// the row groups that may hold wanted rows.
+pub(crate) struct Plan {
+    /// The file's footer.
+    pub meta: ArrowReaderMetadata,
+    /// Where the fields are.
+    pub cols: Cols,
+    /// The timestamp column's kind.
+    pub kind: TsKind,
+    /// The projected columns, in file order.
+    pub wanted: Vec<usize>,
+    /// The kept row groups.
+    pub keep: Vec<usize>,
+    /// (first 0-based file row, rows) of each kept row group.
+    pub group_rows: Vec<(usize, usize)>,
+}
+
+impl Plan {
+    /// The file's name of column `i`.
+    pub(crate) fn name(&self, i: usize) -> String {
+        self.meta.schema().fields()[i].name().to_string()
+    }
+}
+
+/// Discover: opens the file and its footer, resolves the columns and picks the row groups to
+/// decode. `None` when nothing of the file is to be decoded (`out` then says what was seen).
+fn discover_file(
+    src: &BarSource,
+    filter: &RowFilter,
+    out: &mut FileBars,
+) -> Result<Option<(File, Plan)>, DataError> {
     let path = src.path.as_path();
-    let (file, reader_meta) = open_meta(path)?;
-    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, reader_meta.clone());
-    let schema = builder.schema().clone();
+    let (file, meta) = open_meta(path)?;
+    let schema = meta.schema().clone();
     // Without a symbol column the file name says the symbol: an unwanted file is not read
     // further (nor judged).
-    if find_column(&schema, SYMBOL_ALIASES).is_none() {
-        if let Some(sym) = &src.implied_symbol {
-            if !filter.wants(sym) {
-                let mut out = FileBars {
-                    path: path.to_path_buf(),
-                    ..FileBars::default()
-                };
-                out.seen.insert(sym.clone());
-                return Ok(out);
-            }
+    if let (None, Some(sym)) = (find_column(&schema, SYMBOL_ALIASES), &src.implied_symbol) {
+        if !filter.wants(sym) {
+            out.seen.insert(sym.clone());
+            return Ok(None);
         }
     }
     let mut cols = resolve_columns(path, &schema, src.implied_symbol.is_none())?;
     if filter.skip_volume {
         cols.volume = None;
     }
-    let name = |i: usize| schema.fields()[i].name().to_string();
     let kind = ts_kind(schema.fields()[cols.ts].data_type()).unwrap_or(TsKind::Instant(1));
-    let mut out = FileBars {
-        path: path.to_path_buf(),
-        daily: match kind {
-            TsKind::Instant(_) => None,
-            _ => Some(true),
-        },
-        has_symbol_column: cols.symbol.is_some(),
-        ..FileBars::default()
+    out.daily = match kind {
+        TsKind::Instant(_) => None,
+        _ => Some(true),
     };
-    let meta = builder.metadata().clone();
-    if meta.file_metadata().num_rows() == 0 {
+    out.has_symbol_column = cols.symbol.is_some();
+    if meta.metadata().file_metadata().num_rows() == 0 {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
             detail: ": the file has no rows".into(),
         });
     }
-    // Without a symbol column the file name says the symbol: skip the file if unwanted.
-    if cols.symbol.is_none() {
-        if let Some(sym) = &src.implied_symbol {
-            out.seen.insert(sym.clone());
-            if !filter.wants(sym) {
-                return Ok(out);
-            }
-            let from = if src.hive {
-                " (from its symbol= folder)"
-            } else {
-                " (from the file name)"
-            };
-            symbol_text::check(path, sym, from)?;
+    if let (None, Some(sym)) = (cols.symbol, &src.implied_symbol) {
+        out.seen.insert(sym.clone());
+        if !filter.wants(sym) {
+            return Ok(None);
         }
+        let from = if src.hive {
+            " (from its symbol= folder)"
+        } else {
+            " (from the file name)"
+        };
+        symbol_text::check(path, sym, from)?;
     }
+    let mut plan = Plan {
+        meta,
+        wanted: wanted_columns(&cols),
+        cols,
+        kind,
+        keep: Vec::new(),
+        group_rows: Vec::new(),
+    };
+    keep_row_groups(path, filter, &mut plan, out)?;
+    Ok((!plan.keep.is_empty()).then_some((file, plan)))
+}
 
+/// Columns: every column a field is read from, in file order.
+fn wanted_columns(cols: &Cols) -> Vec<usize> {
     let mut wanted: Vec<usize> = [
         Some(cols.ts),
         Some(cols.close),
@@ -771,35 +826,45 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
     .collect();
     wanted.sort_unstable();
     wanted.dedup();
+    wanted
+}
 
-    // Row groups: keep those that may overlap the range, remember where each starts.
+/// Row groups: keeps those that may overlap the date range (by their statistics), with where
+/// each starts; refuses a codec this build cannot read in a kept group.
+fn keep_row_groups(
+    path: &Path,
+    filter: &RowFilter,
+    plan: &mut Plan,
+    out: &mut FileBars,
+) -> Result<(), DataError> {
+    let meta = plan.meta.metadata().clone();
     out.row_groups = meta.num_row_groups();
-    let mut keep = Vec::new();
-    let mut group_rows = Vec::new(); // (first row, number of rows) of each kept group
     let mut first_row = 0usize;
     for (g, rg) in meta.row_groups().iter().enumerate() {
         let n = usize::try_from(rg.num_rows()).unwrap_or(0);
-        let skip =
-            row_group_range(rg, cols.ts, kind).is_some_and(|(lo, hi)| !filter.overlaps(lo, hi));
+        let skip = row_group_range(rg, plan.cols.ts, plan.kind)
+            .is_some_and(|(lo, hi)| !filter.overlaps(lo, hi));
         if skip {
             out.skipped_row_groups += 1;
         } else {
-            for &c in &wanted {
+            for &c in &plan.wanted {
                 if let Some(cc) = rg.columns().get(c) {
-                    check_codec(path, &name(c), cc.compression())?;
+                    check_codec(path, &plan.name(c), cc.compression())?;
                 }
             }
-            keep.push(g);
-            group_rows.push((first_row, n));
+            plan.keep.push(g);
+            plan.group_rows.push((first_row, n));
         }
         first_row += n;
     }
-    if keep.is_empty() {
-        return Ok(out);
-    }
+    Ok(())
+}
 
-    // Whole columns decoded in parallel and checked at once, when every kept row group lies
-    // inside the date range (by its statistics) and the types are the common ones.
+/// Decode, fast: whole columns decoded in parallel and checked at once, when every kept row
+/// group lies inside the date range (by its statistics) and the types are the common ones.
+/// False when the file must be read row by row (`out` is then untouched).
+fn decode_fast(src: &BarSource, filter: &RowFilter, plan: &Plan, out: &mut FileBars) -> bool {
+    let cols = &plan.cols;
     let fast_cols = FastCols {
         ts: cols.ts,
         ohlc: cols.ohlc,
@@ -807,256 +872,65 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
         volume: cols.volume,
         adj: cols.adj,
     };
-    let fast = fast
-        && parquet_fast::eligible(&schema, &fast_cols)
-        && (filter.start_ns.is_none() && filter.end_ns_excl.is_none()
-            || keep.iter().all(|&g| {
-                row_group_range(meta.row_group(g), cols.ts, kind)
-                    .is_some_and(|(lo, hi)| filter.in_range(lo) && filter.in_range(hi))
-            }));
-    // A file with a symbol column: a column per symbol from one pass.
-    if let (true, Some(sym_col)) = (fast, cols.symbol) {
-        if parquet_fast_symbols::symbol_type_ok(schema.fields()[sym_col].data_type()) {
+    let schema = plan.meta.schema();
+    let inside = filter.start_ns.is_none() && filter.end_ns_excl.is_none()
+        || plan.keep.iter().all(|&g| {
+            row_group_range(plan.meta.metadata().row_group(g), cols.ts, plan.kind)
+                .is_some_and(|(lo, hi)| filter.in_range(lo) && filter.in_range(hi))
+        });
+    if !inside || !parquet_fast::eligible(schema, &fast_cols) {
+        return false;
+    }
+    let path = src.path.as_path();
+    match (cols.symbol, src.implied_symbol.as_deref()) {
+        // A file with a symbol column: a column per symbol from one pass.
+        (Some(sym_col), _) => {
+            if !parquet_fast_symbols::symbol_type_ok(schema.fields()[sym_col].data_type()) {
+                return false;
+            }
             let read = parquet_fast_symbols::read(
                 path,
-                &reader_meta,
+                &plan.meta,
                 sym_col,
                 &fast_cols,
-                kind,
-                &wanted,
-                &keep,
-                &group_rows,
+                plan.kind,
+                &plan.wanted,
+                &plan.keep,
+                &plan.group_rows,
                 filter,
             );
-            if let Some(f) = read {
-                out.daily = Some(f.daily);
-                out.symbols = f.symbols;
-                out.seen = f.seen;
-                return Ok(out);
-            }
+            let Some(f) = read else { return false };
+            out.daily = Some(f.daily);
+            out.symbols = f.symbols;
+            out.seen = f.seen;
+            true
         }
-    }
-    // The usual per-symbol file: decode its row groups in parallel, check whole columns.
-    if let (true, None, Some(symbol)) = (fast, cols.symbol, src.implied_symbol.as_deref()) {
-        let fast = fast_cols;
-        {
-            let rows: Vec<usize> = group_rows.iter().map(|g| g.1).collect();
+        // The usual per-symbol file: its row groups in parallel.
+        (None, Some(symbol)) => {
+            let rows: Vec<usize> = plan.group_rows.iter().map(|g| g.1).collect();
             let read = parquet_fast::read(
                 path,
-                &reader_meta,
+                &plan.meta,
                 symbol,
-                &fast,
-                kind,
-                &wanted,
-                &keep,
+                &fast_cols,
+                plan.kind,
+                &plan.wanted,
+                &plan.keep,
                 &rows,
                 |t| filter.in_range(t),
                 filter.skip_volume,
             );
-            if let Some(f) = read {
-                out.daily = Some(f.daily);
-                out.symbols.push(RawSymbol {
-                    bars: f.bars,
-                    rows: RowNumbers::Groups(group_rows),
-                });
-                return Ok(out);
-            }
+            let Some(f) = read else { return false };
+            out.daily = Some(f.daily);
+            out.symbols.push(RawSymbol {
+                bars: f.bars,
+                rows: RowNumbers::Groups(plan.group_rows.clone()),
+                on_shared: false,
+            });
+            true
         }
+        (None, None) => false,
     }
-
-    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
-    let reader = builder
-        .with_row_groups(keep)
-        .with_projection(mask)
-        .with_batch_size(65_536)
-        .build()
-        .map_err(|e| corrupt(path, e))?;
-    // Projected batches keep the file's column order.
-    let pos = |i: usize| wanted.iter().position(|&w| w == i).unwrap_or(0);
-    let names = PriceNames {
-        open: &cols
-            .ohlc
-            .map(|c| name(c[0]))
-            .unwrap_or_else(|| "open".into()),
-        high: &cols
-            .ohlc
-            .map(|c| name(c[1]))
-            .unwrap_or_else(|| "high".into()),
-        low: &cols
-            .ohlc
-            .map(|c| name(c[2]))
-            .unwrap_or_else(|| "low".into()),
-        close: &name(cols.close),
-    };
-    let ts_name = name(cols.ts);
-    let sym_name = cols.symbol.map(name).unwrap_or_default();
-    let vol_name = cols.volume.map(name).unwrap_or_default();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    // The previous row's symbol and its slot (None: not wanted): rows of one symbol come in
-    // runs (always, in a per-symbol file), so most rows skip the set and map look-ups.
-    let mut last: Option<(String, Option<usize>)> = None;
-    // A per-symbol file's bars all go to one symbol: reserve them once.
-    let reserve = if cols.symbol.is_none() {
-        group_rows.iter().map(|g| g.1).sum()
-    } else {
-        0
-    };
-    let mut all_midnight = true;
-    let mut any_row = false;
-    let (mut group, mut within) = (0usize, 0usize);
-
-    for batch in reader {
-        let batch = batch.map_err(|e| corrupt(path, e))?;
-        let col = |i: usize| batch.column(pos(i)).as_ref();
-        let unsupported = |i: usize, expected: &'static str| DataError::UnsupportedType {
-            path: path.to_path_buf(),
-            column: name(i),
-            found: batch.column(pos(i)).data_type().to_string(),
-            expected,
-        };
-        let nums = |i: usize| f64_values(col(i)).ok_or_else(|| unsupported(i, PRICE_TYPES));
-        let ts = instant_values(col(cols.ts), kind)
-            .ok_or_else(|| unsupported(cols.ts, "a timestamp, date32 or date64"))?;
-        let close = nums(cols.close)?;
-        let ohlc = match cols.ohlc {
-            Some([o, h, l]) => Some((nums(o)?, nums(h)?, nums(l)?)),
-            None => None,
-        };
-        let volume = cols.volume.map(nums).transpose()?;
-        let adj = cols.adj.map(nums).transpose()?;
-        let symbols = match cols.symbol {
-            Some(s) => Some(string_values(col(s)).ok_or_else(|| unsupported(s, "utf8"))?),
-            None => None,
-        };
-        for i in 0..batch.num_rows() {
-            while group < group_rows.len() && within >= group_rows[group].1 {
-                group += 1;
-                within = 0;
-            }
-            let row = group_rows.get(group).map_or(0, |g| g.0) + within + 1;
-            within += 1;
-            let mut r = RowRef {
-                path,
-                row,
-                symbol: None,
-                timestamp: None,
-            };
-            let t = match &ts {
-                Ok(v) => v[i].ok_or_else(|| validate::null_value(&r, &ts_name))?,
-                Err(bad) if *bad == i => {
-                    return Err(r.error(
-                        format!("timestamp out of range in column `{ts_name}`"),
-                        "not representable as nanoseconds since 1970 (years 1677-2262)",
-                    ))
-                }
-                Err(_) => continue,
-            };
-            let symbol: &str = match &symbols {
-                Some(v) => match &v[i] {
-                    Some(s) => s.as_str(),
-                    None => return Err(validate::null_value(&r, &sym_name)),
-                },
-                None => src.implied_symbol.as_deref().unwrap_or(""),
-            };
-            any_row = true;
-            all_midnight &= t.rem_euclid(NS_PER_DAY) == 0;
-            let cached = match &last {
-                Some((name, slot)) if name == symbol => Some(*slot),
-                _ => None,
-            };
-            if cached.is_none() && !out.seen.contains(symbol) {
-                out.seen.insert(symbol.to_string());
-            }
-            if !filter.in_range(t) {
-                continue;
-            }
-            let slot = match cached {
-                Some(slot) => slot,
-                None => {
-                    let wanted = filter.wants(symbol);
-                    if wanted && !index.contains_key(symbol) {
-                        let at = format!(" at row {row} of column `{sym_name}`");
-                        symbol_text::check(path, symbol, &at)?;
-                    }
-                    let slot = wanted.then(|| match index.get(symbol) {
-                        Some(&k) => k,
-                        None => {
-                            index.insert(symbol.to_string(), out.symbols.len());
-                            out.symbols.push(RawSymbol {
-                                bars: SymbolBars {
-                                    symbol: symbol.to_string(),
-                                    timestamps: Vec::with_capacity(reserve),
-                                    open: Vec::with_capacity(reserve),
-                                    high: Vec::with_capacity(reserve),
-                                    low: Vec::with_capacity(reserve),
-                                    close: Vec::with_capacity(reserve),
-                                    volume: if filter.skip_volume {
-                                        Vec::new()
-                                    } else {
-                                        Vec::with_capacity(reserve)
-                                    },
-                                    adj_close: adj.as_ref().map(|_| Vec::with_capacity(reserve)),
-                                    close_only: ohlc.is_none(),
-                                },
-                                rows: RowNumbers::Listed(Vec::with_capacity(reserve)),
-                            });
-                            out.symbols.len() - 1
-                        }
-                    });
-                    last = Some((symbol.to_string(), slot));
-                    slot
-                }
-            };
-            let Some(k) = slot else { continue };
-            r.symbol = Some(symbol);
-            r.timestamp = Some(t);
-            let c = close[i].ok_or_else(|| validate::null_value(&r, names.close))?;
-            let (o, h, l) = match &ohlc {
-                Some((o, h, l)) => (
-                    o[i].ok_or_else(|| validate::null_value(&r, names.open))?,
-                    h[i].ok_or_else(|| validate::null_value(&r, names.high))?,
-                    l[i].ok_or_else(|| validate::null_value(&r, names.low))?,
-                ),
-                None => (c, c, c),
-            };
-            validate::check_ohlc(&r, &names, o, h, l, c)?;
-            let v = match &volume {
-                Some(v) => {
-                    let v = v[i].ok_or_else(|| validate::null_value(&r, &vol_name))?;
-                    validate::check_volume(&r, &vol_name, v)?;
-                    v
-                }
-                None => f64::NAN,
-            };
-            let s = &mut out.symbols[k];
-            if let RowNumbers::Listed(rows) = &mut s.rows {
-                rows.push(row);
-            }
-            let b = &mut s.bars;
-            b.timestamps.push(t);
-            b.open.push(o);
-            b.high.push(h);
-            b.low.push(l);
-            b.close.push(c);
-            if !filter.skip_volume {
-                b.volume.push(v);
-            }
-            if let (Some(dst), Some(src)) = (b.adj_close.as_mut(), adj.as_ref()) {
-                dst.push(src[i].unwrap_or(f64::NAN));
-            }
-        }
-    }
-    if any_row && out.daily.is_none() {
-        out.daily = Some(all_midnight);
-    }
-    if out.daily == Some(true) {
-        for s in &mut out.symbols {
-            for t in &mut s.bars.timestamps {
-                *t = daily_close_ns(ns_to_date(*t));
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Every symbol in a file's symbol column (all row groups), for an unknown-symbol check.
@@ -1085,13 +959,26 @@ fn scan_symbols_inner(path: &Path) -> Result<BTreeSet<String>, DataError> {
 }
 
 /// Joins one symbol's parts (from one or several files), sorts by timestamp and rejects
-/// duplicate timestamps, naming both rows.
-pub(crate) fn finish_symbol(mut parts: Vec<(PathBuf, RawSymbol)>) -> Result<SymbolBars, DataError> {
+/// duplicate timestamps, naming both rows. Parts on the shared timeline `shared` (see
+/// [`crate::timeline`]) get their timestamps back only when they must be merged; the flag
+/// returned says the bars' timestamps are `shared` (and left empty).
+pub(crate) fn finish_symbol(
+    mut parts: Vec<(PathBuf, RawSymbol)>,
+    shared: &[i64],
+) -> Result<(SymbolBars, bool), DataError> {
     // One part already strictly increasing (the usual per-symbol file): nothing to sort, no
     // duplicate possible, and the general path below would only copy it.
-    if parts.len() == 1 && parts[0].1.bars.timestamps.windows(2).all(|w| w[0] < w[1]) {
+    if parts.len() == 1
+        && (parts[0].1.on_shared || parts[0].1.bars.timestamps.windows(2).all(|w| w[0] < w[1]))
+    {
         let (_, raw) = parts.pop().expect("one part");
-        return Ok(raw.bars);
+        return Ok((raw.bars, raw.on_shared));
+    }
+    for (_, raw) in &mut parts {
+        if raw.on_shared {
+            raw.bars.timestamps = shared.to_vec();
+            raw.on_shared = false;
+        }
     }
     let mut order: Vec<(i64, usize, usize)> = Vec::new(); // (timestamp, part, index)
     for (p, (_, raw)) in parts.iter().enumerate() {
@@ -1155,7 +1042,7 @@ pub(crate) fn finish_symbol(mut parts: Vec<(PathBuf, RawSymbol)>) -> Result<Symb
             dst.push(b.adj_close.as_ref().map_or(f64::NAN, |a| a[i]));
         }
     }
-    Ok(out)
+    Ok((out, false))
 }
 
 /// Helpers for tests across this crate: small Parquet files written with Arrow directly.

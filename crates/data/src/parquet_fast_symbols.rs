@@ -339,6 +339,7 @@ fn new_part(symbol: &str, at: &Positions) -> RawSymbol {
             ..SymbolBars::default()
         },
         rows: RowNumbers::Strided(Vec::new()),
+        on_shared: false,
     }
 }
 
