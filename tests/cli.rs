@@ -7,6 +7,7 @@ mod clock;
 mod events;
 mod formula;
 mod library;
+mod memory;
 mod reliability;
 mod shard;
 mod stats;

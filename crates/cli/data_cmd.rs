@@ -3,7 +3,7 @@
 use rotor_data::{csv_import, inspect, synth};
 
 use crate::args::DataCommand;
-use rotor_app::bad;
+use rotor_app::{bad, data_error};
 
 /// Dispatches a data subcommand.
 pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
@@ -64,7 +64,7 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
             Ok(())
         }
         DataCommand::Inspect { path } => {
-            let report = inspect::inspect(path).map_err(bad)?;
+            let report = inspect::inspect(path).map_err(data_error)?;
             crate::stdout::print(&report.to_string())
         }
     }

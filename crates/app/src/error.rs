@@ -57,6 +57,16 @@ pub fn bad(err: impl fmt::Display) -> AppError {
     AppError::BadInput(err.to_string())
 }
 
+/// A data error as the user should see it: bad input (exit code 2), except running out of
+/// memory, which is the machine's limit, not the user's mistake (an internal failure, exit 1).
+pub fn data_error(err: DataError) -> AppError {
+    if err.is_out_of_memory() {
+        AppError::from(err)
+    } else {
+        bad(err)
+    }
+}
+
 /// Adds what was being done to a failure (the cause is kept as its source).
 pub trait Context<T> {
     /// `Err(e)` becomes [`AppError::Step`] with `context` and source `e`.

@@ -19,7 +19,7 @@ use rotor_report::{
 use rotor_strategies::{Registry, StrategyConfig};
 
 use crate::config::{self, LoadedConfig};
-use crate::error::{bad, Result};
+use crate::error::{bad, data_error, Result};
 use crate::event_plan::{plan, tag_warnings, Plan};
 use crate::events_output;
 use crate::out_dir::OutDir;
@@ -120,10 +120,10 @@ fn load_study_market(
                 }
             }
             Ok(load_market(&cfg.data.bars, None, &opts(keep))
-                .map_err(bad)?
+                .map_err(data_error)?
                 .market)
         }
-        Err(e) => Err(bad(e)),
+        Err(e) => Err(data_error(e)),
     }
 }
 

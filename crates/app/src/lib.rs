@@ -35,6 +35,6 @@ pub mod sweep_output;
 pub mod walkforward;
 
 pub use config::{load, Config, LoadedConfig};
-pub use error::{bad, AppError, Result};
+pub use error::{bad, data_error, AppError, Result};
 pub use reporter::{Quiet, Reporter};
 pub use rotor_strategies::Registry;

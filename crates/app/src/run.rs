@@ -12,7 +12,7 @@ use rotor_report::{
 use rotor_strategies::Registry;
 
 use crate::config;
-use crate::error::{bad, Result};
+use crate::error::{bad, data_error, Result};
 use crate::out_dir::OutDir;
 use crate::reporter::Reporter;
 use crate::summary;
@@ -79,7 +79,7 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
         columns,
         cfg.warmup(),
     )
-    .map_err(bad)?;
+    .map_err(data_error)?;
     // Configured tags that match nothing in the feed (a typo trades nothing): say so.
     let tag_warnings = crate::events::tag_warnings_for(&loaded, data.market.events());
     data.warnings.extend(tag_warnings);

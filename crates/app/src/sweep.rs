@@ -27,7 +27,7 @@ use rotor_sweep::{Grid, ParamSets};
 use toml::Table;
 
 use crate::config::{self, LoadedConfig};
-use crate::error::{bad, AppError, Context as _, Result};
+use crate::error::{bad, data_error, AppError, Context as _, Result};
 use crate::out_dir::{sweep_files, OutDir, SHARD_FILES};
 use crate::reporter::Reporter;
 use crate::sweep_output::{self, Present};
@@ -203,7 +203,7 @@ impl Prepared {
             Columns::default(),
             warmup,
         )
-        .map_err(bad)
+        .map_err(data_error)
     }
 
     /// Symbols of all valid sets, the invalid count and the longest warm-up of a valid set; an

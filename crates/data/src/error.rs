@@ -118,9 +118,29 @@ pub enum DataError {
         /// What the operating system or the encoder said.
         reason: String,
     },
+    /// The data does not fit in memory: a big allocation (a file's columns, the market's)
+    /// failed. Not bad input: the CLI exits 1 (see [`DataError::is_out_of_memory`]).
+    #[error(
+        "out of memory: {what} of {path} need {} more; load fewer symbols or a shorter date \
+         range, or free memory",
+        crate::fallible::human_bytes(*.bytes)
+    )]
+    OutOfMemory {
+        /// The file (or bars folder) being loaded.
+        path: PathBuf,
+        /// What was being allocated, e.g. "the bar columns".
+        what: &'static str,
+        /// Bytes asked for.
+        bytes: usize,
+    },
 }
 
 impl DataError {
+    /// True for [`DataError::OutOfMemory`]: the machine's limit, not a fault of the input.
+    pub fn is_out_of_memory(&self) -> bool {
+        matches!(self, DataError::OutOfMemory { .. })
+    }
+
     /// Shorthand for an I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, err: impl std::fmt::Display) -> Self {
         DataError::Io {

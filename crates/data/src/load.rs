@@ -373,7 +373,7 @@ pub fn load_market_columns(
         }
         builder.events(feed);
     }
-    let market = builder.build();
+    let market = builder.try_build(bars)?;
     if let Some(ev) = events {
         warnings.extend(events_outside_bars(ev, &market));
     }

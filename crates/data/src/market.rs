@@ -5,8 +5,13 @@
 //! where close is finite, open/high/low are finite and low <= open, close <= high; events are
 //! sorted by timestamp (stable, so feed order breaks ties). Built once, then read-only.
 
+use std::convert::Infallible;
+use std::path::Path;
+
 use crate::event::Event;
+use crate::fallible::Site;
 use crate::time::{DAILY_OPEN_UTC_NS, NS_PER_DAY, NS_PER_SEC};
+use crate::DataError;
 
 /// One symbol's bars, sorted by timestamp, as produced by a loader.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -99,7 +104,21 @@ impl MarketBuilder {
     /// whole timeline (one symbol, or an aligned panel: no copy at all); otherwise each is
     /// spread onto the timeline and its input freed before the next symbol, so the build never
     /// holds a second copy of the data, only one symbol's column at a time.
-    pub fn build(mut self) -> Market {
+    pub fn build(self) -> Market {
+        let Ok(market) = self.build_in(&Infallibly);
+        market
+    }
+
+    /// [`MarketBuilder::build`] with fallible allocation of the aligned columns: running out of
+    /// memory is a [`DataError::OutOfMemory`] naming `path` (the bars being loaded).
+    pub(crate) fn try_build(self, path: &Path) -> Result<Market, DataError> {
+        self.build_in(&Site {
+            path,
+            what: "the aligned market columns",
+        })
+    }
+
+    fn build_in<A: Alloc>(mut self, alloc: &A) -> Result<Market, A::Err> {
         let bars = std::mem::take(&mut self.bars);
         let on_shared = std::mem::take(&mut self.on_shared);
         let shared = std::mem::take(&mut self.shared);
@@ -110,15 +129,10 @@ impl MarketBuilder {
             }
         };
         let aligned = !bars.is_empty() && (0..bars.len()).all(|k| own(k) == own(0));
-        let timeline: Vec<i64> = if aligned {
+        let timeline = if aligned {
             own(0).to_vec()
         } else {
-            let mut t: Vec<i64> = (0..bars.len())
-                .flat_map(|k| own(k).iter().copied())
-                .collect();
-            t.sort_unstable();
-            t.dedup();
-            t
+            union_of((0..bars.len()).map(own), alloc)?
         };
         let n = timeline.len();
         let any_adj = bars.iter().any(|b| b.adj_close.is_some());
@@ -127,51 +141,33 @@ impl MarketBuilder {
         for (k, mut b) in bars.into_iter().enumerate() {
             cols.symbols.push(std::mem::take(&mut b.symbol));
             cols.close_only.push(b.close_only);
-            let own: &[i64] = match on_shared[k] {
-                true => &shared,
-                false => &b.timestamps,
-            };
+            let own: &[i64] = if on_shared[k] { &shared } else { &b.timestamps };
             // Where this symbol's bars sit on the timeline (none when aligned).
-            let slots: Option<Vec<usize>> = (!aligned).then(|| {
-                let mut t = 0;
-                own.iter()
-                    .map(|&ts| {
-                        while timeline[t] < ts {
-                            t += 1;
-                        }
-                        t
-                    })
-                    .collect()
-            });
-            b.timestamps = Vec::new();
+            let slots = (!aligned).then(|| slots_on(&timeline, own));
             let spread = |v: Vec<f64>| match &slots {
-                None => v,
-                Some(at) => {
-                    let mut out = vec![f64::NAN; n];
-                    for (&k, x) in at.iter().zip(v) {
-                        out[k] = x;
-                    }
-                    out
-                }
+                None => Ok(v),
+                Some(at) => spread_on(at, v, n, alloc),
             };
-            cols.open.push(spread(std::mem::take(&mut b.open)));
-            cols.high.push(spread(std::mem::take(&mut b.high)));
-            cols.low.push(spread(std::mem::take(&mut b.low)));
-            cols.close.push(spread(std::mem::take(&mut b.close)));
+            let take = |v: &mut Vec<f64>| spread(std::mem::take(v));
+            cols.open.push(take(&mut b.open)?);
+            cols.high.push(take(&mut b.high)?);
+            cols.low.push(take(&mut b.low)?);
+            cols.close.push(take(&mut b.close)?);
             // An empty volume column means "not loaded" (see `SymbolBars::volume`).
-            let volume = std::mem::take(&mut b.volume);
-            let volume = (!volume.is_empty()).then(|| spread(volume));
+            let volume = (!b.volume.is_empty())
+                .then(|| take(&mut b.volume))
+                .transpose()?;
             need_nan |= volume.is_none();
             cols.volume.push(volume);
-            let adj = b.adj_close.take().map(spread);
+            let adj = b.adj_close.take().map(spread).transpose()?;
             need_nan |= any_adj && adj.is_none();
             cols.adj.push(adj);
         }
         cols.any_adj = any_adj;
         if need_nan {
-            cols.nan = vec![f64::NAN; n];
+            cols.nan = alloc.filled(n, f64::NAN)?;
         }
-        self.finish(timeline, cols)
+        Ok(self.finish(timeline, cols))
     }
 
     fn finish(mut self, timeline: Vec<i64>, cols: Columns) -> Market {
@@ -189,6 +185,73 @@ impl MarketBuilder {
             prev_close: None,
         }
     }
+}
+
+/// How [`MarketBuilder`] allocates the big vectors: infallibly (an abort when memory runs out,
+/// as any `Vec`) or through a [`Site`] (an error).
+trait Alloc {
+    type Err;
+    /// `n` copies of `value`.
+    fn filled<T: Clone>(&self, n: usize, value: T) -> Result<Vec<T>, Self::Err>;
+}
+
+/// The infallible allocator of [`MarketBuilder::build`].
+struct Infallibly;
+
+impl Alloc for Infallibly {
+    type Err = Infallible;
+    fn filled<T: Clone>(&self, n: usize, value: T) -> Result<Vec<T>, Infallible> {
+        Ok(vec![value; n])
+    }
+}
+
+impl Alloc for Site<'_> {
+    type Err = DataError;
+    fn filled<T: Clone>(&self, n: usize, value: T) -> Result<Vec<T>, DataError> {
+        Site::filled(self, n, value)
+    }
+}
+
+/// The sorted union of every symbol's instants.
+fn union_of<'a, A: Alloc>(
+    each: impl Iterator<Item = &'a [i64]> + Clone,
+    alloc: &A,
+) -> Result<Vec<i64>, A::Err> {
+    let total = each.clone().map(<[i64]>::len).sum();
+    let mut t = alloc.filled(total, 0)?;
+    for (d, &x) in t.iter_mut().zip(each.flatten()) {
+        *d = x;
+    }
+    t.sort_unstable();
+    t.dedup();
+    Ok(t)
+}
+
+/// Where each of a symbol's instants `own` (a subset of `timeline`, both sorted) sits on it.
+fn slots_on(timeline: &[i64], own: &[i64]) -> Vec<usize> {
+    let mut t = 0;
+    own.iter()
+        .map(|&ts| {
+            while timeline[t] < ts {
+                t += 1;
+            }
+            t
+        })
+        .collect()
+}
+
+/// `v` spread onto a column of `n` bars at `slots`, NaN elsewhere.
+fn spread_on<A: Alloc>(
+    slots: &[usize],
+    v: Vec<f64>,
+    n: usize,
+    alloc: &A,
+) -> Result<Vec<f64>, A::Err> {
+    let mut out = alloc.filled(n, f64::NAN)?;
+    for (&k, x) in slots.iter().zip(v) {
+        out[k] = x;
+    }
+    Ok(out)
 }
 
 /// Every symbol's columns over the whole timeline, one vector per symbol and field (so a

@@ -34,6 +34,7 @@ use parquet::file::metadata::RowGroupMetaData;
 use parquet::file::statistics::Statistics;
 
 use crate::columns::find_unique;
+use crate::fallible::Site;
 use crate::market::SymbolBars;
 use crate::parquet_fast::{self, FastCols};
 use crate::parquet_fast_symbols;
@@ -722,7 +723,7 @@ fn read_file_inner(src: &BarSource, filter: &RowFilter, fast: bool) -> Result<Fi
     let Some((file, plan)) = discover_file(src, filter, &mut out)? else {
         return Ok(out);
     };
-    if fast && decode_fast(src, filter, &plan, &mut out) {
+    if fast && decode_fast(src, filter, &plan, &mut out)? {
         return Ok(out);
     }
     parquet_rows::decode(src, filter, file, &plan, &mut out)?;
@@ -862,8 +863,14 @@ fn keep_row_groups(
 
 /// Decode, fast: whole columns decoded in parallel and checked at once, when every kept row
 /// group lies inside the date range (by its statistics) and the types are the common ones.
-/// False when the file must be read row by row (`out` is then untouched).
-fn decode_fast(src: &BarSource, filter: &RowFilter, plan: &Plan, out: &mut FileBars) -> bool {
+/// False when the file must be read row by row (`out` is then untouched); the only error is
+/// running out of memory.
+fn decode_fast(
+    src: &BarSource,
+    filter: &RowFilter,
+    plan: &Plan,
+    out: &mut FileBars,
+) -> Result<bool, DataError> {
     let cols = &plan.cols;
     let fast_cols = FastCols {
         ts: cols.ts,
@@ -879,14 +886,14 @@ fn decode_fast(src: &BarSource, filter: &RowFilter, plan: &Plan, out: &mut FileB
                 .is_some_and(|(lo, hi)| filter.in_range(lo) && filter.in_range(hi))
         });
     if !inside || !parquet_fast::eligible(schema, &fast_cols) {
-        return false;
+        return Ok(false);
     }
     let path = src.path.as_path();
     match (cols.symbol, src.implied_symbol.as_deref()) {
         // A file with a symbol column: a column per symbol from one pass.
         (Some(sym_col), _) => {
             if !parquet_fast_symbols::symbol_type_ok(schema.fields()[sym_col].data_type()) {
-                return false;
+                return Ok(false);
             }
             let read = parquet_fast_symbols::read(
                 path,
@@ -899,11 +906,11 @@ fn decode_fast(src: &BarSource, filter: &RowFilter, plan: &Plan, out: &mut FileB
                 &plan.group_rows,
                 filter,
             );
-            let Some(f) = read else { return false };
+            let Some(f) = read? else { return Ok(false) };
             out.daily = Some(f.daily);
             out.symbols = f.symbols;
             out.seen = f.seen;
-            true
+            Ok(true)
         }
         // The usual per-symbol file: its row groups in parallel.
         (None, Some(symbol)) => {
@@ -920,16 +927,16 @@ fn decode_fast(src: &BarSource, filter: &RowFilter, plan: &Plan, out: &mut FileB
                 |t| filter.in_range(t),
                 filter.skip_volume,
             );
-            let Some(f) = read else { return false };
+            let Some(f) = read? else { return Ok(false) };
             out.daily = Some(f.daily);
             out.symbols.push(RawSymbol {
                 bars: f.bars,
                 rows: RowNumbers::Groups(plan.group_rows.clone()),
                 on_shared: false,
             });
-            true
+            Ok(true)
         }
-        (None, None) => false,
+        (None, None) => Ok(false),
     }
 }
 
@@ -980,7 +987,16 @@ pub(crate) fn finish_symbol(
             raw.on_shared = false;
         }
     }
-    let mut order: Vec<(i64, usize, usize)> = Vec::new(); // (timestamp, part, index)
+    let Some(path) = parts.first().map(|(p, _)| p.clone()) else {
+        return Ok((SymbolBars::default(), false));
+    };
+    let site = Site {
+        path: &path,
+        what: "the merged bar columns",
+    };
+    let total: usize = parts.iter().map(|(_, r)| r.bars.len()).sum();
+    // (timestamp, part, index)
+    let mut order: Vec<(i64, usize, usize)> = site.with_capacity(total)?;
     for (p, (_, raw)) in parts.iter().enumerate() {
         order.extend(
             raw.bars
@@ -1021,11 +1037,18 @@ pub(crate) fn finish_symbol(
     }
     let first = parts.first().map(|(_, r)| &r.bars);
     let any_adj = parts.iter().any(|(_, r)| r.bars.adj_close.is_some());
+    let any_volume = parts.iter().any(|(_, r)| !r.bars.volume.is_empty());
+    let col = |on: bool| site.with_capacity::<f64>(if on { total } else { 0 });
     let mut out = SymbolBars {
         symbol: first.map(|b| b.symbol.clone()).unwrap_or_default(),
+        timestamps: site.with_capacity(total)?,
+        open: col(true)?,
+        high: col(true)?,
+        low: col(true)?,
+        close: col(true)?,
+        volume: col(any_volume)?,
+        adj_close: any_adj.then(|| col(true)).transpose()?,
         close_only: parts.iter().any(|(_, r)| r.bars.close_only),
-        adj_close: any_adj.then(|| Vec::with_capacity(order.len())),
-        ..SymbolBars::default()
     };
     for &(t, p, i) in &order {
         let b = &parts[p].1.bars;

@@ -7,7 +7,8 @@
 //! of [`crate::validate`] run as tight passes over whole columns instead of row by row.
 //!
 //! Invariant: this path accepts exactly the files the row-by-row path accepts and produces the
-//! same bars. It never reports an error of its own: anything it does not handle (a null, an
+//! same bars. It reports no error of its own but running out of memory for the output columns
+//! (allocated fallibly, see [`crate::fallible`]): anything it does not handle (a null, an
 //! integer or float32 column, a row group straddling the date range, unsorted or duplicate
 //! timestamps, a value that fails a check, a decoder error) makes it return `None`, and the
 //! caller reads the file row by row, which names the exact row and column.
@@ -28,10 +29,12 @@ use parquet::arrow::arrow_reader::{
 use parquet::arrow::ProjectionMask;
 use rayon::prelude::*;
 
+use crate::fallible::Site;
 use crate::market::SymbolBars;
 use crate::parquet_bars::{quietly, TsKind};
 use crate::time::{DAILY_CLOSE_UTC_HOUR, NS_PER_DAY, NS_PER_SEC};
 use crate::validate::{MAX_PRICE, MIN_PRICE, REL_TOL};
+use crate::DataError;
 
 /// Schema positions of the columns the fast path reads (file column indices).
 #[derive(Debug, Clone, Copy)]
@@ -73,8 +76,8 @@ pub(crate) fn eligible(schema: &Schema, cols: &FastCols) -> bool {
 /// caller parsed once (each worker reuses it: re-parsing it per row group made files of many
 /// row groups quadratic to load): `wanted` are the projected
 /// columns in file order, `in_range` the date filter on raw instants (the groups' statistics
-/// said every row is inside it; the decoded values must agree). `None` means "take the
-/// row-by-row path".
+/// said every row is inside it; the decoded values must agree). `Ok(None)` means "take the
+/// row-by-row path"; the only error is running out of memory for the columns.
 ///
 /// The output columns are allocated once (zeroed by the kernel, so untouched until written)
 /// and each row group is decoded, batch by batch, straight into its own slice of them on a
@@ -92,40 +95,63 @@ pub(crate) fn read(
     group_rows: &[usize],
     in_range: impl Fn(i64) -> bool,
     skip_volume: bool,
-) -> Option<FastBars> {
+) -> Result<Option<FastBars>, DataError> {
     let total: usize = group_rows.iter().sum();
-    let at = Positions::of(cols, wanted)?;
-
-    let mut b = SymbolBars {
-        symbol: symbol.to_string(),
-        timestamps: vec![0; total],
-        open: vec![0.0; total],
-        high: vec![0.0; total],
-        low: vec![0.0; total],
-        close: vec![0.0; total],
-        // Filled with NaN after the decode when the file has no volume column.
-        volume: match at.volume {
-            Some(_) => vec![0.0; total],
-            None => Vec::new(),
-        },
-        adj_close: at.adj.map(|_| vec![0.0; total]),
-        close_only: at.ohlc.is_none(),
+    let Some(at) = Positions::of(cols, wanted) else {
+        return Ok(None);
     };
+    let site = Site {
+        path,
+        what: "the bar columns",
+    };
+    let mut b = columns(&site, symbol, &at, total, skip_volume)?;
     let chunks = chunk_groups(keep, group_rows);
     let lens: Vec<usize> = chunks.iter().map(|c| c.1).collect();
-    let dests = split_dest(&mut b, &lens);
-    let midnight: Vec<bool> = dests
+    let dests = split_dest(&mut b, &lens, at.volume.is_some());
+    let midnight: Option<Vec<bool>> = dests
         .into_par_iter()
         .zip(chunks.into_par_iter())
         .map(|(dest, (groups, _))| decode_groups(path, meta, wanted, groups, kind, &at, dest))
-        .collect::<Option<Vec<bool>>>()?;
-    let all_midnight = midnight.iter().all(|&m| m);
-    // Within each group checked by its worker; here across group boundaries.
+        .collect();
+    Ok(midnight.and_then(|m| finish(b, kind, m.iter().all(|&m| m), in_range)))
+}
+
+/// The output columns of `total` bars, allocated once (fallibly: a file too big for memory is
+/// an error, not an abort). The volume is NaN when the file has none (and is read).
+fn columns(
+    site: &Site,
+    symbol: &str,
+    at: &Positions,
+    total: usize,
+    skip_volume: bool,
+) -> Result<SymbolBars, DataError> {
+    let zeros = |n: usize| site.filled(n, 0.0);
+    Ok(SymbolBars {
+        symbol: symbol.to_string(),
+        timestamps: site.filled(total, 0)?,
+        open: zeros(total)?,
+        high: zeros(total)?,
+        low: zeros(total)?,
+        close: zeros(total)?,
+        volume: match (at.volume, skip_volume) {
+            (Some(_), _) => zeros(total)?,
+            (None, false) => site.filled(total, f64::NAN)?,
+            (None, true) => Vec::new(),
+        },
+        adj_close: at.adj.map(|_| zeros(total)).transpose()?,
+        close_only: at.ohlc.is_none(),
+    })
+}
+
+/// The checks across row groups (each group was checked by its worker), then the daily closes.
+fn finish(
+    mut b: SymbolBars,
+    kind: TsKind,
+    all_midnight: bool,
+    in_range: impl Fn(i64) -> bool,
+) -> Option<FastBars> {
     if !strictly_increasing(&b.timestamps) {
         return None;
-    }
-    if at.volume.is_none() && !skip_volume {
-        b.volume = vec![f64::NAN; total];
     }
     // Sorted: the first and last instants bound the rest.
     let (first, last) = (b.timestamps.first()?, b.timestamps.last()?);
@@ -196,8 +222,9 @@ struct Dest<'a> {
     adj: Option<&'a mut [f64]>,
 }
 
-/// Cuts every output column into consecutive pieces of `lens` rows.
-fn split_dest<'a>(b: &'a mut SymbolBars, lens: &[usize]) -> Vec<Dest<'a>> {
+/// Cuts every output column into consecutive pieces of `lens` rows (the volume only when it
+/// is decoded: without a volume column it is NaN already).
+fn split_dest<'a>(b: &'a mut SymbolBars, lens: &[usize], volume: bool) -> Vec<Dest<'a>> {
     fn cut<'a, T>(mut rest: &'a mut [T], lens: &[usize]) -> Vec<&'a mut [T]> {
         let mut out = Vec::with_capacity(lens.len());
         for &n in lens {
@@ -212,7 +239,7 @@ fn split_dest<'a>(b: &'a mut SymbolBars, lens: &[usize]) -> Vec<Dest<'a>> {
     let high = cut(&mut b.high, lens);
     let low = cut(&mut b.low, lens);
     let close = cut(&mut b.close, lens);
-    let mut volume = (!b.volume.is_empty()).then(|| cut(&mut b.volume, lens).into_iter());
+    let mut volume = volume.then(|| cut(&mut b.volume, lens).into_iter());
     let mut adj = b.adj_close.as_mut().map(|a| cut(a, lens).into_iter());
     ts.into_iter()
         .zip(open)

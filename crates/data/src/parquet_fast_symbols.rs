@@ -9,7 +9,7 @@
 //!
 //! Invariant: this path accepts exactly the files the row-by-row path accepts and gives the same
 //! bars, symbols (in first-seen order), seen set, daily flag and row numbers. It reports no
-//! error of its own: anything it does not handle (a null anywhere, a type other than float64
+//! error of its own but running out of memory for the joined columns: anything it does not handle (a null anywhere, a type other than float64
 //! prices and float64/int64 volume, a row group straddling the date range, unsorted or
 //! duplicate timestamps within a symbol, a value that fails a check, a symbol with an
 //! invisible character, a decoder error) makes it return `None`, and the caller reads the file
@@ -25,6 +25,7 @@ use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use rayon::prelude::*;
 
+use crate::fallible::Site;
 use crate::market::SymbolBars;
 use crate::parquet_bars::{quietly, RawSymbol, RowFilter, RowNumbers, TsKind};
 use crate::parquet_fast::{
@@ -32,6 +33,7 @@ use crate::parquet_fast::{
     to_daily_closes, volumes_pass_checks, write_instants, FastCols,
 };
 use crate::time::NS_PER_DAY;
+use crate::DataError;
 
 /// What the path read from one file.
 pub(crate) struct SymbolFileBars {
@@ -69,7 +71,8 @@ impl std::ops::Deref for Positions {
 /// Reads row groups `keep` (spans: first 0-based file row and rows of each) of `path`, whose
 /// footer `meta` was parsed once. `wanted` are the projected columns in file order. The
 /// groups' statistics said every row is inside the date range; the decoded values must agree.
-/// `None` means "take the row-by-row path".
+/// `Ok(None)` means "take the row-by-row path"; the only error is running out of memory for
+/// the joined columns.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn read(
     path: &Path,
@@ -81,11 +84,14 @@ pub(crate) fn read(
     keep: &[usize],
     spans: &[(usize, usize)],
     filter: &RowFilter,
-) -> Option<SymbolFileBars> {
-    let at = Positions {
-        symbol: wanted.iter().position(|&w| w == symbol_col)?,
-        fast: parquet_fast::Positions::of(cols, wanted)?,
+) -> Result<Option<SymbolFileBars>, DataError> {
+    let (Some(symbol), Some(fast)) = (
+        wanted.iter().position(|&w| w == symbol_col),
+        parquet_fast::Positions::of(cols, wanted),
+    ) else {
+        return Ok(None);
     };
+    let at = Positions { symbol, fast };
     let rows: Vec<usize> = spans.iter().map(|s| s.1).collect();
     let mut next = 0;
     // Each chunk: its row groups and their spans.
@@ -98,12 +104,44 @@ pub(crate) fn read(
             (groups, own)
         })
         .collect();
-    let outs: Vec<Chunk> = chunks
+    let outs: Option<Vec<Chunk>> = chunks
         .into_par_iter()
         .map(|(groups, own)| decode_chunk(path, meta, wanted, groups, &own, kind, &at, filter))
-        .collect::<Option<Vec<Chunk>>>()?;
+        .collect();
+    let Some(outs) = outs else { return Ok(None) };
+    let site = Site {
+        path,
+        what: "the bar columns",
+    };
+    let Some(mut out) = join(outs, &site)? else {
+        return Ok(None);
+    };
+    for s in &out.symbols {
+        let ts = &s.bars.timestamps;
+        let (Some(&first), Some(&last)) = (ts.first(), ts.last()) else {
+            return Ok(None);
+        };
+        if !filter.in_range(first) || !filter.in_range(last) {
+            return Ok(None);
+        }
+    }
+    out.daily = is_daily(kind, out.daily);
+    if out.daily {
+        for s in &mut out.symbols {
+            if to_daily_closes(&mut s.bars.timestamps).is_none() {
+                return Ok(None);
+            }
+        }
+    }
+    #[cfg(test)]
+    TAKEN.with(|n| n.set(n.get() + 1));
+    Ok(Some(out))
+}
 
-    // Join the pieces per symbol, in file order; each symbol's columns are sized once.
+/// Joins the chunks' pieces per symbol, in file order; each symbol's columns are sized once.
+/// `daily` of the result says every instant was a UTC midnight. `Ok(None)` when a symbol's
+/// instants do not increase across chunks.
+fn join(outs: Vec<Chunk>, site: &Site) -> Result<Option<SymbolFileBars>, DataError> {
     let mut totals: HashMap<&str, usize> = HashMap::new();
     for out in &outs {
         for p in &out.parts {
@@ -126,15 +164,18 @@ pub(crate) fn read(
                 None => {
                     let mut p = p;
                     let extra = totals.get(&p.bars.symbol).map_or(0, |t| t - p.bars.len());
-                    reserve(&mut p.bars, extra);
+                    reserve(site, &mut p.bars, extra)?;
                     index.insert(p.bars.symbol.clone(), symbols.len());
                     symbols.push(p);
                 }
                 Some(&k) => {
                     let dst = &mut symbols[k];
-                    let (last, first) = (dst.bars.timestamps.last()?, p.bars.timestamps.first()?);
-                    if last >= first {
-                        return None;
+                    let increasing = match (dst.bars.timestamps.last(), p.bars.timestamps.first()) {
+                        (Some(last), Some(first)) => last < first,
+                        _ => false,
+                    };
+                    if !increasing {
+                        return Ok(None);
                     }
                     append(&mut dst.bars, &p.bars);
                     if let (RowNumbers::Strided(a), RowNumbers::Strided(b)) =
@@ -146,26 +187,11 @@ pub(crate) fn read(
             }
         }
     }
-    for s in &symbols {
-        let ts = &s.bars.timestamps;
-        let (first, last) = (*ts.first()?, *ts.last()?);
-        if !filter.in_range(first) || !filter.in_range(last) {
-            return None;
-        }
-    }
-    let daily = is_daily(kind, all_midnight);
-    if daily {
-        for s in &mut symbols {
-            to_daily_closes(&mut s.bars.timestamps)?;
-        }
-    }
-    #[cfg(test)]
-    TAKEN.with(|n| n.set(n.get() + 1));
-    Some(SymbolFileBars {
+    Ok(Some(SymbolFileBars {
         symbols,
         seen,
-        daily,
-    })
+        daily: all_midnight,
+    }))
 }
 
 #[cfg(test)]
@@ -174,17 +200,19 @@ thread_local! {
     pub(crate) static TAKEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-fn reserve(b: &mut SymbolBars, extra: usize) {
-    b.timestamps.reserve_exact(extra);
+/// Room for `extra` more bars in every column of `b` (fallibly).
+fn reserve(site: &Site, b: &mut SymbolBars, extra: usize) -> Result<(), DataError> {
+    site.reserve(&mut b.timestamps, extra)?;
     for c in [&mut b.open, &mut b.high, &mut b.low, &mut b.close] {
-        c.reserve_exact(extra);
+        site.reserve(c, extra)?;
     }
     if !b.volume.is_empty() {
-        b.volume.reserve_exact(extra);
+        site.reserve(&mut b.volume, extra)?;
     }
     if let Some(a) = b.adj_close.as_mut() {
-        a.reserve_exact(extra);
+        site.reserve(a, extra)?;
     }
+    Ok(())
 }
 
 fn append(dst: &mut SymbolBars, src: &SymbolBars) {

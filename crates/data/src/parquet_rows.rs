@@ -18,6 +18,7 @@ use arrow_array::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 
+use crate::fallible::Site;
 use crate::market::SymbolBars;
 use crate::parquet_bars::{
     corrupt, f64_values, instant_values, string_values, BarSource, FileBars, Plan, RawSymbol,
@@ -259,14 +260,9 @@ impl<'a> Rows<'a> {
             timestamp: Some(t),
             ..r
         };
-        push_bar(
-            &r,
-            i,
-            v,
-            names,
-            self.filter.skip_volume,
-            &mut out.symbols[k],
-        )
+        let s = &mut out.symbols[k];
+        grow(&self.site(), s, !self.filter.skip_volume)?;
+        push_bar(&r, i, v, names, self.filter.skip_volume, s)
     }
 
     /// The slot of `symbol` among the file's symbols (a new one when first seen), `None` when
@@ -287,35 +283,64 @@ impl<'a> Rows<'a> {
             let at = format!(" at row {row} of column `{column}`");
             symbol_text::check(self.path, symbol, &at)?;
             self.index.insert(symbol.to_string(), out.symbols.len());
-            out.symbols.push(self.new_symbol(symbol));
+            out.symbols.push(self.new_symbol(symbol)?);
             Some(out.symbols.len() - 1)
         };
         self.last = Some((symbol.to_string(), slot));
         Ok(slot)
     }
 
-    fn new_symbol(&self, symbol: &str) -> RawSymbol {
+    fn new_symbol(&self, symbol: &str) -> Result<RawSymbol, DataError> {
         let n = self.reserve;
-        RawSymbol {
+        let site = self.site();
+        let col = || site.with_capacity::<f64>(n);
+        Ok(RawSymbol {
             bars: SymbolBars {
                 symbol: symbol.to_string(),
-                timestamps: Vec::with_capacity(n),
-                open: Vec::with_capacity(n),
-                high: Vec::with_capacity(n),
-                low: Vec::with_capacity(n),
-                close: Vec::with_capacity(n),
+                timestamps: site.with_capacity(n)?,
+                open: col()?,
+                high: col()?,
+                low: col()?,
+                close: col()?,
                 volume: if self.filter.skip_volume {
                     Vec::new()
                 } else {
-                    Vec::with_capacity(n)
+                    col()?
                 },
-                adj_close: self.has_adj.then(|| Vec::with_capacity(n)),
+                adj_close: self.has_adj.then(col).transpose()?,
                 close_only: self.close_only,
             },
-            rows: RowNumbers::Listed(Vec::with_capacity(n)),
+            rows: RowNumbers::Listed(site.with_capacity(n)?),
             on_shared: false,
+        })
+    }
+
+    fn site(&self) -> Site<'a> {
+        Site {
+            path: self.path,
+            what: "the bar columns",
         }
     }
+}
+
+/// Makes room for one more bar in every column of `s` (fallibly: a symbol column's bars are
+/// not counted ahead, so its columns grow as they fill).
+fn grow(site: &Site, s: &mut RawSymbol, volume: bool) -> Result<(), DataError> {
+    let b = &mut s.bars;
+    site.grow(&mut b.timestamps)?;
+    for c in [&mut b.open, &mut b.high, &mut b.low, &mut b.close] {
+        site.grow(c)?;
+    }
+    if volume {
+        site.grow(&mut b.volume)?;
+    }
+    if let Some(a) = b.adj_close.as_mut() {
+        site.grow(a)?;
+    }
+    if let RowNumbers::Listed(rows) = &mut s.rows {
+        site.grow(rows)?;
+    }
+    Ok(())
 }
 
 /// Checks row `i` of `v` (at `r`) and appends it to `s`.

@@ -1,0 +1,101 @@
+//! Out of memory while loading (issue 17 #15): the loader allocates the bar columns fallibly,
+//! so a `ulimit -v` too small for the data gives one `error: out of memory ...` line naming the
+//! file, exit code 1 (the machine's limit, not bad input), and no output written.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, TimestampNanosecondArray};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Encoding;
+use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
+
+use super::stderr;
+
+/// One symbol, `batches` x 250,000 one-minute bars of constant prices: 12 MB of columns per
+/// batch in memory once loaded, a few kB on disk (delta-encoded timestamps, dictionary prices).
+fn write_minutes(path: &std::path::Path, batches: i64) {
+    let rows = 250_000i64;
+    let tz: Arc<str> = "UTC".into();
+    let schema = Arc::new(Schema::new(
+        [
+            Field::new(
+                "timestamp",
+                DataType::Timestamp(TimeUnit::Nanosecond, Some(tz.clone())),
+                false,
+            ),
+            Field::new("open", DataType::Float64, false),
+            Field::new("high", DataType::Float64, false),
+            Field::new("low", DataType::Float64, false),
+            Field::new("close", DataType::Float64, false),
+            Field::new("volume", DataType::Float64, false),
+        ]
+        .to_vec(),
+    ));
+    let props = WriterProperties::builder()
+        .set_column_dictionary_enabled(ColumnPath::from("timestamp"), false)
+        .set_column_encoding(ColumnPath::from("timestamp"), Encoding::DELTA_BINARY_PACKED)
+        .build();
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
+    let px: ArrayRef = Arc::new(Float64Array::from(vec![100.0; rows as usize]));
+    let vol: ArrayRef = Arc::new(Float64Array::from(vec![1000.0; rows as usize]));
+    for b in 0..batches {
+        let first = 1_600_000_000i64 + b * rows * 60;
+        let ts = (0..rows).map(|i| (first + i * 60) * 1_000_000_000);
+        let ts: ArrayRef =
+            Arc::new(TimestampNanosecondArray::from_iter_values(ts).with_timezone(tz.clone()));
+        let cols = vec![
+            ts,
+            px.clone(),
+            px.clone(),
+            px.clone(),
+            px.clone(),
+            vol.clone(),
+        ];
+        w.write(&RecordBatch::try_new(schema.clone(), cols).unwrap())
+            .unwrap();
+    }
+    w.close().unwrap();
+}
+
+#[test]
+fn loading_more_bars_than_memory_allows_is_one_error_line_exit_1_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2,000,000 bars: 96 MB of columns, against an 80 MB address space. One worker thread and
+    // one malloc arena keep the process's own footprint (~40 MB) the same on any machine.
+    write_minutes(&dir.path().join("BIG.parquet"), 8);
+    let config = dir.path().join("bh.toml");
+    std::fs::write(
+        &config,
+        "name = \"oom\"\n[data]\nbars = \"BIG.parquet\"\n[strategy]\nkind = \"buy_and_hold\"\n\
+         symbols = [\"BIG\"]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 80000 && exec '{}' run '{}' --out '{}' --quiet",
+            env!("CARGO_BIN_EXE_rotor"),
+            config.display(),
+            out.display()
+        ))
+        .env("RAYON_NUM_THREADS", "1")
+        .env("MALLOC_ARENA_MAX", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("error: out of memory: the bar columns of ")
+            && lines[0].contains("BIG.parquet need 16.0 MB more"),
+        "{err}"
+    );
+    let written = std::fs::read_dir(&out).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "nothing may be written to --out");
+}
