@@ -3,7 +3,9 @@
 //!
 //! The binary's global allocator is the system allocator; when it returns null, this writes
 //! the error line with one `write(2)` (no allocation: the message is built on the stack) and
-//! ends the process with `_exit(1)`. Nothing half-written looks complete afterwards: every
+//! ends the process with `_exit(1)`, except inside rotor-data's fallible reservations
+//! ([`rotor_data::fallible::reserving`]: the market's columns), which get the null and report
+//! an error naming the file. Nothing half-written looks complete afterwards: every
 //! output file is written to a temp file and renamed, and the `--out` marker is written last
 //! (out_dir.rs), so the folder is simply unfinished; its temp and lock files are removed by the
 //! next command that finishes it.
@@ -19,7 +21,7 @@ unsafe impl GlobalAlloc for ExitOnOom {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded as is (the caller upholds `GlobalAlloc::alloc`'s contract).
         let p = unsafe { System.alloc(layout) };
-        if p.is_null() {
+        if p.is_null() && !rotor_data::fallible::reserving() {
             out_of_memory(layout.size());
         }
         p
@@ -33,7 +35,7 @@ unsafe impl GlobalAlloc for ExitOnOom {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded as is.
         let p = unsafe { System.alloc_zeroed(layout) };
-        if p.is_null() {
+        if p.is_null() && !rotor_data::fallible::reserving() {
             out_of_memory(layout.size());
         }
         p
@@ -42,7 +44,7 @@ unsafe impl GlobalAlloc for ExitOnOom {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded as is.
         let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if p.is_null() {
+        if p.is_null() && !rotor_data::fallible::reserving() {
             out_of_memory(new_size);
         }
         p

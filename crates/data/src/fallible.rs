@@ -1,10 +1,25 @@
 //! Fallible allocation of the big vectors (a file's bar columns, the market's aligned columns):
 //! running out of memory (a `ulimit -v`, a full machine) is a [`DataError::OutOfMemory`] naming
 //! the file and the size, which the CLI reports as one `error:` line, never an abort.
+//!
+//! A global allocator that ends the process when memory runs out (the binary's) must let these
+//! reservations fail instead: it asks [`reserving`].
 
+use std::cell::Cell;
 use std::path::Path;
 
 use crate::DataError;
+
+thread_local! {
+    static RESERVING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while this thread makes a fallible reservation here: a global allocator that handles
+/// running out of memory itself should then return null, so the reservation reports a
+/// [`DataError::OutOfMemory`] naming the file. Never allocates.
+pub fn reserving() -> bool {
+    RESERVING.with(Cell::get)
+}
 
 /// What is being allocated, for the error: the file and a few words.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +41,10 @@ impl Site<'_> {
 
     /// Reserves room for exactly `extra` more items in `v`.
     pub(crate) fn reserve<T>(&self, v: &mut Vec<T>, extra: usize) -> Result<(), DataError> {
-        v.try_reserve_exact(extra)
-            .map_err(|_| self.error::<T>(extra))
+        let was = RESERVING.with(|r| r.replace(true));
+        let reserved = v.try_reserve_exact(extra);
+        RESERVING.with(|r| r.set(was));
+        reserved.map_err(|_| self.error::<T>(extra))
     }
 
     /// An empty vector with room for exactly `n` items.
@@ -74,7 +91,9 @@ mod tests {
             path: Path::new("bars/SPY.parquet"),
             what: "the bar columns",
         };
+        assert!(!reserving());
         let err = site.filled(usize::MAX / 16, 0.0f64).unwrap_err();
+        assert!(!reserving());
         assert!(err.is_out_of_memory());
         assert_eq!(
             err.to_string(),

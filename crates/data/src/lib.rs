@@ -15,7 +15,7 @@ pub mod csv_import;
 pub mod error;
 pub mod event;
 pub mod events_io;
-mod fallible;
+pub mod fallible;
 pub mod input_file;
 pub mod inspect;
 pub mod load;
