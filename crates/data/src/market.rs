@@ -292,10 +292,22 @@ impl Columns {
     }
 }
 
-/// For each bar, the last instant that counts as "before its open": news stamped after the
-/// previous bar's close and at or before this instant may be traded at this bar's open.
+/// For each bar, its open instant: news published before it may be traded at this bar's open
+/// (strictly before: a price printed at the news' own instant cannot be traded on it).
+///
+/// Date-stamped daily bars open at 13:30 UTC of their date. An intraday bar opens one bar
+/// duration before its timestamp (its close), the duration being the median spacing of the
+/// bars of its session (a run of bars with no gap longer than [`session_break`]), so the first
+/// bar of a day opens one duration before its close, never at the previous day's close; a
+/// session of one bar takes the median spacing of the whole timeline. The duration is capped at
+/// 6.5 hours (irregular bars a day or more apart open 6.5 hours before their close). An open
+/// never precedes the previous bar's close.
 fn session_opens(timeline: &[i64], daily: bool) -> Vec<i64> {
-    let spacing = median_spacing(timeline);
+    let durations = if daily {
+        Vec::new()
+    } else {
+        bar_durations(timeline)
+    };
     timeline
         .iter()
         .enumerate()
@@ -303,9 +315,7 @@ fn session_opens(timeline: &[i64], daily: bool) -> Vec<i64> {
             let open = if daily {
                 ts.div_euclid(NS_PER_DAY) * NS_PER_DAY + DAILY_OPEN_UTC_NS
             } else {
-                // An intraday bar opens one spacing before it closes, at most a session
-                // (6.5 h) before: the first bar of a day opens after an overnight gap.
-                ts - spacing.min(SESSION_NS)
+                ts - durations[t].min(SESSION_NS)
             };
             match t {
                 0 => open,
@@ -313,6 +323,39 @@ fn session_opens(timeline: &[i64], daily: bool) -> Vec<i64> {
             }
         })
         .collect()
+}
+
+/// A gap longer than this ends a session: twice the timeline's median spacing, and at least
+/// two hours (an overnight or weekend gap, never a missing bar or a lunch break of minute bars).
+fn session_break(global_spacing: i64) -> i64 {
+    global_spacing.saturating_mul(2).max(2 * 3600 * NS_PER_SEC)
+}
+
+/// Per bar, the duration of its session's bars: the median spacing within the session (see
+/// [`session_opens`]).
+fn bar_durations(timeline: &[i64]) -> Vec<i64> {
+    let global = median_spacing(timeline);
+    let cut = session_break(global);
+    let mut out = Vec::with_capacity(timeline.len());
+    let mut gaps = Vec::new();
+    let mut start = 0;
+    while start < timeline.len() {
+        let mut end = start + 1;
+        while end < timeline.len() && timeline[end] - timeline[end - 1] <= cut {
+            end += 1;
+        }
+        gaps.clear();
+        gaps.extend(timeline[start..end].windows(2).map(|w| w[1] - w[0]));
+        let duration = if gaps.is_empty() {
+            global
+        } else {
+            let mid = gaps.len() / 2;
+            *gaps.select_nth_unstable(mid).1
+        };
+        out.resize(end, duration);
+        start = end;
+    }
+    out
 }
 
 /// Length of a regular US equity session.
@@ -377,7 +420,10 @@ impl Market {
         &self.timeline
     }
 
-    /// For bar `t`, the last instant counted as before its open (see `session_opens`).
+    /// The open instant of bar `t`: 13:30 UTC of its date for date-stamped daily bars; for
+    /// intraday bars its close minus the median bar spacing of its session (at most 6.5 hours,
+    /// never before the previous bar's close). News published strictly before it may be traded
+    /// at this bar's open.
     pub fn session_open(&self, t: usize) -> i64 {
         self.session_open[t]
     }
@@ -550,5 +596,42 @@ mod tests {
         let m1 = one.build();
         assert_eq!((m1.n_symbols(), m1.close(0)), (1, &[3.0, 3.0][..]));
         assert_eq!(m1.periods_per_year(), 252.0);
+    }
+
+    #[test]
+    fn intraday_bars_open_one_bar_duration_before_their_close_within_each_session() {
+        let min = 60 * NS_PER_SEC;
+        let midnight =
+            |d: u32| crate::time::date_to_ns(NaiveDate::from_ymd_opt(2026, 1, d).unwrap());
+        let at = |d: u32, h: i64, m: i64| midnight(d) + h * 3600 * NS_PER_SEC + m * min;
+        // Day 5: ten 1-minute bars closing 14:31..14:40 (one missing at 14:36); day 6: three
+        // 5-minute bars closing 14:35..14:45; day 7: one bar closing 14:31.
+        let mut ts: Vec<i64> = (1..=10)
+            .filter(|&k| k != 6)
+            .map(|k| at(5, 14, 30 + k))
+            .collect();
+        ts.extend([at(6, 14, 35), at(6, 14, 40), at(6, 14, 45), at(7, 14, 31)]);
+        let mut b = MarketBuilder::new(false);
+        b.add(SymbolBars {
+            symbol: "A".into(),
+            open: vec![1.0; ts.len()],
+            high: vec![1.0; ts.len()],
+            low: vec![1.0; ts.len()],
+            close: vec![1.0; ts.len()],
+            volume: vec![1.0; ts.len()],
+            timestamps: ts.clone(),
+            adj_close: None,
+            close_only: false,
+        });
+        let m = b.build();
+        let opens: Vec<i64> = (0..m.n_bars()).map(|t| m.session_open(t)).collect();
+        let mut want: Vec<i64> = ts[..9].iter().map(|&c| c - min).collect();
+        // The bar after the missing minute opens one minute before its close, not at the
+        // previous close.
+        assert_eq!(want[5], at(5, 14, 36));
+        want.extend([at(6, 14, 30), at(6, 14, 35), at(6, 14, 40)]);
+        // A one-bar session takes the timeline's median spacing (one minute).
+        want.push(at(7, 14, 30));
+        assert_eq!(opens, want);
     }
 }

@@ -125,13 +125,15 @@ impl Broker {
         }
     }
 
-    /// Queues an order. A market-on-open order is always a day order.
+    /// Queues an order, to fill only at prices printed at or after `not_before` (see
+    /// [`Order::not_before`]). A market-on-open order is always a day order.
     pub fn submit(
         &mut self,
         symbol: usize,
         kind: OrderKind,
         tif: TimeInForce,
         submitted_after: Option<usize>,
+        not_before: i64,
     ) -> OrderId {
         let id = OrderId(self.next_id);
         self.next_id += 1;
@@ -147,6 +149,7 @@ impl Broker {
             submitted_after,
             triggered: false,
             first_bar: None,
+            not_before,
         });
         id
     }
@@ -163,18 +166,21 @@ impl Broker {
     }
 
     /// Replaces what pending order `id` asks for, keeping its id, symbol, time in force and
-    /// place in the queue (a stop-limit's trigger is reset); false if it is not pending.
+    /// place in the queue (a stop-limit's trigger is reset; the new instructions count from
+    /// `submitted_after` and `not_before`); false if it is not pending.
     pub fn replace(
         &mut self,
         id: OrderId,
         kind: OrderKind,
         submitted_after: Option<usize>,
+        not_before: i64,
     ) -> bool {
         match self.pending.iter_mut().find(|o| o.id == id) {
             Some(o) => {
                 o.kind = kind;
                 o.triggered = false;
                 o.submitted_after = submitted_after;
+                o.not_before = not_before;
                 true
             }
             None => false,
@@ -308,6 +314,12 @@ impl Broker {
 
     fn pass_pending(&mut self, prices: &Prices<'_>, t: usize, phase: Phase, books: &mut Books<'_>) {
         let timestamp = prices.market().timestamps()[t];
+        // The instant this pass's prices start printing: an order may not use them before its
+        // latency has run (range fills, printed later in the bar, are held back with the open).
+        let pass_instant = match phase {
+            Phase::Open => prices.market().session_open(t),
+            Phase::Close => timestamp,
+        };
         let at = |s: usize| match phase {
             Phase::Open => prices.open(s)[t],
             Phase::Close => prices.close(s)[t],
@@ -316,7 +328,7 @@ impl Broker {
         let mut keep = 0;
         for i in 0..self.pending.len() {
             let mut order = self.pending[i];
-            if order.kind.at_close() != (phase == Phase::Close) {
+            if order.kind.at_close() != (phase == Phase::Close) || pass_instant < order.not_before {
                 self.pending[keep] = order;
                 keep += 1;
                 continue;

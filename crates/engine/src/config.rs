@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
+use crate::latency::{parse_duration, DURATION_REQUIREMENT};
 
 /// `[portfolio]`: the account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,6 +143,31 @@ pub struct ExecConfig {
     pub max_net_exposure: Option<f64>,
     /// `scale` or `reject` an order that would breach a cap. Default `scale`.
     pub on_breach: OnBreach,
+    /// Reaction time to news, a duration (`"250ms"`, `"5s"`, `"1m"`): an event published at
+    /// `T` is acted on at the first price printed at or after `T + latency`, and always
+    /// strictly after `T` ([`crate::latency`]). Absent = 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency: Option<String>,
+    /// Reaction time of orders sent from `on_bar`: when set, such an order fills only at prices
+    /// printed at or after the bar's close plus this duration, and strictly after that close.
+    /// Absent = the next-open convention (the next bar's open, whatever its instant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_latency: Option<String>,
+}
+
+impl ExecConfig {
+    /// `latency` in nanoseconds (0 when absent or invalid: validate first).
+    pub fn latency_ns(&self) -> i64 {
+        self.latency
+            .as_deref()
+            .and_then(parse_duration)
+            .unwrap_or(0)
+    }
+
+    /// `order_latency` in nanoseconds, `None` when absent (or invalid: validate first).
+    pub fn order_latency_ns(&self) -> Option<i64> {
+        self.order_latency.as_deref().and_then(parse_duration)
+    }
 }
 
 impl Default for ExecConfig {
@@ -155,6 +181,8 @@ impl Default for ExecConfig {
             max_gross_leverage: None,
             max_net_exposure: None,
             on_breach: OnBreach::Scale,
+            latency: None,
+            order_latency: None,
         }
     }
 }
@@ -263,6 +291,20 @@ impl ExecutionConfig {
                 }
             }
         }
+        for (key, value) in [
+            ("execution.latency", &e.latency),
+            ("execution.order_latency", &e.order_latency),
+        ] {
+            if let Some(text) = value {
+                if parse_duration(text).is_none() {
+                    return Err(EngineError::InvalidDuration {
+                        key,
+                        value: text.clone(),
+                        requirement: DURATION_REQUIREMENT,
+                    });
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -335,6 +377,8 @@ mod tests {
                 max_gross_leverage: Some(2.0),
                 max_net_exposure: Some(1.0),
                 on_breach: OnBreach::Reject,
+                latency: None,
+                order_latency: None,
             }
         );
         // Round trip through the resolved form.
@@ -424,5 +468,29 @@ mod tests {
             &|e| e.execution.max_net_exposure = Some(f64::INFINITY),
             "execution.max_net_exposure",
         );
+        bad(
+            &|e| e.execution.latency = Some("5x".into()),
+            "execution.latency (\"5x\") must be a duration",
+        );
+        bad(
+            &|e| e.execution.order_latency = Some("-1s".into()),
+            "execution.order_latency (\"-1s\")",
+        );
+    }
+
+    #[test]
+    fn latencies_parse_from_toml_and_stay_out_of_the_resolved_config_when_absent() {
+        let e: ExecutionConfig =
+            toml::from_str("[execution]\nlatency = \"5s\"\norder_latency = \"250ms\"\n").unwrap();
+        assert_eq!(e.execution.latency_ns(), 5_000_000_000);
+        assert_eq!(e.execution.order_latency_ns(), Some(250_000_000));
+        assert!(e.validate().is_ok());
+        let d = ExecutionConfig::default();
+        assert_eq!(
+            (d.execution.latency_ns(), d.execution.order_latency_ns()),
+            (0, None)
+        );
+        let text = toml::to_string(&d).unwrap();
+        assert!(!text.contains("latency"), "{text}");
     }
 }

@@ -24,6 +24,7 @@ pub struct Context<'a> {
     broker: &'a mut Broker,
     bar: Option<usize>,
     now: i64,
+    not_before: i64,
 }
 
 impl<'a> Context<'a> {
@@ -42,7 +43,15 @@ impl<'a> Context<'a> {
             broker,
             bar,
             now,
+            not_before: i64::MIN,
         }
+    }
+
+    /// This context with orders restricted to prices printed at or after `instant` (see
+    /// [`crate::latency`]).
+    pub(crate) fn not_before(mut self, instant: i64) -> Self {
+        self.not_before = instant;
+        self
     }
 
     /// Index of the latest bar whose close has happened; `None` before the first close (news
@@ -51,10 +60,30 @@ impl<'a> Context<'a> {
         self.bar
     }
 
-    /// The clock: the close of [`bar`](Context::bar) in `on_bar`, the event's timestamp in
-    /// `on_news`, the last instant before the open in `on_fill`. ns UTC.
+    /// The clock: the close of [`bar`](Context::bar) in `on_bar`, in `on_news` the instant the
+    /// strategy reacts (the event's timestamp plus `execution.latency`), the bar's open instant
+    /// in `on_fill`. ns UTC.
     pub fn time(&self) -> i64 {
         self.now
+    }
+
+    /// The earliest instant whose price an order sent now may fill at (`i64::MIN` when only
+    /// the bar rule applies: orders from `on_bar` without `execution.order_latency`). From
+    /// `on_news` it is strictly after the event's timestamp and at or after it plus
+    /// `execution.latency`.
+    pub fn earliest_fill(&self) -> i64 {
+        self.not_before
+    }
+
+    /// The first bar at whose open a market order sent now can fill: the first bar after the
+    /// visible ones whose open instant is at or after [`earliest_fill`](Context::earliest_fill)
+    /// (the number of bars when there is none).
+    pub fn next_fill_bar(&self) -> usize {
+        let n = self.market.n_bars();
+        let from = self.visible().min(n);
+        from + (from..n)
+            .position(|u| self.market.session_open(u) >= self.not_before)
+            .unwrap_or(n - from)
     }
 
     fn visible(&self) -> usize {
@@ -152,7 +181,7 @@ impl<'a> Context<'a> {
     /// If `s` is not a symbol index of the market.
     pub fn submit(&mut self, s: usize, kind: OrderKind, tif: TimeInForce) -> OrderId {
         assert!(s < self.market.n_symbols(), "symbol index {s} out of range");
-        self.broker.submit(s, kind, tif, self.bar)
+        self.broker.submit(s, kind, tif, self.bar, self.not_before)
     }
 
     /// Buys (`quantity > 0`) or sells (`< 0`) shares of symbol `s` at the next open where it
@@ -233,7 +262,7 @@ impl<'a> Context<'a> {
     /// Replaces what pending order `id` asks for (same id, symbol, time in force and queue
     /// place); false if it is no longer pending.
     pub fn replace(&mut self, id: OrderId, kind: OrderKind) -> bool {
-        self.broker.replace(id, kind, self.bar)
+        self.broker.replace(id, kind, self.bar, self.not_before)
     }
 
     /// Cancels every pending order.

@@ -16,4 +16,14 @@ pub enum EngineError {
         /// What the value must be, e.g. `must be a finite number greater than 0`.
         requirement: &'static str,
     },
+    /// A duration key (`execution.latency`, `execution.order_latency`) that is not a duration.
+    #[error("{key} ({value:?}) {requirement}")]
+    InvalidDuration {
+        /// Dotted config key, e.g. `execution.latency`.
+        key: &'static str,
+        /// The text given.
+        value: String,
+        /// What the value must be.
+        requirement: &'static str,
+    },
 }

@@ -13,23 +13,27 @@
 //! Per traded bar `t`:
 //! -. symbols whose bars stopped at `t - 1` are delisted: pending orders cancelled, positions
 //!    closed at their last close (or held, `execution.delisting`);
-//! 0. news with timestamp in (close\[t-1\], session_open(t)] goes to `on_news`; its orders
-//!    fill at `t`'s open;
+//! 0. news whose reaction instant `T + max(latency, 1ns)` ([`crate::latency`]) is at or
+//!    before `t`'s open instant goes to `on_news`; its orders fill at `t`'s open;
 //! 1. pending orders fill at `t`'s open or inside its range ([`crate::broker`]); `on_fill` for
 //!    each fill;
-//! 2. news with timestamp in (session_open(t), close\[t\]] goes to `on_news`; its orders fill
-//!    from `t+1` on, except market-on-close orders, which fill at `t`'s close;
+//! 2. news whose reaction instant is after `t`'s open instant and at or before its close goes
+//!    to `on_news`; its orders fill from `t+1` on, except market-on-close orders, which fill at
+//!    `t`'s close;
 //! 3. market-on-close orders fill at `t`'s close (`on_fill` for each), day orders whose session
 //!    was `t` expire; the close: marks move to `t`'s closes (carried where a symbol has no
 //!    bar), interest accrues on cash and borrow on short value, trades record the bar's range
 //!    (MAE/MFE), equity, cash and exposures are recorded; then `on_bar`, whose orders fill at
-//!    `t+1`. (Recording before `on_bar` changes nothing, since `on_bar` cannot trade at `t`, and
+//!    `t+1` (with `execution.order_latency`, at the first open or close at or after `t`'s close
+//!    plus that latency, and strictly after that close). (Recording before `on_bar` changes nothing, since `on_bar` cannot trade at `t`, and
 //!    lets `ctx.equity()` in `on_bar` equal the recorded equity.)
 //!
 //! Events after the last close are never delivered: no bar could trade them.
 //!
 //! Invariant: an order submitted at clock time `x` fills only at a price printed after `x`: the
-//! open or range of a bar whose session starts after `x`, or a close after `x`. The loop
+//! open or range of a bar whose session starts after `x`, or a close after `x`; an order sent
+//! on news published at `T` only at prices printed strictly after `T` and at or after
+//! `T + latency`. The loop
 //! allocates nothing per bar beyond appending fills, trades and rejections.
 
 use rotor_data::Market;
@@ -37,6 +41,7 @@ use rotor_data::Market;
 use crate::broker::{Books, Broker};
 use crate::config::ExecutionConfig;
 use crate::context::Context;
+use crate::latency::earliest_price;
 use crate::portfolio::Portfolio;
 use crate::prices::Prices;
 use crate::result::RunResult;
@@ -59,6 +64,12 @@ pub fn run<S: Strategy + ?Sized>(
     let ppy = market.periods_per_year();
     let borrow_rate = exec.costs.borrow_bps / 1e4 / ppy;
     let interest_rate = exec.costs.cash_interest_rate / ppy;
+    let latency = exec.execution.latency_ns();
+    let order_latency = exec.execution.order_latency_ns();
+    // The first instant whose price may act on news published at `T`.
+    let reaction = |e: &rotor_data::Event| earliest_price(e.timestamp, latency);
+    // The same for orders sent from `on_bar` after a close (no limit without order_latency).
+    let after_close = |close: i64| order_latency.map_or(i64::MIN, |l| earliest_price(close, l));
 
     let first = market.trading_start().min(n);
 
@@ -102,7 +113,8 @@ pub fn run<S: Strategy + ?Sized>(
     // Warm-up: the strategy sees the bars; only the last warm-up bar's orders survive.
     for (t, &close_ns) in ts.iter().enumerate().take(first) {
         broker.cancel_all();
-        let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns);
+        let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns)
+            .not_before(after_close(close_ns));
         strategy.on_bar(&mut ctx);
     }
     if first < n {
@@ -122,10 +134,17 @@ pub fn run<S: Strategy + ?Sized>(
         let first_fill = out.fills.len();
         broker.delist(&prices, t, books!());
 
-        // (0) news before the open.
-        while next_event < events.len() && events[next_event].timestamp <= open_cut {
+        // (0) news the open may act on: published strictly before it, latency included.
+        while next_event < events.len() && reaction(&events[next_event]) <= open_cut {
             let event = &events[next_event];
-            let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, event.timestamp);
+            let mut ctx = Context::new(
+                &prices,
+                &portfolio,
+                &mut broker,
+                prev,
+                event.timestamp.saturating_add(latency),
+            )
+            .not_before(reaction(event));
             strategy.on_news(&mut ctx, event);
             next_event += 1;
         }
@@ -140,10 +159,17 @@ pub fn run<S: Strategy + ?Sized>(
             strategy.on_fill(&mut ctx, &fill);
         }
 
-        // (2) news during the session.
-        while next_event < events.len() && events[next_event].timestamp <= close_ns {
+        // (2) news the close may act on (its other orders fill from the next open).
+        while next_event < events.len() && reaction(&events[next_event]) <= close_ns {
             let event = &events[next_event];
-            let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, event.timestamp);
+            let mut ctx = Context::new(
+                &prices,
+                &portfolio,
+                &mut broker,
+                prev,
+                event.timestamp.saturating_add(latency),
+            )
+            .not_before(reaction(event));
             strategy.on_news(&mut ctx, event);
             next_event += 1;
         }
@@ -182,7 +208,8 @@ pub fn run<S: Strategy + ?Sized>(
         out.short_exposure.push(snap.short_exposure);
         out.borrow.push(snap.borrow);
         out.interest.push(snap.interest);
-        let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns);
+        let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns)
+            .not_before(after_close(close_ns));
         strategy.on_bar(&mut ctx);
     }
 

@@ -19,6 +19,7 @@ pub mod context;
 pub mod error;
 pub mod event_loop;
 pub mod fill;
+pub mod latency;
 pub mod order;
 pub mod portfolio;
 pub mod prices;

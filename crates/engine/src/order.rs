@@ -138,4 +138,13 @@ pub struct Order {
     pub triggered: bool,
     /// The first bar at which the broker considered it (a day order expires after it).
     pub first_bar: Option<usize>,
+    /// The earliest instant whose price it may fill at (see [`crate::latency`]): it fills at a
+    /// bar's open only when that bar's open instant is at or after this, at a close only when
+    /// the close is; `i64::MIN` when only [`Order::submitted_after`] limits it.
+    #[serde(default = "unrestricted")]
+    pub not_before: i64,
+}
+
+fn unrestricted() -> i64 {
+    i64::MIN
 }

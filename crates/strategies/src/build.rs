@@ -114,14 +114,11 @@ impl StrategyConfig {
                     Some(h) => Some(resolve(market, "strategy.hedge", std::slice::from_ref(h))?[0]),
                     None => None,
                 };
-                let opens = (0..market.n_bars())
-                    .map(|t| market.session_open(t))
-                    .collect();
                 BuiltStrategy::NewsEvent(NewsEvent::new(
                     c.clone(),
                     resolve(market, "strategy.symbols", &c.symbols)?,
                     hedge,
-                    opens,
+                    market.n_bars(),
                 ))
             }
             StrategyConfig::SectorRotation(c) => BuiltStrategy::SectorRotation(

@@ -5,7 +5,8 @@
 //! a non-zero sentiment. The strategy reacts in `on_news`, i.e. as soon as the engine delivers
 //! the event: a headline published before a session's open (evening, night, weekend) is traded at
 //! that open; one published during a session at the next open (the timing rule, ARCHITECTURE.md). The entry session `e`
-//! is the first bar whose session opens after the event; the position is held through the opens
+//! is the first bar whose open the engine lets its orders fill at (opening strictly after the
+//! event, and at or after it plus `execution.latency`); the position is held through the opens
 //! of `e .. e + hold - 1` and the exit order goes in at the close of `e + hold - 1`, so it fills at
 //! the open of `e + hold`.
 //!
@@ -30,7 +31,8 @@ pub struct EventTrade {
     pub headline: String,
     /// Bar whose open fills the entry.
     pub entry: usize,
-    /// Bar whose open fills the exit (`entry + hold`; may be past the data: still open).
+    /// Bar whose open fills the exit (`entry + hold`, later with `execution.order_latency`; may
+    /// be past the data: still open).
     pub exit: usize,
     /// Signed basket gross, fraction of equity (> 0 long), after the exposure cap.
     pub size: f64,
@@ -42,6 +44,8 @@ struct Position {
     entry: usize,
     /// Signed basket gross (fraction of equity): > 0 long.
     size: f64,
+    /// Its row of the log.
+    log: usize,
 }
 
 /// The running strategy.
@@ -50,9 +54,8 @@ pub struct NewsEvent {
     cfg: NewsEventConfig,
     basket: Vec<usize>,
     hedge: Option<usize>,
-    /// For bar `t`, the last instant counted as before its open (the market's calendar, known in
-    /// advance; no prices).
-    session_open: Vec<i64>,
+    /// Bars in the market (the calendar's length, known in advance; no prices).
+    n_bars: usize,
     open: Vec<Position>,
     targets: Vec<(usize, f64)>,
     /// Matching events acted on (possibly scaled down by the exposure cap).
@@ -64,20 +67,19 @@ pub struct NewsEvent {
 }
 
 impl NewsEvent {
-    /// Trades `basket` (symbol indices) and optional `hedge` on a market whose session opens are
-    /// `session_open` (one per bar).
+    /// Trades `basket` (symbol indices) and optional `hedge` on a market of `n_bars` bars.
     pub fn new(
         cfg: NewsEventConfig,
         basket: Vec<usize>,
         hedge: Option<usize>,
-        session_open: Vec<i64>,
+        n_bars: usize,
     ) -> Self {
         NewsEvent {
             targets: Vec::with_capacity(basket.len() + 1),
             cfg,
             basket,
             hedge,
-            session_open,
+            n_bars,
             open: Vec::new(),
             entered: 0,
             skipped: 0,
@@ -130,9 +132,10 @@ impl Strategy for NewsEvent {
         let Some(dir) = Self::direction(&self.cfg, event) else {
             return;
         };
-        // First session whose open comes after the event: orders placed now fill there.
-        let entry = self.session_open.partition_point(|&o| o < event.timestamp);
-        if entry >= self.session_open.len() {
+        // The first open the engine lets orders sent now fill at (strictly after the event,
+        // latency included).
+        let entry = ctx.next_fill_bar();
+        if entry >= self.n_bars {
             return;
         }
         let used: f64 = self.open.iter().map(|p| p.size.abs()).sum::<f64>() * self.gross_per_unit();
@@ -146,6 +149,7 @@ impl Strategy for NewsEvent {
         self.open.push(Position {
             entry,
             size: dir * size,
+            log: self.log.len(),
         });
         self.log.push(EventTrade {
             timestamp: event.timestamp,
@@ -161,8 +165,17 @@ impl Strategy for NewsEvent {
         let Some(t) = ctx.bar() else { return };
         let hold = self.cfg.hold;
         let before = self.open.len();
-        // Exit at the close of the last held session, to fill at the next open.
-        self.open.retain(|p| p.entry + hold > t + 1);
+        // Exit at the close of the last held session, to fill at the next open the engine
+        // allows (a later one with `execution.order_latency`).
+        let exit = ctx.next_fill_bar();
+        let log = &mut self.log;
+        self.open.retain(|p| {
+            let keep = p.entry + hold > t + 1;
+            if !keep {
+                log[p.log].exit = exit;
+            }
+            keep
+        });
         if self.open.len() != before {
             self.submit(ctx);
         }

@@ -1,6 +1,7 @@
 //! Scenario and property tests of the whole loop on hand-built markets.
 
 mod accounting;
+mod latency;
 mod news;
 mod orders;
 mod props;

@@ -52,16 +52,19 @@ fn event_after_the_close_trades_at_the_next_open() {
 #[test]
 fn event_during_the_session_trades_at_the_next_open_not_this_one() {
     assert_eq!(trade_on(at(1, 15)), Some((Some(0), 2)));
-    // Exactly at the close: still inside the session, still too late for that day's open.
-    assert_eq!(trade_on(at(1, 20)), Some((Some(0), 2)));
+    // Exactly at the close: that close printed at the headline's own instant, so the strategy
+    // acts after it (seeing it) and trades at the next open.
+    assert_eq!(trade_on(at(1, 20)), Some((Some(1), 2)));
 }
 
 #[test]
 fn event_before_the_open_trades_at_that_open() {
     assert_eq!(trade_on(at(1, 12)), Some((Some(0), 1)));
-    // The last instant counted as before the open is inclusive.
+    // Strictly before: a headline stamped at the open instant itself cannot trade at that
+    // open's price, only at the next one.
     let m = market(&[("A", vec![oc(1.0, 1.0), oc(1.0, 1.0)])], vec![]);
-    assert_eq!(trade_on(m.session_open(1)), Some((Some(0), 1)));
+    assert_eq!(trade_on(m.session_open(1) - 1), Some((Some(0), 1)));
+    assert_eq!(trade_on(m.session_open(1)), Some((Some(0), 2)));
     assert_eq!(trade_on(m.session_open(1) + 1), Some((Some(0), 2)));
 }
 
