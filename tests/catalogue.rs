@@ -948,6 +948,30 @@ fn catalogue() -> Vec<Case> {
         &["c.toml", "costs.commission_bps"],
     ));
     c.push(case(
+        "latency that is not a duration",
+        good_bars(
+            strategy(
+                "[execution]\nlatency = \"5x\"\n",
+                "kind = \"buy_and_hold\"\nsymbols = [\"AAA\"]",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "execution.latency (\"5x\")", "duration"],
+    ));
+    c.push(case(
+        "negative order latency",
+        good_bars(
+            strategy(
+                "[execution]\norder_latency = \"-1s\"\n",
+                "kind = \"buy_and_hold\"\nsymbols = [\"AAA\"]",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "execution.order_latency (\"-1s\")"],
+    ));
+    c.push(case(
         "impossible start date",
         good_bars(bh("start = \"2024-02-30\""), vec![]),
         RUN,

@@ -6,6 +6,7 @@ mod catalogue;
 mod clock;
 mod events;
 mod formula;
+mod latency;
 mod library;
 mod memory;
 mod reliability;

@@ -11,7 +11,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use super::{root, run, stderr};
 
 /// The values of timestamp column `col` of a Parquet output file.
-fn instants(path: &Path, col: &str) -> Vec<DateTime<Utc>> {
+pub(super) fn instants(path: &Path, col: &str) -> Vec<DateTime<Utc>> {
     let b = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap();
     let mut out = Vec::new();
     for batch in b.build().unwrap() {
