@@ -5,7 +5,7 @@
 //! entry fill's timestamp in `fills.parquet` is the instant that price printed (a bar's open
 //! instant, one minute before its close).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, TimestampNanosecondArray};
@@ -49,11 +49,9 @@ fn write_minute_bars(path: &Path) {
     write_parquet(path, cols);
 }
 
-/// Runs a long `news_event` on one headline at `at` (UTC) with `latency` (None: the key is
-/// absent); returns the instant of the entry fill, or None when nothing filled.
-fn entry_fill(at: &str, latency: Option<&str>) -> Option<DateTime<Utc>> {
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path();
+/// Writes the bars, a feed of one headline at `at` (UTC) and a long `news_event` config with
+/// `latency` (None: the key is absent) into `d`; returns the config's path.
+fn minute_run(d: &Path, at: &str, latency: Option<&str>) -> PathBuf {
     write_minute_bars(&d.join("AAA.parquet"));
     let stamp = utc(at).format("%Y-%m-%dT%H:%M:%SZ");
     std::fs::write(
@@ -71,10 +69,19 @@ fn entry_fill(at: &str, latency: Option<&str>) -> Option<DateTime<Utc>> {
         ),
     )
     .unwrap();
+    d.join("c.toml")
+}
+
+/// Runs [`minute_run`]'s config; returns the instant of the entry fill, or None when nothing
+/// filled.
+fn entry_fill(at: &str, latency: Option<&str>) -> Option<DateTime<Utc>> {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let cfg = minute_run(d, at, latency);
     let out = d.join("out");
     let r = run(&[
         "run",
-        d.join("c.toml").to_str().unwrap(),
+        cfg.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
         "--quiet",
@@ -156,4 +163,43 @@ fn a_bad_latency_is_bad_input_naming_the_config_and_key() {
     .unwrap();
     let r = run(&["run", d.join("c.toml").to_str().unwrap(), "--quiet"]);
     super::assert_bad_input(&r, "c.toml", "execution.latency (\"5 sec\")");
+}
+
+#[test]
+fn the_reaction_section_gives_publication_fill_delay_and_what_the_delay_cost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = minute_run(tmp.path(), "2024-01-02 15:15:00", Some("5m"));
+    let r = run(&["run", cfg.to_str().unwrap(), "--format", "json", "--quiet"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let section = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "Reaction")
+        .expect("a Reaction section");
+    let blocks = section["blocks"].as_array().unwrap();
+    let table = blocks.iter().find(|b| b["type"] == "table").unwrap();
+    // The last price at 15:15:00 is the open of the bar opening then (bar 45: 100.45); the
+    // entry fills at the 15:20 open (bar 50: 100.50): +0.05 on 4,975 shares (half of the
+    // 1,000,000 equity at 100.50, whole shares) = 248.75.
+    assert_eq!(
+        table["rows"][0],
+        serde_json::json!([
+            "1",
+            "2024-01-02 15:15:00",
+            "2024-01-02 15:20:00",
+            "5m 0s",
+            "+0.05%",
+            "248.75"
+        ])
+    );
+    let kv = blocks.iter().find(|b| b["type"] == "key_values").unwrap();
+    assert_eq!(
+        kv["items"][0],
+        serde_json::json!([
+            "Delay min / median / p90 / max",
+            "5m 0s / 5m 0s / 5m 0s / 5m 0s"
+        ])
+    );
 }

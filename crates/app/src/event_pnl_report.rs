@@ -4,7 +4,7 @@
 
 use rotor_data::time::{format_ns, ns_to_datetime};
 use rotor_data::{Column, Market, Table};
-use rotor_engine::RunResult;
+use rotor_engine::{ExecConfig, RunResult};
 use rotor_report::{money, Block, Section};
 use rotor_strategies::{attribute_events, BuiltStrategy, EventTrade};
 
@@ -12,6 +12,9 @@ use rotor_strategies::{attribute_events, BuiltStrategy, EventTrade};
 pub struct EventPnlOutput {
     /// The report section.
     pub section: Section,
+    /// The "Reaction" section: publication, fill and delay per headline (see
+    /// [`crate::reaction_report`]).
+    pub reaction: Section,
     /// `(file name, table)` for `--out`.
     pub tables: Vec<(&'static str, Table)>,
 }
@@ -38,8 +41,9 @@ pub fn build(
     market: &Market,
     result: &RunResult,
     strategy: &BuiltStrategy,
-    adjust: bool,
+    exec: &ExecConfig,
 ) -> Option<EventPnlOutput> {
+    let adjust = exec.adjust;
     let BuiltStrategy::NewsEvent(news) = strategy else {
         return None;
     };
@@ -194,8 +198,10 @@ pub fn build(
         ),
         Column::F64("price".into(), fe.iter().map(|x| fill(x.0).price).collect()),
     ]);
+    let reaction = crate::reaction_report::section(market, exec, result, events, &pnl.fill_events);
     Some(EventPnlOutput {
         section,
+        reaction,
         tables: vec![
             ("event_pnl.parquet", per_event),
             ("event_fills.parquet", per_fill),

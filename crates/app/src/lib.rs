@@ -26,6 +26,7 @@ pub mod events_output;
 pub mod merge;
 pub mod out_dir;
 pub mod outputs;
+pub mod reaction_report;
 pub mod reporter;
 pub mod run;
 pub mod stats;

@@ -91,8 +91,7 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
     let (result, built) = rotor_strategies::run_keep(&market, &cfg.strategy, &execution)
         .map_err(|e| bad(format!("{}: {e}", loaded.path.display())))?;
     // A news_event run: what each headline made (see event_pnl_report).
-    let per_event =
-        crate::event_pnl_report::build(&market, &result, &built, execution.execution.adjust);
+    let per_event = crate::event_pnl_report::build(&market, &result, &built, &execution.execution);
     let run = summary::build(&loaded, &market, &result, &data.warnings);
     let stats = compute_stats(&run);
     // The event study of the feed, when the config has one (see events_cmd).
@@ -110,7 +109,7 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
         warnings,
         sections: per_event
             .iter()
-            .map(|p| p.section.clone())
+            .flat_map(|p| [p.section.clone(), p.reaction.clone()])
             .chain(study)
             .collect(),
     };
