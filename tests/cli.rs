@@ -4,6 +4,7 @@
 
 mod catalogue;
 mod clock;
+mod custom_strategy;
 mod events;
 mod formula;
 mod latency;

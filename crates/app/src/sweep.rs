@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rotor_data::load::{Columns, LoadOptions};
@@ -338,7 +338,11 @@ impl Checkpointed {
         let (path, tmp) = match &opts.out {
             Some(dir) => (dir.join(checkpoint::FILE), None),
             None => {
-                let tmp = std::env::temp_dir().join(format!("rotor-sweep-{}", std::process::id()));
+                // Unique per process and per sweep: a program may run several sweeps at once.
+                static SWEEPS: AtomicUsize = AtomicUsize::new(0);
+                let k = SWEEPS.fetch_add(1, Ordering::Relaxed);
+                let name = format!("rotor-sweep-{}-{k}", std::process::id());
+                let tmp = std::env::temp_dir().join(name);
                 std::fs::create_dir_all(&tmp).context("creating a temporary folder")?;
                 (tmp.join(checkpoint::FILE), Some(TempDir(tmp)))
             }
