@@ -13,7 +13,8 @@ use arrow_array::{
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{WriterProperties, WriterPropertiesBuilder};
+use parquet::schema::types::ColumnPath;
 
 use crate::DataError;
 
@@ -159,10 +160,10 @@ impl Table {
             self.columns.iter().map(Column::to_arrow).unzip();
         let schema = Arc::new(Schema::new(fields));
         let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| write_err(&e))?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(
-                ZstdLevel::try_new(9).map_err(|e| write_err(&e))?,
-            ))
+        let level = ZstdLevel::try_new(ZSTD_LEVEL).map_err(|e| write_err(&e))?;
+        let props = self
+            .dictionaries(WriterProperties::builder())
+            .set_compression(Compression::ZSTD(level))
             .set_created_by("rotor".into())
             .build();
         let tmp = temp_path(path);
@@ -179,6 +180,26 @@ impl Table {
             let _ = std::fs::remove_file(&tmp);
         }
         result
+    }
+}
+
+/// Zstd level of the written tables: zstd's default. On a 1M-row equity curve it writes a file
+/// within 2% of level 9's size in less than half the time (the write was a quarter of a `rotor
+/// run`'s CPU at level 9).
+const ZSTD_LEVEL: i32 = 3;
+
+impl Table {
+    /// Dictionary encoding for the text columns only (symbols, sides, reasons repeat); numeric
+    /// columns of prices, equity and timestamps are nearly all distinct, where a dictionary only
+    /// costs a hash per value before the writer falls back to plain pages.
+    fn dictionaries(&self, builder: WriterPropertiesBuilder) -> WriterPropertiesBuilder {
+        let text = self
+            .columns
+            .iter()
+            .filter(|c| matches!(c, Column::Str(..) | Column::OptStr(..)));
+        text.fold(builder.set_dictionary_enabled(false), |b, c| {
+            b.set_column_dictionary_enabled(ColumnPath::from(c.name()), true)
+        })
     }
 }
 
@@ -208,4 +229,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DataError> {
             reason: e.to_string(),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+
+    /// Numeric columns are written without a dictionary (nearly all distinct: the hashing was
+    /// wasted), text columns with one; everything zstd; the values read back unchanged.
+    #[test]
+    fn dictionaries_only_for_text_and_values_round_trip() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("t.parquet");
+        let n = 5_000;
+        let equity: Vec<f64> = (0..n).map(|i| 1e6 + (i as f64).sin() * 1e3).collect();
+        let symbols: Vec<String> = (0..n).map(|i| ["SPY", "QQQ"][i % 2].into()).collect();
+        Table::new(vec![
+            Column::Timestamp("timestamp".into(), (0..n as i64).collect()),
+            Column::F64("equity".into(), equity.clone()),
+            Column::Str("symbol".into(), symbols.clone()),
+        ])
+        .write_parquet(&path)?;
+        let reader = SerializedFileReader::new(File::open(&path)?)?;
+        let group = reader.metadata().row_group(0);
+        let dictionary = |k: usize| group.column(k).dictionary_page_offset().is_some();
+        assert_eq!(
+            (dictionary(0), dictionary(1), dictionary(2)),
+            (false, false, true)
+        );
+        for k in 0..3 {
+            assert!(matches!(
+                group.column(k).compression(),
+                Compression::ZSTD(_)
+            ));
+        }
+        let batch = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            File::open(&path)?,
+        )?
+        .with_batch_size(n)
+        .build()?
+        .next()
+        .ok_or("no batch")??;
+        let col = |k: usize| batch.column(k).as_any();
+        let eq = col(1).downcast_ref::<Float64Array>().ok_or("equity")?;
+        assert_eq!(eq.values().to_vec(), equity);
+        let sy = col(2).downcast_ref::<StringArray>().ok_or("symbol")?;
+        assert!(sy.iter().zip(&symbols).all(|(a, b)| a == Some(b.as_str())));
+        Ok(())
+    }
 }
