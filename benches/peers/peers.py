@@ -149,6 +149,9 @@ def vbt_sweep(open_, close, grid, timings=None):
         init_cash=CASH,
         fees=0.0,
         direction="longonly",
+        # Weekday dates infer pandas' "B" frequency, which vectorbt's metrics cannot turn into
+        # a Timedelta under pandas 3 ("invalid unit abbreviation: B"): give the bar spacing.
+        freq="1D",
     )
     if timings is not None:
         t = time.perf_counter()
