@@ -71,6 +71,8 @@ fn parse_range(spec: &str, text: &str) -> Result<Option<Vec<Value>>, SweepError>
     let ints = |x: &str| x.parse::<i64>().ok();
     if let (Some(x), Some(y)) = (ints(a), ints(b)) {
         if let Some(st) = step.map_or(Some(1), |s| ints(s.trim())) {
+            // In i128: the span of two i64 overflows i64 (it panicked or wrapped).
+            let (x, y, st) = (i128::from(x), i128::from(y), i128::from(st));
             if st == 0 || (y - x).signum() * st.signum() < 0 {
                 return Err(SweepError::grid(
                     spec,
@@ -78,10 +80,15 @@ fn parse_range(spec: &str, text: &str) -> Result<Option<Vec<Value>>, SweepError>
                 ));
             }
             let n = (y - x) / st + 1;
-            if n as u64 > MAX_SETS {
-                return Err(SweepError::grid(spec, "too many values"));
+            if n > i128::from(MAX_SETS) {
+                return Err(too_many(spec, n as f64));
             }
-            return Ok(Some((0..n).map(|k| Value::Integer(x + k * st)).collect()));
+            // Every x + k * st lies between x and y, so it fits in i64.
+            return Ok(Some(
+                (0..n)
+                    .map(|k| Value::Integer((x + k * st) as i64))
+                    .collect(),
+            ));
         }
     }
     let float = |x: &str| x.parse::<f64>().ok().filter(|v| v.is_finite());
@@ -103,10 +110,12 @@ fn parse_range(spec: &str, text: &str) -> Result<Option<Vec<Value>>, SweepError>
             "the step must be non-zero and point from start to end",
         ));
     }
-    let n = ((y - x) / st + 1e-9).floor() as i64 + 1;
-    if n as u64 > MAX_SETS {
-        return Err(SweepError::grid(spec, "too many values"));
+    // Checked as a float (infinite for 1e308..-1e308): such counts fit no integer.
+    let n = ((y - x) / st + 1e-9).floor() + 1.0;
+    if n > MAX_SETS as f64 {
+        return Err(too_many(spec, n));
     }
+    let n = n as u64;
     // x + k * step, rounded to 12 significant digits so 0.1 steps print as 0.3, not 0.30000000000000004
     let round = |v: f64| -> f64 { format!("{v:.12e}").parse().unwrap_or(v) };
     Ok(Some(
@@ -114,6 +123,15 @@ fn parse_range(spec: &str, text: &str) -> Result<Option<Vec<Value>>, SweepError>
             .map(|k| Value::Float(round(x + k as f64 * st)))
             .collect(),
     ))
+}
+
+/// An axis of `n` values, more than [`MAX_SETS`] (each axis is listed; `--random` samples the
+/// product of the axes, not one axis beyond this).
+fn too_many(spec: &str, n: f64) -> SweepError {
+    SweepError::grid(
+        spec,
+        format!("too many values ({n:.3e}; one axis holds at most {MAX_SETS})"),
+    )
 }
 
 fn check_key(spec: &str, key: &str) -> Result<(), SweepError> {
@@ -393,6 +411,43 @@ mod tests {
             assert!(Axis::parse(bad).is_err(), "{bad}");
         }
         assert!(Grid::from_args(&["strategy.fast=1".into(), "strategy.fast=2".into()]).is_err());
+    }
+
+    #[test]
+    fn ranges_near_the_ends_of_i64_and_f64_never_overflow() {
+        let err = |spec: &str| Axis::parse(spec).unwrap_err().to_string();
+        // Spans wider than i64 (they panicked, or wrapped to a wrong reason, before).
+        for spec in [
+            "strategy.lookback=-9000000000000000000..9000000000000000000",
+            "strategy.lookback=9223372036854775807..-9223372036854775808:-1",
+            "portfolio.cash=1e308..-1e308:-1e300",
+            "portfolio.cash=0..1e300:1e-300",
+        ] {
+            assert!(
+                err(spec).contains("too many values"),
+                "{spec}: {}",
+                err(spec)
+            );
+            assert!(
+                err(spec).contains("at most 100000000"),
+                "{spec}: {}",
+                err(spec)
+            );
+        }
+        // The last value ends one step short of i64::MAX: it must not wrap negative.
+        assert_eq!(
+            ints(
+                &Axis::parse("strategy.lookback=10..9223372036854775807:4611686018427387904")
+                    .unwrap()
+            ),
+            vec![10, 4611686018427387914]
+        );
+        assert_eq!(
+            ints(
+                &Axis::parse("strategy.lookback=9223372036854775806..9223372036854775807").unwrap()
+            ),
+            vec![9223372036854775806, 9223372036854775807]
+        );
     }
 
     #[test]
