@@ -1382,6 +1382,122 @@ fn catalogue() -> Vec<Case> {
         &["data", "import", "{d}/X.csv", "--out", "{d}/link"],
         &["link", "symbolic link", "does not exist"],
     ));
+    // Siblings of items 8 and 17: absurd annualization inputs, in a config and in `rotor stats`.
+    const BH_AAA: &str = "kind = \"buy_and_hold\"\nsymbols = [\"AAA\"]";
+    c.push(case(
+        "report.periods_per_year of 1e300",
+        good_bars(
+            strategy("[report]\nperiods_per_year = 1e300\n", BH_AAA),
+            vec![],
+        ),
+        RUN,
+        &[
+            "c.toml",
+            "report.periods_per_year 1e300",
+            "from 0.1 to 100000000",
+        ],
+    ));
+    c.push(case(
+        "report.risk_free of 1e300",
+        good_bars(strategy("[report]\nrisk_free = 1e300\n", BH_AAA), vec![]),
+        RUN,
+        &["c.toml", "report.risk_free 1e300", "at most 10"],
+    ));
+    c.push(case(
+        "stats --periods 1e300",
+        vec![("e.csv", series())],
+        &["stats", "{d}/e.csv", "--periods", "1e300"],
+        &["--periods 1e300", "from 0.1 to 100000000"],
+    ));
+    c.push(case(
+        "stats --risk-free 1e300",
+        vec![("e.csv", series())],
+        &["stats", "{d}/e.csv", "--risk-free", "1e300"],
+        &["--risk-free 1e300", "at most 10"],
+    ));
+    // Siblings of item 21: Rust's type names never reach a message.
+    for (name, before, body, expect) in [
+        (
+            "a window given as a string",
+            "",
+            "kind = \"rotation\"\nlong = [\"AAA\"]\nshort = [\"BBB\"]\nlookback = \"x\"",
+            "expected a whole number >= 0 (key `strategy.lookback`)",
+        ),
+        (
+            "cash given as a string",
+            "[portfolio]\ncash = \"x\"\n",
+            BH_AAA,
+            "expected a number",
+        ),
+        (
+            "kind given as a number",
+            "",
+            "kind = 5",
+            "expected a string: one of rotation, buy_and_hold",
+        ),
+        (
+            "rebalance given as a number",
+            "",
+            "kind = \"rotation\"\nlong = [\"AAA\"]\nshort = [\"BBB\"]\nrebalance = 5",
+            "expected a string (key `strategy.rebalance`)",
+        ),
+        (
+            "execution.remainder given as a boolean",
+            "[execution]\nremainder = true\n",
+            BH_AAA,
+            "expected a string",
+        ),
+    ] {
+        c.push(case(
+            name,
+            good_bars(strategy(before, body), vec![]),
+            RUN,
+            &["c.toml", expect],
+        ));
+    }
+    // One --out guard for every command that writes a folder (out_dir.rs).
+    c.push(case(
+        "run --out an existing file",
+        good_bars(bh(""), vec![("afile", text("mine"))]),
+        &["run", "{d}/c.toml", "--out", "{d}/afile"],
+        &["afile", "--out exists and is not a folder"],
+    ));
+    c.push(case(
+        "data import --out an existing file",
+        vec![("X.csv", csv("")), ("afile", text("mine"))],
+        &["data", "import", "{d}/X.csv", "--out", "{d}/afile"],
+        &["afile", "--out exists and is not a folder"],
+    ));
+    c.push(case(
+        "data synth --out an existing file",
+        vec![("afile", text("mine"))],
+        &["data", "synth", "--out", "{d}/afile"],
+        &["afile", "--out exists and is not a folder"],
+    ));
+    c.push(case(
+        "data import --out an existing folder nobody can write (/proc/1)",
+        vec![("X.csv", csv(""))],
+        &["data", "import", "{d}/X.csv", "--out", "/proc/1"],
+        &["/proc/1", "cannot write into the --out folder"],
+    ));
+    c.push(case(
+        "data synth --out an existing folder nobody can write (/proc/1)",
+        vec![],
+        &["data", "synth", "--out", "/proc/1", "--force"],
+        &["/proc/1", "cannot write into the --out folder"],
+    ));
+    c.push(case(
+        "data synth --out is a dangling symbolic link",
+        vec![("link", Input::Symlink("nowhere/o"))],
+        &["data", "synth", "--out", "{d}/link"],
+        &["link", "symbolic link", "does not exist"],
+    ));
+    c.push(case(
+        "events --out is a dangling symbolic link",
+        good_bars(bh(""), vec![("link", Input::Symlink("nowhere/o"))]),
+        &["events", "{d}/c.toml", "--out", "{d}/link"],
+        &["link", "symbolic link", "does not exist"],
+    ));
     // ---------------------------------------------------------------- inspect
     c.push(case(
         "inspect a missing path",

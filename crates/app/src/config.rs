@@ -305,22 +305,14 @@ pub fn load(
             )));
         }
     }
-    if !(config.report.risk_free.is_finite() && config.report.risk_free > -1.0) {
-        return Err(bad(format!(
-            "{shown}: report.risk_free must be a finite annual rate above -1"
-        )));
-    }
+    config
+        .report
+        .validate()
+        .map_err(|e| bad(format!("{shown}: {e}")))?;
     config
         .report
         .event_windows()
         .map_err(|e| bad(format!("{shown}: {e}")))?;
-    if let Some(p) = config.report.periods_per_year {
-        if !(p.is_finite() && p > 0.0) {
-            return Err(bad(format!(
-                "{shown}: report.periods_per_year must be positive"
-            )));
-        }
-    }
     let loaded = LoadedConfig {
         config,
         path: path.to_path_buf(),
@@ -336,6 +328,46 @@ pub fn load(
         .validate()
         .map_err(|e| bad(format!("{shown}: {e}")))?;
     Ok(loaded)
+}
+
+/// Largest annual risk-free rate (1000%, like `costs.cash_interest_rate`).
+pub const MAX_RISK_FREE: f64 = 10.0;
+
+/// Fewest and most periods a year: one bar a decade to about three a second around the clock.
+/// Beyond them every annualized figure overflows or vanishes (1e300 gave a Sharpe of 1e148).
+pub const PERIODS_PER_YEAR: std::ops::RangeInclusive<f64> = 0.1..=1e8;
+
+/// Why `rf` is not a usable annual risk-free rate, if it is not.
+pub fn risk_free_problem(rf: f64) -> Option<String> {
+    (!(rf.is_finite() && rf > -1.0 && rf <= MAX_RISK_FREE)).then(|| {
+        format!(
+            "{rf:?}: must be a finite annual rate above -1 and at most {MAX_RISK_FREE} (e.g. 0.04)"
+        )
+    })
+}
+
+/// Why `p` is not a usable number of periods a year, if it is not.
+pub fn periods_problem(p: f64) -> Option<String> {
+    (!PERIODS_PER_YEAR.contains(&p)).then(|| {
+        format!(
+            "{p:?}: must be a number of periods a year from {} to {} (252 for daily bars)",
+            PERIODS_PER_YEAR.start(),
+            PERIODS_PER_YEAR.end()
+        )
+    })
+}
+
+impl ReportConfig {
+    /// Checks `risk_free` and `periods_per_year` (the event windows have their own check).
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(e) = risk_free_problem(self.risk_free) {
+            return Err(format!("report.risk_free {e}"));
+        }
+        match self.periods_per_year.and_then(periods_problem) {
+            Some(e) => Err(format!("report.periods_per_year {e}")),
+            None => Ok(()),
+        }
+    }
 }
 
 /// serde buffers the internally tagged `[strategy]` table before reading it, so a bad value there

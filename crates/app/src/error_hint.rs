@@ -33,13 +33,32 @@ pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// Serde names its internal types where a value has the wrong shape ("expected internally
-/// tagged enum StrategyConfig"): say what the config expects instead.
+/// tagged enum StrategyConfig", "expected usize", "expected variant identifier"): say what the
+/// config expects instead, in the words of the README.
 fn plain(message: &str) -> String {
     let kinds = rotor_strategies::StrategyConfig::KINDS.join(", ");
-    message.replace(
-        "expected internally tagged enum StrategyConfig",
-        &format!("expected a [strategy] table whose `kind` is one of {kinds}"),
-    )
+    let words: [(&str, String); 9] = [
+        (
+            "expected internally tagged enum StrategyConfig",
+            format!("expected a [strategy] table whose `kind` is one of {kinds}"),
+        ),
+        (
+            "expected variant identifier",
+            format!("expected a string: one of {kinds}"),
+        ),
+        ("expected usize", "expected a whole number >= 0".into()),
+        ("expected u64", "expected a whole number >= 0".into()),
+        ("expected u32", "expected a whole number >= 0".into()),
+        ("expected i64", "expected a whole number".into()),
+        ("expected f64", "expected a number".into()),
+        ("expected string or map", "expected a string".into()),
+        ("wanted string or table", "expected a string".into()),
+    ];
+    let mut out = message.to_string();
+    for (from, to) in &words {
+        out = out.replace(from, to);
+    }
+    out
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -70,5 +89,20 @@ mod tests {
         let m =
             with_hint("invalid type: string \"x\", expected internally tagged enum StrategyConfig");
         assert!(!m.contains("StrategyConfig") && m.contains("`kind`"), "{m}");
+    }
+
+    #[test]
+    fn rust_type_names_become_the_readmes_words() {
+        assert_eq!(
+            with_hint("invalid type: string \"x\", expected usize"),
+            "invalid type: string \"x\", expected a whole number >= 0"
+        );
+        assert_eq!(
+            with_hint("invalid type: string \"x\", expected f64"),
+            "invalid type: string \"x\", expected a number"
+        );
+        let m = with_hint("invalid type: integer `5`, expected variant identifier");
+        assert!(m.ends_with("expected a string: one of rotation, buy_and_hold, sma_cross, news_event, sector_rotation, formula"), "{m}");
+        assert_eq!(with_hint("wanted string or table"), "expected a string");
     }
 }

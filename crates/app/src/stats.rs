@@ -47,16 +47,11 @@ pub fn run(args: &StatsOptions, reporter: &dyn Reporter) -> Result<String> {
             args.file.display()
         )));
     }
-    if !(args.risk_free.is_finite() && args.risk_free > -1.0) {
-        return Err(bad(format!(
-            "--risk-free {}: must be a finite annual rate above -1 (e.g. 0.04)",
-            args.risk_free
-        )));
+    if let Some(e) = crate::config::risk_free_problem(args.risk_free) {
+        return Err(bad(format!("--risk-free {e}")));
     }
-    if let Some(p) = args.periods {
-        if !(p.is_finite() && p > 0.0) {
-            return Err(bad(format!("--periods {p}: must be a positive number")));
-        }
+    if let Some(e) = args.periods.and_then(crate::config::periods_problem) {
+        return Err(bad(format!("--periods {e}")));
     }
     let benchmark = match &args.benchmark {
         Some(path) => {

@@ -85,17 +85,7 @@ pub fn spec_of(
     let mut config = config::typed(&table, registry).map_err(|e| (true, e))?;
     config.data = base.config.data.clone();
     config.sweep = None;
-    if !(config.report.risk_free.is_finite() && config.report.risk_free > -1.0) {
-        return Err((
-            false,
-            "report.risk_free must be a finite annual rate above -1".into(),
-        ));
-    }
-    if let Some(p) = config.report.periods_per_year {
-        if !(p.is_finite() && p > 0.0) {
-            return Err((false, "report.periods_per_year must be positive".into()));
-        }
-    }
+    config.report.validate().map_err(|e| (false, e))?;
     let execution = config.execution();
     execution.validate().map_err(|e| (false, e.to_string()))?;
     let c = config;
