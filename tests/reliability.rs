@@ -192,6 +192,8 @@ fn a_second_command_on_a_locked_out_folder_is_refused_naming_the_holder() {
     lock.write_all(b"rotor pid 424242\n").unwrap();
     let c = cfg("buy_and_hold_spy.toml");
     let news = cfg("oil_on_venezuela.toml");
+    let csv = tmp.path().join("X.csv");
+    std::fs::write(&csv, "Date,Close\n2024-01-02,10\n2024-01-03,11\n").unwrap();
     for args in [
         vec!["run", c.as_str(), "--out", s(&out)],
         vec![
@@ -215,6 +217,8 @@ fn a_second_command_on_a_locked_out_folder_is_refused_naming_the_holder() {
             s(&out),
         ],
         vec!["events", news.as_str(), "--out", s(&out)],
+        vec!["data", "import", s(&csv), "--out", s(&out)],
+        vec!["data", "synth", "--out", s(&out)],
     ] {
         let o = run(&args);
         super::assert_bad_input(&o, s(&out), "in use by rotor pid 424242");

@@ -2,14 +2,17 @@
 
 use rotor_data::{csv_import, inspect, synth};
 
-use crate::args::DataCommand;
+use rotor_app::out_dir::OutDir;
 use rotor_app::{bad, data_error};
+
+use crate::args::DataCommand;
+use crate::progress::Stderr;
 
 /// Dispatches a data subcommand.
 pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
     match cmd {
         DataCommand::Synth { seed, out, force } => {
-            rotor_app::out_dir::refuse_dangling_link(out)?;
+            let dir = OutDir::open_data(out, &Stderr::new(false))?;
             let bars = out.join("bars");
             let occupied = bars.exists()
                 && std::fs::read_dir(&bars)
@@ -22,6 +25,7 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
                 ))));
             }
             let summary = synth::write(*seed, out).map_err(bad)?;
+            dir.done();
             crate::stdout::print(&format!(
                 "wrote {} symbols x {} sessions ({}..{}) and {} events to {} (seed {})\n",
                 summary.symbols,
@@ -34,10 +38,8 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
             ))
         }
         DataCommand::Import { files, out } => {
-            rotor_app::out_dir::refuse_dangling_link(out)?;
             csv_import::check_distinct_symbols(files).map_err(bad)?;
-            std::fs::create_dir_all(out)
-                .map_err(|e| bad(format!("{}: cannot create folder: {e}", out.display())))?;
+            let dir = OutDir::open_data(out, &Stderr::new(false))?;
             for file in files {
                 let s = csv_import::import_csv(file, out).map_err(bad)?;
                 crate::stdout::print(&format!(
@@ -61,6 +63,7 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
                     );
                 }
             }
+            dir.done();
             Ok(())
         }
         DataCommand::Inspect { path } => {

@@ -1,5 +1,6 @@
 //! The `--out DIR` folder of every command that writes one (run, sweep, sweep merge, a shard,
-//! walkforward): its checks, its lock and its marker.
+//! walkforward, events; data import and data synth without the marker): its checks, its lock
+//! and its marker.
 //!
 //! Invariants (README, "--out"):
 //! - a folder that holds anything but rotor's own files is refused unless `--force`, and a
@@ -129,26 +130,7 @@ impl OutDir {
     /// A file system without locks is a note to `reporter`, not a refusal.
     pub fn open(path: &Path, force: bool, resume: bool, reporter: &dyn Reporter) -> Result<OutDir> {
         let shown = path.display();
-        refuse_dangling_link(path)?;
-        let created = match std::fs::symlink_metadata(path) {
-            Ok(_) if !path.is_dir() => {
-                return Err(bad(format!("{shown}: --out exists and is not a folder")));
-            }
-            Ok(_) => false,
-            Err(_) => {
-                std::fs::create_dir_all(path)
-                    .map_err(|e| bad(format!("{shown}: cannot create the --out folder: {e}")))?;
-                true
-            }
-        };
-        let mut dir = OutDir {
-            path: path.to_path_buf(),
-            lock: None,
-            created,
-            ours: true,
-            finished: false,
-        };
-        dir.lock = Some(lock(path, reporter)?);
+        let mut dir = OutDir::locked(path, reporter)?;
         let names: Vec<String> = std::fs::read_dir(path)
             .map_err(|e| bad(format!("{shown}: cannot read the --out folder: {e}")))?
             .flatten()
@@ -175,6 +157,49 @@ impl OutDir {
             )));
         }
         Ok(dir)
+    }
+
+    /// The folder of `rotor data import` or `rotor data synth`: the same checks and lock as
+    /// [`OutDir::open`], but no marker and nothing ever removed (the folder is an input of other
+    /// commands and holds the user's data; the loaders skip the hidden lock file). End with
+    /// [`OutDir::done`].
+    pub fn open_data(path: &Path, reporter: &dyn Reporter) -> Result<OutDir> {
+        let mut dir = OutDir::locked(path, reporter)?;
+        dir.ours = false;
+        Ok(dir)
+    }
+
+    /// Checks `path` (not a dangling link, a folder if it exists), creates it if needed and
+    /// takes its lock.
+    fn locked(path: &Path, reporter: &dyn Reporter) -> Result<OutDir> {
+        let shown = path.display();
+        refuse_dangling_link(path)?;
+        let created = match std::fs::symlink_metadata(path) {
+            Ok(_) if !path.is_dir() => {
+                return Err(bad(format!("{shown}: --out exists and is not a folder")));
+            }
+            Ok(_) => false,
+            Err(_) => {
+                std::fs::create_dir_all(path)
+                    .map_err(|e| bad(format!("{shown}: cannot create the --out folder: {e}")))?;
+                true
+            }
+        };
+        let mut dir = OutDir {
+            path: path.to_path_buf(),
+            lock: None,
+            created,
+            ours: true,
+            finished: false,
+        };
+        dir.lock = Some(lock(path, reporter)?);
+        Ok(dir)
+    }
+
+    /// A data command wrote its files: releases the lock (no marker).
+    pub fn done(mut self) {
+        self.finished = true;
+        self.release();
     }
 
     /// The folder.
@@ -243,7 +268,7 @@ impl Drop for OutDir {
 
 /// A `--out` that is a symbolic link to nothing is refused saying so (creating it would fail with
 /// a bare "File exists").
-pub fn refuse_dangling_link(path: &Path) -> Result<()> {
+fn refuse_dangling_link(path: &Path) -> Result<()> {
     let dangling =
         std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && !path.exists();
     if dangling {
