@@ -249,12 +249,7 @@ fn a_second_command_on_a_locked_out_folder_is_refused_naming_the_holder() {
             .unwrap()
     };
     let mut first = sweep("1");
-    let t0 = Instant::now();
-    while rotor_sweep::checkpoint::count(&out.join("sweep.checkpoint")) < 1 {
-        assert!(t0.elapsed() < Duration::from_secs(120), "no progress");
-        assert!(first.try_wait().unwrap().is_none(), "finished too early");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_a_set(&out, &mut first);
     let second = sweep("1").wait_with_output().unwrap();
     assert!(
         first.try_wait().unwrap().is_none(),
@@ -282,6 +277,16 @@ fn a_second_command_on_a_locked_out_folder_is_refused_naming_the_holder() {
         rotor_sweep::checkpoint::count(&out.join("sweep.checkpoint")),
         24
     );
+}
+
+/// Waits until the sweep `child` writing `out` has checkpointed a set (and is still running).
+fn wait_for_a_set(out: &Path, child: &mut std::process::Child) {
+    let t0 = Instant::now();
+    while rotor_sweep::checkpoint::count(&out.join("sweep.checkpoint")) < 1 {
+        assert!(t0.elapsed() < Duration::from_secs(120), "no progress");
+        assert!(child.try_wait().unwrap().is_none(), "finished too early");
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Issue 17 #5: a reused folder holds exactly the files of the command that finished it (an
@@ -677,4 +682,46 @@ fn a_full_disk_under_out_is_bad_input_naming_the_path() {
     let o = run(&["run", &c, "--out", s(&out), "--quiet"]);
     super::assert_bad_input(&o, s(&out), "No space left on device");
     assert!(!out.join(".rotor-output").exists());
+}
+
+/// Ctrl-C twice in a row (the handler is signal-hook's): the sweep ends with exit code 130, not
+/// killed by the signal, without a marker, and `--resume` completes it with every set.
+#[test]
+fn a_second_ctrl_c_exits_130_and_the_sweep_resumes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let sc = cfg("smallcap_vs_tech.toml");
+    let args = [
+        "sweep",
+        sc.as_str(),
+        "--grid",
+        "strategy.lookback=10..240:10",
+        "--out",
+        s(&out),
+        "--threads",
+        "1",
+        "--quiet",
+    ];
+    let mut child = rotor()
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_a_set(&out, &mut child);
+    for _ in 0..2 {
+        let st = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(!out.join(".rotor-output").exists());
+    assert!(!out.join("sweep.parquet").exists());
+    let mut resume = args.to_vec();
+    resume.push("--resume");
+    ok(run(&resume));
+    assert_eq!(parquet_rows(&out.join("sweep.parquet")), 24);
 }

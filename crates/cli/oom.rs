@@ -51,14 +51,6 @@ unsafe impl GlobalAlloc for ExitOnOom {
     }
 }
 
-#[cfg(unix)]
-extern "C" {
-    #[link_name = "write"]
-    fn libc_write(fd: i32, buf: *const u8, count: usize) -> isize;
-    #[link_name = "_exit"]
-    fn libc_exit(code: i32) -> !;
-}
-
 /// Writes `error: out of memory ...` to stderr and exits with code 1, allocating nothing.
 fn out_of_memory(size: usize) -> ! {
     let mut buf = [0u8; 160];
@@ -77,8 +69,8 @@ fn out_of_memory(size: usize) -> ! {
     // SAFETY: `buf[..n]` is initialized; write(2) and _exit(2) are async-signal-safe and need
     // no allocation.
     unsafe {
-        libc_write(2, buf.as_ptr(), n);
-        libc_exit(1)
+        libc::write(2, buf.as_ptr().cast(), n);
+        libc::_exit(1)
     }
     #[cfg(not(unix))]
     std::process::abort()

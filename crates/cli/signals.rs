@@ -1,35 +1,26 @@
 //! Ctrl-C during a sweep: the first sets a flag (the sweep stops between sets and saves what
-//! completed), the second leaves at once (completed sets are already durable).
+//! completed), the second leaves at once with exit code 130 (completed sets are already
+//! durable). The handlers are signal-hook's: no unsafe code here.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Set by the SIGINT handler.
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
-#[cfg(unix)]
-extern "C" fn on_sigint(_: i32) {
-    if CANCEL.swap(true, Ordering::SeqCst) {
-        // SAFETY: _exit is async-signal-safe.
-        unsafe { libc_exit(130) }
-    }
-}
-
-#[cfg(unix)]
-extern "C" {
-    #[link_name = "signal"]
-    fn libc_signal(signum: i32, handler: usize) -> usize;
-    #[link_name = "_exit"]
-    fn libc_exit(code: i32) -> !;
-}
-
-/// Installs the Ctrl-C handler and returns the flag it sets.
+/// Installs the Ctrl-C handler (once per process) and returns the flag it sets. The shutdown is
+/// registered before the flag, so it fires only once the flag is already set: on the second
+/// Ctrl-C. Registering twice would make the first Ctrl-C exit, hence the `Once`.
 pub fn cancel_on_ctrl_c() -> &'static AtomicBool {
-    #[cfg(unix)]
-    {
-        // SAFETY: the handler only touches an atomic and calls _exit.
-        unsafe {
-            libc_signal(2, on_sigint as extern "C" fn(i32) as usize);
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use signal_hook::{consts::SIGINT, flag};
+        let installed = flag::register_conditional_shutdown(SIGINT, 130, &CANCEL)
+            .and_then(|_| flag::register(SIGINT, &CANCEL));
+        if let Err(e) = installed {
+            eprintln!(
+                "warning: cannot handle Ctrl-C ({e}): it would end the sweep at once (completed sets are kept)"
+            );
         }
-    }
+    });
     &CANCEL
 }
