@@ -99,6 +99,26 @@ pub fn run<S: Strategy + ?Sized>(
     let (mut commission, mut slippage) = (0.0, 0.0);
     let (mut borrow, mut interest) = (0.0, 0.0);
 
+    // Steps (0) and (2): every event not yet delivered whose reaction instant is at or before
+    // `$cut` goes to `on_news`, its context clocked at publication + latency.
+    macro_rules! deliver_news {
+        ($prev:expr, $cut:expr) => {
+            while next_event < events.len() && reaction(&events[next_event]) <= $cut {
+                let event = &events[next_event];
+                let mut ctx = Context::new(
+                    &prices,
+                    &portfolio,
+                    &mut broker,
+                    $prev,
+                    event.timestamp.saturating_add(latency),
+                )
+                .not_before(reaction(event));
+                strategy.on_news(&mut ctx, event);
+                next_event += 1;
+            }
+        };
+    }
+
     macro_rules! books {
         () => {
             &mut Books {
@@ -135,19 +155,7 @@ pub fn run<S: Strategy + ?Sized>(
         broker.delist(&prices, t, books!());
 
         // (0) news the open may act on: published strictly before it, latency included.
-        while next_event < events.len() && reaction(&events[next_event]) <= open_cut {
-            let event = &events[next_event];
-            let mut ctx = Context::new(
-                &prices,
-                &portfolio,
-                &mut broker,
-                prev,
-                event.timestamp.saturating_add(latency),
-            )
-            .not_before(reaction(event));
-            strategy.on_news(&mut ctx, event);
-            next_event += 1;
-        }
+        deliver_news!(prev, open_cut);
 
         // (1) fills at the open and inside the bar's range.
         broker.fill_at_open(&prices, t, books!());
@@ -160,19 +168,7 @@ pub fn run<S: Strategy + ?Sized>(
         }
 
         // (2) news the close may act on (its other orders fill from the next open).
-        while next_event < events.len() && reaction(&events[next_event]) <= close_ns {
-            let event = &events[next_event];
-            let mut ctx = Context::new(
-                &prices,
-                &portfolio,
-                &mut broker,
-                prev,
-                event.timestamp.saturating_add(latency),
-            )
-            .not_before(reaction(event));
-            strategy.on_news(&mut ctx, event);
-            next_event += 1;
-        }
+        deliver_news!(prev, close_ns);
 
         // (3) market-on-close fills, then the close and the strategy's decision.
         let first_fill = out.fills.len();
