@@ -16,14 +16,14 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rayon::prelude::*;
 use rotor_data::load::{load_market, LoadOptions};
 use rotor_data::Market;
-use rotor_engine::ExecutionConfig;
+use rotor_engine::SimulationConfig;
 use rotor_strategies::{
     Rebalance, RotationConfig, SectorRotationConfig, SmaCrossConfig, StrategyConfig,
 };
 
 /// No costs, no volume cap: the peers' setting (all-in whole shares at the next open).
-fn exec() -> ExecutionConfig {
-    let mut e = ExecutionConfig::default();
+fn exec() -> SimulationConfig {
+    let mut e = SimulationConfig::default();
     e.execution.volume_cap = 0.0;
     e
 }
@@ -112,7 +112,7 @@ fn bench_rotation(c: &mut Criterion) {
 /// A rayon loop over `rotor_strategies::run` on one shared Market (what rotor-sweep's runner
 /// does per set, without its checkpoint and metrics; `rotor sweep` end to end is timed by
 /// benches/peers/run_all.sh).
-fn sweep(market: &Market, jobs: &[StrategyConfig], ex: &ExecutionConfig) -> f64 {
+fn sweep(market: &Market, jobs: &[StrategyConfig], ex: &SimulationConfig) -> f64 {
     jobs.par_iter()
         .map(|cfg| {
             let r = rotor_strategies::run(market, cfg, ex).unwrap();

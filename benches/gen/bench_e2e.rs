@@ -29,7 +29,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use rotor_data::load::{load_market, LoadOptions};
 use rotor_data::{Market, MarketBuilder, SymbolBars};
-use rotor_engine::ExecutionConfig;
+use rotor_engine::SimulationConfig;
 use rotor_strategies::{
     FormulaConfig, Rebalance, RotationConfig, SectorRotationConfig, SmaCrossConfig, StrategyConfig,
 };
@@ -97,8 +97,8 @@ fn parse() -> Result<Args, String> {
     Ok(a)
 }
 
-fn exec() -> ExecutionConfig {
-    let mut e = ExecutionConfig::default();
+fn exec() -> SimulationConfig {
+    let mut e = SimulationConfig::default();
     e.execution.volume_cap = 0.0;
     e
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rotor_engine::{CostsConfig, ExecConfig, ExecutionConfig, PortfolioConfig};
+use rotor_engine::{CostsConfig, FillConfig, PortfolioConfig, SimulationConfig};
 use rotor_report::EventWindows;
 use rotor_strategies::{Registry, StrategyConfig};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -33,7 +33,7 @@ pub struct ConfigOf<S> {
     pub costs: CostsConfig,
     /// Fill model: order handling, volume cap, leverage caps, adjustment, delisting.
     #[serde(default)]
-    pub execution: ExecConfig,
+    pub execution: FillConfig,
     /// What to trade.
     pub strategy: S,
     /// Report options.
@@ -77,9 +77,9 @@ pub struct DataConfig {
 }
 
 impl Config {
-    /// The execution settings for the engine: `[portfolio]`, `[costs]` and `[execution]`.
-    pub fn execution(&self) -> ExecutionConfig {
-        ExecutionConfig {
+    /// The simulation setup for the engine: `[portfolio]`, `[costs]` and `[execution]`.
+    pub fn simulation(&self) -> SimulationConfig {
+        SimulationConfig {
             portfolio: self.portfolio.clone(),
             costs: self.costs.clone(),
             execution: self.execution.clone(),
@@ -219,9 +219,9 @@ pub struct LoadedConfig {
 }
 
 impl LoadedConfig {
-    /// The execution settings for the engine.
-    pub fn execution(&self) -> ExecutionConfig {
-        self.config.execution()
+    /// The simulation setup for the engine (see [`Config::simulation`]).
+    pub fn simulation(&self) -> SimulationConfig {
+        self.config.simulation()
     }
 
     /// The fully resolved config as TOML (defaults included).
@@ -319,7 +319,7 @@ pub fn load(
         table,
     };
     loaded
-        .execution()
+        .simulation()
         .validate()
         .map_err(|e| bad(format!("{shown}: {e}")))?;
     loaded

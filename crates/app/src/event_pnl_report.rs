@@ -4,7 +4,7 @@
 
 use rotor_data::time::{format_ns, ns_to_datetime};
 use rotor_data::{Column, Market, Table};
-use rotor_engine::{ExecConfig, RunResult};
+use rotor_engine::{FillConfig, RunResult};
 use rotor_report::{money, Block, Section};
 use rotor_strategies::{attribute_events, BuiltStrategy, EventTrade};
 
@@ -41,9 +41,9 @@ pub fn build(
     market: &Market,
     result: &RunResult,
     strategy: &BuiltStrategy,
-    exec: &ExecConfig,
+    fill_rules: &FillConfig,
 ) -> Option<EventPnlOutput> {
-    let adjust = exec.adjust;
+    let adjust = fill_rules.adjust;
     let BuiltStrategy::NewsEvent(news) = strategy else {
         return None;
     };
@@ -198,7 +198,8 @@ pub fn build(
         ),
         Column::F64("price".into(), fe.iter().map(|x| fill(x.0).price).collect()),
     ]);
-    let reaction = crate::reaction_report::section(market, exec, result, events, &pnl.fill_events);
+    let reaction =
+        crate::reaction_report::section(market, fill_rules, result, events, &pnl.fill_events);
     Some(EventPnlOutput {
         section,
         reaction,

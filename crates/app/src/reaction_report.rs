@@ -3,7 +3,7 @@
 //! what the prices did meanwhile, then the distribution of the delays.
 
 use rotor_data::time::ns_to_datetime;
-use rotor_engine::{ExecConfig, Market, RunResult};
+use rotor_engine::{FillConfig, Market, RunResult};
 use rotor_report::{money, Block, Section};
 use rotor_strategies::{delay_distribution, reactions, EventTrade};
 
@@ -36,12 +36,12 @@ fn duration(ns: f64) -> String {
 /// The section for the events of a `news_event` run, given the attribution of its fills.
 pub fn section(
     market: &Market,
-    exec: &ExecConfig,
+    fill_rules: &FillConfig,
     result: &RunResult,
     events: &[EventTrade],
     fill_events: &[(usize, usize, f64)],
 ) -> Section {
-    let rows = reactions(market, exec.adjust, result, events, fill_events);
+    let rows = reactions(market, fill_rules.adjust, result, events, fill_events);
     let table: Vec<Vec<String>> = rows
         .iter()
         .enumerate()
@@ -60,7 +60,7 @@ pub fn section(
             ]
         })
         .collect();
-    let latency = exec.latency.as_deref().unwrap_or("0");
+    let latency = fill_rules.latency.as_deref().unwrap_or("0");
     let mut blocks = vec![Block::Text(format!(
         "One row per headline acted on: its publication, the instant the price of its entry \
          printed (strictly after the headline, and at or after it plus execution.latency = \

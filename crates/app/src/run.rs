@@ -70,7 +70,7 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
     // Only the columns the run reads: the fills' (volume cap, impact) and the strategy's (a
     // formula whose expressions use `volume`; no other built-in strategy reads it).
     let columns = Columns {
-        volume: loaded.execution().reads_volume() || cfg.strategy.reads_volume(),
+        volume: loaded.simulation().reads_volume() || cfg.strategy.reads_volume(),
     };
     let mut data = load_market_with_warmup(
         &cfg.data.bars,
@@ -87,11 +87,11 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
         reporter.note(&format!("warning: {w}"));
     }
     let market = Arc::new(data.market);
-    let execution = loaded.execution();
-    let (result, built) = rotor_strategies::run_keep(&market, &cfg.strategy, &execution)
+    let simulation = loaded.simulation();
+    let (result, built) = rotor_strategies::run_keep(&market, &cfg.strategy, &simulation)
         .map_err(|e| bad(format!("{}: {e}", loaded.path.display())))?;
     // A news_event run: what each headline made (see event_pnl_report).
-    let per_event = crate::event_pnl_report::build(&market, &result, &built, &execution.execution);
+    let per_event = crate::event_pnl_report::build(&market, &result, &built, &simulation.execution);
     let run = summary::build(&loaded, &market, &result, &data.warnings);
     let stats = compute_stats(&run);
     // The event study of the feed, when the config has one (see events_cmd).

@@ -22,7 +22,7 @@ pub fn build(
         warmup: cfg.warmup(),
         name: cfg.name.clone(),
         strategy: cfg.strategy.clone(),
-        execution: loaded.execution(),
+        simulation: loaded.simulation(),
         benchmark: cfg.report.benchmark.clone(),
         risk_free: cfg.report.risk_free,
         periods_per_year: cfg.report.periods_per_year,
@@ -35,8 +35,8 @@ pub fn build(
 /// carry `adj_close` but the run uses raw prices (issue 13.9).
 pub fn run_warnings(loaded: &LoadedConfig, market: &Market, result: &RunResult) -> Vec<String> {
     let mut w = Vec::new();
-    let exec = loaded.execution();
-    if !exec.execution.adjust {
+    let simulation = loaded.simulation();
+    if !simulation.execution.adjust {
         let differ: Vec<&str> = (0..market.n_symbols())
             .filter(|&s| {
                 market.adj_close(s).is_some_and(|adj| {

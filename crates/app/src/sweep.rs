@@ -86,8 +86,8 @@ pub fn spec_of(
     config.data = base.config.data.clone();
     config.sweep = None;
     config.report.validate().map_err(|e| (false, e))?;
-    let execution = config.execution();
-    execution.validate().map_err(|e| (false, e.to_string()))?;
+    let simulation = config.simulation();
+    simulation.validate().map_err(|e| (false, e.to_string()))?;
     let c = config;
     c.strategy.validate().map_err(|e| (false, e.to_string()))?;
     let warmup = c.warmup();
@@ -95,7 +95,7 @@ pub fn spec_of(
         warmup,
         name: c.name,
         strategy: c.strategy,
-        execution,
+        simulation,
         benchmark: c.report.benchmark,
         risk_free: c.report.risk_free,
         periods_per_year: c.report.periods_per_year,

@@ -31,7 +31,7 @@
 //! opportunity after the instant it was submitted. Allocates nothing but the pushes of fills and
 //! rejections.
 
-use crate::config::{Delisting, ExecConfig, ExecutionConfig, OnBreach, Remainder, SlippageModel};
+use crate::config::{Delisting, FillConfig, OnBreach, Remainder, SimulationConfig, SlippageModel};
 use crate::fill::Fill;
 use crate::order::{Order, OrderId, OrderKind, TimeInForce};
 use crate::portfolio::Portfolio;
@@ -81,7 +81,7 @@ pub struct Broker {
     commission: f64,
     per_share: f64,
     commission_min: f64,
-    exec: ExecConfig,
+    exec: FillConfig,
     /// Shares traded per symbol in bar `vol_bar[s]`.
     vol_used: Vec<f64>,
     vol_bar: Vec<usize>,
@@ -94,7 +94,7 @@ pub struct Broker {
 
 impl Broker {
     /// A broker with no pending orders for the symbols of `prices`, under `exec`.
-    pub fn new(exec: &ExecutionConfig, prices: &Prices<'_>) -> Self {
+    pub fn new(exec: &SimulationConfig, prices: &Prices<'_>) -> Self {
         let m = prices.market().n_symbols();
         let last_bar: Vec<Option<usize>> = (0..m)
             .map(|s| prices.close(s).iter().rposition(|c| c.is_finite()))

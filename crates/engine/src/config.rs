@@ -1,8 +1,9 @@
-//! Execution settings: starting cash, costs and the execution model. Deserialized from the
+//! The simulation setup ([`SimulationConfig`]): starting cash ([`PortfolioConfig`]), the cost
+//! model ([`CostsConfig`]) and the fill rules ([`FillConfig`]). Deserialized from the
 //! `[portfolio]`, `[costs]` and `[execution]` tables of a strategy config; unknown keys are
 //! errors and every key has a default (README "Execution model" documents each one).
 //!
-//! Invariant: a config that passed [`ExecutionConfig::validate`] yields finite prices and cash
+//! Invariant: a config that passed [`SimulationConfig::validate`] yields finite prices and cash
 //! flows for any finite market (rates are finite and non-negative, commission and slippage are
 //! below 100%, caps are positive).
 
@@ -117,10 +118,10 @@ pub enum Delisting {
     Hold,
 }
 
-/// `[execution]`: how orders become fills.
+/// `[execution]`: the fill rules, how orders become fills.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct ExecConfig {
+pub struct FillConfig {
     /// Allow fractional shares in target-weight orders. Default `false` (whole shares).
     pub fractional: bool,
     /// Largest fraction of a bar's volume that orders in that symbol may trade in that bar;
@@ -155,7 +156,7 @@ pub struct ExecConfig {
     pub order_latency: Option<String>,
 }
 
-impl ExecConfig {
+impl FillConfig {
     /// `latency` in nanoseconds (0 when absent or invalid: validate first).
     pub fn latency_ns(&self) -> i64 {
         self.latency
@@ -170,9 +171,9 @@ impl ExecConfig {
     }
 }
 
-impl Default for ExecConfig {
+impl Default for FillConfig {
     fn default() -> Self {
-        ExecConfig {
+        FillConfig {
             fractional: false,
             volume_cap: 0.1,
             remainder: Remainder::Keep,
@@ -187,16 +188,17 @@ impl Default for ExecConfig {
     }
 }
 
-/// Everything about how orders become fills and money, independent of the strategy.
+/// The whole simulation setup, independent of the strategy: the account, the cost model and
+/// the fill rules (the `[portfolio]`, `[costs]` and `[execution]` tables).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct ExecutionConfig {
+pub struct SimulationConfig {
     /// Starting account.
     pub portfolio: PortfolioConfig,
     /// Cost model.
     pub costs: CostsConfig,
-    /// Fill model.
-    pub execution: ExecConfig,
+    /// Fill rules (the `[execution]` table).
+    pub execution: FillConfig,
 }
 
 /// Largest `portfolio.cash` (a quadrillion): beyond it, sums of positions approach overflow.
@@ -216,7 +218,7 @@ fn invalid(key: &'static str, value: f64, requirement: &'static str) -> EngineEr
     }
 }
 
-impl ExecutionConfig {
+impl SimulationConfig {
     /// True when fills read bar volumes: the volume cap (`execution.volume_cap > 0`) or the
     /// square-root impact model (ADV). Otherwise a run need not load volumes at all.
     pub fn reads_volume(&self) -> bool {
@@ -315,7 +317,7 @@ mod tests {
 
     #[test]
     fn defaults_are_documented_values() {
-        let e = ExecutionConfig::default();
+        let e = SimulationConfig::default();
         assert_eq!(e.portfolio.cash, 1_000_000.0);
         let c = &e.costs;
         assert_eq!(
@@ -344,7 +346,7 @@ mod tests {
 
     #[test]
     fn parses_toml_tables_with_defaults_and_rejects_unknown_keys() {
-        let e: ExecutionConfig =
+        let e: SimulationConfig =
             toml::from_str("[portfolio]\ncash = 5_000\n[costs]\nslippage_bps = 2.0\n").unwrap();
         assert_eq!(e.portfolio.cash, 5000.0);
         assert_eq!(
@@ -355,9 +357,9 @@ mod tests {
             ),
             (0.0, 2.0, 0.0)
         );
-        let e: ExecutionConfig = toml::from_str("").unwrap();
-        assert_eq!(e, ExecutionConfig::default());
-        let e: ExecutionConfig = toml::from_str(
+        let e: SimulationConfig = toml::from_str("").unwrap();
+        assert_eq!(e, SimulationConfig::default());
+        let e: SimulationConfig = toml::from_str(
             "[costs]\nslippage_model = \"sqrt_impact\"\ncommission_min = 1\n\
              [execution]\nfractional = true\nvolume_cap = 0.05\nremainder = \"cancel\"\n\
              adjust = true\ndelisting = \"hold\"\nmax_gross_leverage = 2\n\
@@ -368,7 +370,7 @@ mod tests {
         assert_eq!(e.costs.commission_min, 1.0);
         assert_eq!(
             e.execution,
-            ExecConfig {
+            FillConfig {
                 fractional: true,
                 volume_cap: 0.05,
                 remainder: Remainder::Cancel,
@@ -382,29 +384,29 @@ mod tests {
             }
         );
         // Round trip through the resolved form.
-        let back: ExecutionConfig = toml::from_str(&toml::to_string(&e).unwrap()).unwrap();
+        let back: SimulationConfig = toml::from_str(&toml::to_string(&e).unwrap()).unwrap();
         assert_eq!(back, e);
-        let err = toml::from_str::<ExecutionConfig>("[costs]\ncomission_bps = 1\n").unwrap_err();
+        let err = toml::from_str::<SimulationConfig>("[costs]\ncomission_bps = 1\n").unwrap_err();
         assert!(
             err.to_string().contains("unknown field `comission_bps`"),
             "{err}"
         );
-        let err =
-            toml::from_str::<ExecutionConfig>("[portfolio]\ncash = 1\nleverage = 2\n").unwrap_err();
+        let err = toml::from_str::<SimulationConfig>("[portfolio]\ncash = 1\nleverage = 2\n")
+            .unwrap_err();
         assert!(
             err.to_string().contains("unknown field `leverage`"),
             "{err}"
         );
-        let err = toml::from_str::<ExecutionConfig>("[execution]\nvolume_capp = 1\n").unwrap_err();
+        let err = toml::from_str::<SimulationConfig>("[execution]\nvolume_capp = 1\n").unwrap_err();
         assert!(err.to_string().contains("volume_capp"), "{err}");
         let err =
-            toml::from_str::<ExecutionConfig>("[execution]\ndelisting = \"drop\"\n").unwrap_err();
+            toml::from_str::<SimulationConfig>("[execution]\ndelisting = \"drop\"\n").unwrap_err();
         assert!(err.to_string().contains("drop"), "{err}");
     }
 
     #[test]
     fn validate_names_the_key() {
-        let mut e = ExecutionConfig::default();
+        let mut e = SimulationConfig::default();
         e.portfolio.cash = 0.0;
         let msg = e.validate().unwrap_err().to_string();
         assert_eq!(
@@ -412,7 +414,7 @@ mod tests {
             "portfolio.cash (0) must be a finite number greater than 0"
         );
 
-        let mut e = ExecutionConfig::default();
+        let mut e = SimulationConfig::default();
         e.costs.slippage_bps = -1.0;
         assert!(e
             .validate()
@@ -420,7 +422,7 @@ mod tests {
             .to_string()
             .starts_with("costs.slippage_bps (-1)"));
 
-        let mut e = ExecutionConfig::default();
+        let mut e = SimulationConfig::default();
         e.costs.borrow_bps = f64::NAN;
         assert!(e
             .validate()
@@ -428,7 +430,7 @@ mod tests {
             .to_string()
             .starts_with("costs.borrow_bps"));
 
-        let mut e = ExecutionConfig::default();
+        let mut e = SimulationConfig::default();
         e.costs.commission_bps = 10_000.0;
         assert!(e
             .validate()
@@ -439,8 +441,8 @@ mod tests {
         e.costs.borrow_bps = 20_000.0;
         assert!(e.validate().is_ok());
 
-        let bad = |f: &dyn Fn(&mut ExecutionConfig), key: &str| {
-            let mut e = ExecutionConfig::default();
+        let bad = |f: &dyn Fn(&mut SimulationConfig), key: &str| {
+            let mut e = SimulationConfig::default();
             f(&mut e);
             let msg = e.validate().unwrap_err().to_string();
             assert!(msg.starts_with(key), "{msg}");
@@ -480,12 +482,12 @@ mod tests {
 
     #[test]
     fn latencies_parse_from_toml_and_stay_out_of_the_resolved_config_when_absent() {
-        let e: ExecutionConfig =
+        let e: SimulationConfig =
             toml::from_str("[execution]\nlatency = \"5s\"\norder_latency = \"250ms\"\n").unwrap();
         assert_eq!(e.execution.latency_ns(), 5_000_000_000);
         assert_eq!(e.execution.order_latency_ns(), Some(250_000_000));
         assert!(e.validate().is_ok());
-        let d = ExecutionConfig::default();
+        let d = SimulationConfig::default();
         assert_eq!(
             (d.execution.latency_ns(), d.execution.order_latency_ns()),
             (0, None)

@@ -39,7 +39,7 @@
 use rotor_data::Market;
 
 use crate::broker::{Books, Broker};
-use crate::config::ExecutionConfig;
+use crate::config::SimulationConfig;
 use crate::context::Context;
 use crate::latency::earliest_price;
 use crate::portfolio::Portfolio;
@@ -48,24 +48,24 @@ use crate::result::RunResult;
 use crate::strategy::Strategy;
 use crate::trade::TradeLedger;
 
-/// Runs `strategy` over `market` with `exec`'s account, costs and execution model.
-/// Deterministic; never fails (validate `exec` with [`ExecutionConfig::validate`] first: invalid
+/// Runs `strategy` over `market` with the account, costs and fill rules of `sim`.
+/// Deterministic; never fails (validate `sim` with [`SimulationConfig::validate`] first: invalid
 /// values give meaningless numbers, not panics).
 pub fn run<S: Strategy + ?Sized>(
     market: &Market,
-    exec: &ExecutionConfig,
+    sim: &SimulationConfig,
     strategy: &mut S,
 ) -> RunResult {
-    let prices = Prices::new(market, exec.execution.adjust);
+    let prices = Prices::new(market, sim.execution.adjust);
     let n = market.n_bars();
     let m = market.n_symbols();
     let ts = market.timestamps();
     let events = market.events();
     let ppy = market.periods_per_year();
-    let borrow_rate = exec.costs.borrow_bps / 1e4 / ppy;
-    let interest_rate = exec.costs.cash_interest_rate / ppy;
-    let latency = exec.execution.latency_ns();
-    let order_latency = exec.execution.order_latency_ns();
+    let borrow_rate = sim.costs.borrow_bps / 1e4 / ppy;
+    let interest_rate = sim.costs.cash_interest_rate / ppy;
+    let latency = sim.execution.latency_ns();
+    let order_latency = sim.execution.order_latency_ns();
     // The first instant whose price may act on news published at `T`.
     let reaction = |e: &rotor_data::Event| earliest_price(e.timestamp, latency);
     // The same for orders sent from `on_bar` after a close (no limit without order_latency).
@@ -73,8 +73,8 @@ pub fn run<S: Strategy + ?Sized>(
 
     let first = market.trading_start().min(n);
 
-    let mut portfolio = Portfolio::new(m, exec.portfolio.cash);
-    let mut broker = Broker::new(exec, &prices);
+    let mut portfolio = Portfolio::new(m, sim.portfolio.cash);
+    let mut broker = Broker::new(sim, &prices);
     let mut ledger = TradeLedger::new(m);
     let mut out = RunResult {
         timestamps: ts[first..].to_vec(),
@@ -84,7 +84,7 @@ pub fn run<S: Strategy + ?Sized>(
         short_exposure: Vec::with_capacity(n - first),
         borrow: Vec::with_capacity(n - first),
         interest: Vec::with_capacity(n - first),
-        initial_cash: exec.portfolio.cash,
+        initial_cash: sim.portfolio.cash,
         periods_per_year: ppy,
         ..RunResult::default()
     };

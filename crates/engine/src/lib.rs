@@ -3,7 +3,7 @@
 //! [`run`] replays a [`Market`] bar by bar under the timing rule (ARCHITECTURE.md), calling a
 //! [`Strategy`] through a [`Context`] that shows history up to now and never after. Orders
 //! (market, on-open, on-close, limit, stop, stop-limit, target quantity and weight) fill under
-//! the model of [`broker`] with the costs of [`CostsConfig`] and the rules of [`ExecConfig`];
+//! the model of [`broker`] with the costs of [`CostsConfig`] and the rules of [`FillConfig`];
 //! the portfolio is marked at every close; the outcome is a plain-data [`RunResult`].
 //!
 //! Invariant of the crate: a backtest is a synchronous, deterministic function of
@@ -31,7 +31,7 @@ pub mod trade;
 mod tests;
 
 pub use config::{
-    CostsConfig, Delisting, ExecConfig, ExecutionConfig, OnBreach, PortfolioConfig, Remainder,
+    CostsConfig, Delisting, FillConfig, OnBreach, PortfolioConfig, Remainder, SimulationConfig,
     SlippageModel,
 };
 pub use context::Context;

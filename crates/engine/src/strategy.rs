@@ -46,7 +46,7 @@ use crate::fill::Fill;
 /// }
 /// ```
 ///
-/// Run it with `rotor_engine::run(&market, &ExecutionConfig::default(), &mut UpDay { done: false })`.
+/// Run it with `rotor_engine::run(&market, &SimulationConfig::default(), &mut UpDay { done: false })`.
 pub trait Strategy {
     /// Called once per bar, after its close. `ctx.bar()` is `Some(t)`.
     fn on_bar(&mut self, ctx: &mut Context<'_>);

@@ -4,7 +4,7 @@
 //! with a symbol the market lacks; each of those is a [`StrategyError`] naming the key.
 
 use rotor_data::{Event, Market};
-use rotor_engine::{Context, ExecutionConfig, Fill, RunResult, Strategy};
+use rotor_engine::{Context, Fill, RunResult, SimulationConfig, Strategy};
 
 use crate::buy_and_hold::BuyAndHold;
 use crate::config::StrategyConfig;
@@ -224,9 +224,9 @@ impl Strategy for BuiltStrategy {
 pub fn run(
     market: &Market,
     strategy: &StrategyConfig,
-    exec: &ExecutionConfig,
+    sim: &SimulationConfig,
 ) -> Result<RunResult, StrategyError> {
-    run_shared(market, strategy, exec, None)
+    run_shared(market, strategy, sim, None)
 }
 
 /// [`run`], with the indicator columns of `shared` (a sweep's; see [`crate::shared`]): the
@@ -234,10 +234,10 @@ pub fn run(
 pub fn run_shared(
     market: &Market,
     strategy: &StrategyConfig,
-    exec: &ExecutionConfig,
+    sim: &SimulationConfig,
     shared: Option<&SharedIndicators<'_>>,
 ) -> Result<RunResult, StrategyError> {
-    run_built(market, strategy, exec, shared).map(|(r, _)| r)
+    run_built(market, strategy, sim, shared).map(|(r, _)| r)
 }
 
 /// Like [`run`], and also returns the strategy in its final state (e.g. the events a
@@ -245,20 +245,20 @@ pub fn run_shared(
 pub fn run_keep(
     market: &Market,
     strategy: &StrategyConfig,
-    exec: &ExecutionConfig,
+    sim: &SimulationConfig,
 ) -> Result<(RunResult, BuiltStrategy), StrategyError> {
-    run_built(market, strategy, exec, None)
+    run_built(market, strategy, sim, None)
 }
 
 fn run_built(
     market: &Market,
     strategy: &StrategyConfig,
-    exec: &ExecutionConfig,
+    sim: &SimulationConfig,
     shared: Option<&SharedIndicators<'_>>,
 ) -> Result<(RunResult, BuiltStrategy), StrategyError> {
-    exec.validate()?;
-    let mut built = strategy.build_for(market, exec.execution.adjust, shared)?;
-    let result = rotor_engine::run(market, exec, &mut built);
+    sim.validate()?;
+    let mut built = strategy.build_for(market, sim.execution.adjust, shared)?;
+    let result = rotor_engine::run(market, sim, &mut built);
     if let Some(bar) = result.first_non_finite_equity() {
         return Err(StrategyError::NonFiniteEquity {
             bar,

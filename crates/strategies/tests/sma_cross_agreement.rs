@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use rotor_data::time::{daily_close_ns, ns_to_date};
 use rotor_data::{Market, MarketBuilder, SymbolBars};
-use rotor_engine::{ExecutionConfig, RunResult};
+use rotor_engine::{RunResult, SimulationConfig};
 use rotor_strategies::SmaCross;
 use serde_json::Value;
 
@@ -48,7 +48,7 @@ fn goog() -> Market {
 }
 
 fn run(market: &Market, fast: usize, slow: usize, cash: f64) -> RunResult {
-    let mut exec = ExecutionConfig::default();
+    let mut exec = SimulationConfig::default();
     exec.portfolio.cash = cash;
     exec.validate().unwrap();
     rotor_engine::run(market, &exec, &mut SmaCross::new(0, fast, slow))

@@ -6,7 +6,7 @@
 //! equals the stats.json of `rotor run --set ...` with the same values.
 
 use rotor_data::Market;
-use rotor_engine::{ExecutionConfig, RunResult};
+use rotor_engine::{RunResult, SimulationConfig};
 use rotor_report::stats::{compute_stats_with, Intervals, INTERVAL_METRICS};
 use rotor_report::{Benchmark, RunSummary, Stats, TradeRecord};
 use rotor_strategies::{SharedIndicators, StrategyConfig};
@@ -19,7 +19,7 @@ pub struct Spec {
     /// What to trade.
     pub strategy: StrategyConfig,
     /// Capital and costs.
-    pub execution: ExecutionConfig,
+    pub simulation: SimulationConfig,
     /// Benchmark symbol, if any.
     pub benchmark: Option<String>,
     /// Annual risk-free rate.
@@ -128,7 +128,7 @@ pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary
             name: b.clone(),
             // Priced like the strategy's holdings: adjusted when the run adjusts; from the
             // trading start, like the curve.
-            prices: rotor_engine::prices::closes(market, s, spec.execution.execution.adjust)
+            prices: rotor_engine::prices::closes(market, s, spec.simulation.execution.adjust)
                 [market.trading_start()..]
                 .to_vec(),
         })
@@ -177,7 +177,7 @@ pub fn evaluate_shared(
     intervals: Intervals,
     shared: Option<&SharedIndicators<'_>>,
 ) -> Result<(RunResult, TrialResult), String> {
-    let result = rotor_strategies::run_shared(market, &spec.strategy, &spec.execution, shared)
+    let result = rotor_strategies::run_shared(market, &spec.strategy, &spec.simulation, shared)
         .map_err(|e| e.to_string())?;
     let summary = summarize(spec, market, &result);
     let stats = compute_stats_with(&summary, intervals);

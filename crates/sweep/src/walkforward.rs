@@ -300,7 +300,7 @@ mod tests {
     use crate::grid::Grid;
     use rotor_data::time::daily_close_ns;
     use rotor_data::{MarketBuilder, SymbolBars};
-    use rotor_engine::ExecutionConfig;
+    use rotor_engine::SimulationConfig;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -359,7 +359,7 @@ mod tests {
         sets: &ParamSets,
         i: usize,
         base: &str,
-        exec: &ExecutionConfig,
+        exec: &SimulationConfig,
     ) -> Result<crate::trial::Spec, String> {
         let base: toml::Table = base.parse().map_err(|e: toml::de::Error| e.to_string())?;
         let mut t = toml::Table::new();
@@ -373,7 +373,7 @@ mod tests {
         Ok(crate::trial::Spec {
             name: "t".into(),
             strategy,
-            execution: exec.clone(),
+            simulation: exec.clone(),
             benchmark: None,
             risk_free: 0.0,
             periods_per_year: None,
@@ -427,7 +427,7 @@ mod tests {
     fn stitched_costs_are_the_sum_over_windows() {
         let grid = Grid::from_args(&["strategy.lookback=10,30".into()]).unwrap();
         let sets = ParamSets::new(grid, None).unwrap();
-        let mut exec = ExecutionConfig::default();
+        let mut exec = SimulationConfig::default();
         exec.costs.commission_bps = 1.0;
         exec.costs.slippage_bps = 2.0;
         exec.costs.borrow_bps = 300.0;
@@ -446,7 +446,7 @@ mod tests {
             let m = pair_market(w.window.train_start, day_before(w.window.test_end));
             let first = m.first_bar_at_or_after(date_to_ns(w.window.test_start));
             let m = m.with_trading_start(first, spec.warmup);
-            let test = rotor_strategies::run(&m, &spec.strategy, &spec.execution).unwrap();
+            let test = rotor_strategies::run(&m, &spec.strategy, &spec.simulation).unwrap();
             want[0] += test.commission_paid;
             want[1] += test.slippage_paid;
             want[2] += test.borrow_paid;
@@ -495,7 +495,7 @@ mod tests {
             .unwrap();
         let sets = ParamSets::new(grid, None).unwrap();
         let base = "kind = \"sma_cross\"\nsymbol = \"AAA\"\n";
-        let exec = ExecutionConfig::default();
+        let exec = SimulationConfig::default();
         let resolve = |i: usize| spec_of(&sets, i, base, &exec);
         let by = RankBy::new("sharpe").unwrap();
         let wins = six_years();

@@ -1,10 +1,10 @@
 //! Fill prices, costs, sizing, shorts and borrow on markets where every number is known.
 
 use super::support::{close_to, market, oc, Probe};
-use crate::{run, Context, ExecutionConfig, Market};
+use crate::{run, Context, Market, SimulationConfig};
 
-fn exec(cash: f64, commission_bps: f64, slippage_bps: f64, borrow_bps: f64) -> ExecutionConfig {
-    let mut e = ExecutionConfig::default();
+fn exec(cash: f64, commission_bps: f64, slippage_bps: f64, borrow_bps: f64) -> SimulationConfig {
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = cash;
     e.costs.commission_bps = commission_bps;
     e.costs.slippage_bps = slippage_bps;
@@ -303,7 +303,7 @@ fn context_equity_in_on_bar_equals_recorded_equity() {
 fn empty_market_gives_an_empty_result() {
     let m = market(&[("A", vec![])], vec![]);
     let mut s = on_bar(|_| unreachable!());
-    let r = run(&m, &ExecutionConfig::default(), &mut s);
+    let r = run(&m, &SimulationConfig::default(), &mut s);
     assert!(r.equity.is_empty() && r.fills.is_empty());
     assert_eq!(r.final_equity(), 1_000_000.0);
 }
@@ -317,7 +317,7 @@ fn runs_through_a_trait_object() {
         }
     });
     let dynamic: &mut dyn crate::Strategy = &mut probe;
-    let r = run(&m, &ExecutionConfig::default(), dynamic);
+    let r = run(&m, &SimulationConfig::default(), dynamic);
     assert_eq!(r.fills.len(), 1);
 }
 

@@ -11,7 +11,7 @@ use rotor_data::{Event, Market, MarketBuilder, SymbolBars};
 use rotor_rng::SplitMix64;
 
 use super::support::{below, day, event, market, oc};
-use crate::{run, Context, ExecutionConfig, OrderId, Strategy};
+use crate::{run, Context, OrderId, SimulationConfig, Strategy};
 
 const MIN: i64 = 60 * NS_PER_SEC;
 
@@ -48,8 +48,8 @@ impl Strategy for Reactor {
     }
 }
 
-fn exec(latency: Option<&str>, order_latency: Option<&str>) -> ExecutionConfig {
-    let mut x = ExecutionConfig::default();
+fn exec(latency: Option<&str>, order_latency: Option<&str>) -> SimulationConfig {
+    let mut x = SimulationConfig::default();
     x.execution.latency = latency.map(String::from);
     x.execution.order_latency = order_latency.map(String::from);
     x

@@ -3,7 +3,7 @@
 use rotor_data::time::{date_only_event_ns, date_to_ns, NS_PER_SEC};
 
 use super::support::{day, event, market, oc, Probe};
-use crate::{run, ExecutionConfig};
+use crate::{run, SimulationConfig};
 
 const HOUR: i64 = 3600 * NS_PER_SEC;
 
@@ -29,7 +29,7 @@ fn trade_on(ns: i64) -> Option<(Option<usize>, usize)> {
             ctx.market_order(0, 1.0);
         },
     );
-    let r = run(&m, &ExecutionConfig::default(), &mut s);
+    let r = run(&m, &SimulationConfig::default(), &mut s);
     assert!(s.news_seen.len() <= 1);
     let (_, seen_bar, _) = s.news_seen.first()?.clone();
     assert_eq!(r.fills.len(), 1);
@@ -99,7 +99,7 @@ fn news_is_delivered_in_feed_order_with_the_right_history() {
         events,
     );
     let mut s = Probe::new(|_| {}, |_, _| {});
-    run(&m, &ExecutionConfig::default(), &mut s);
+    run(&m, &SimulationConfig::default(), &mut s);
     let seen: Vec<(String, Option<usize>)> = s
         .news_seen
         .iter()

@@ -3,10 +3,10 @@
 
 use super::support::{close_to, market, market_with, Probe};
 use crate::config::{Delisting, OnBreach, Remainder, SlippageModel};
-use crate::{run, Context, ExecutionConfig, Market, OrderKind, RejectReason, TimeInForce};
+use crate::{run, Context, Market, OrderKind, RejectReason, SimulationConfig, TimeInForce};
 
-fn exec(cash: f64) -> ExecutionConfig {
-    let mut e = ExecutionConfig::default();
+fn exec(cash: f64) -> SimulationConfig {
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = cash;
     e
 }

@@ -9,7 +9,7 @@ use rotor_data::{Event, Market};
 use super::support::{below, day, event, market_with, named, random_bars, Bar};
 use crate::config::{Delisting, OnBreach, Remainder, SlippageModel};
 use crate::{
-    run, Context, ExecutionConfig, OrderId, OrderKind, Prices, RunResult, Strategy, TimeInForce,
+    run, Context, OrderId, OrderKind, Prices, RunResult, SimulationConfig, Strategy, TimeInForce,
 };
 use rotor_rng::SplitMix64;
 
@@ -157,7 +157,7 @@ impl Strategy for Script {
 
 struct Case {
     market: Market,
-    exec: ExecutionConfig,
+    exec: SimulationConfig,
     script: Script,
 }
 
@@ -195,7 +195,7 @@ fn case(seed: u64, n_symbols: usize, n_bars: usize, variant: u8) -> Case {
         })
         .collect();
     let per_news = (0..4).map(|_| random_action(&mut rng, n_symbols)).collect();
-    let mut exec = ExecutionConfig::default();
+    let mut exec = SimulationConfig::default();
     exec.portfolio.cash = 10_000.0;
     let c = &mut exec.costs;
     if variant & 1 != 0 {
@@ -239,7 +239,7 @@ fn case(seed: u64, n_symbols: usize, n_bars: usize, variant: u8) -> Case {
 }
 
 /// Recomputes cash and equity from the fills alone and compares with the run's books.
-fn check_books(m: &Market, exec: &ExecutionConfig, r: &RunResult) {
+fn check_books(m: &Market, exec: &SimulationConfig, r: &RunResult) {
     let prices = Prices::new(m, exec.execution.adjust);
     let ns = m.n_symbols();
     let rate = exec.costs.borrow_bps / 1e4 / m.periods_per_year();
@@ -432,7 +432,7 @@ proptest! {
         let mut other = SplitMix64::new(seed ^ 0xDEAD_BEEF);
         let mut perturbed = random_bars(&mut other, n_symbols, n_bars, Some((&bars, cut + 1)));
         keep_listing(&bars, &mut perturbed, cut, &mut other);
-        let mut exec = ExecutionConfig::default();
+        let mut exec = SimulationConfig::default();
         exec.costs.slippage_bps = 5.0;
         exec.costs.borrow_bps = 100.0;
         exec.costs.cash_interest_rate = 0.03;

@@ -1,7 +1,7 @@
 //! Fill and trade timestamps are the instants their prices printed.
 
 use super::support::{market, oc, Probe};
-use crate::{run, ExecutionConfig};
+use crate::{run, SimulationConfig};
 
 const HOUR: i64 = 3_600_000_000_000;
 
@@ -41,7 +41,7 @@ fn fills_are_stamped_when_their_price_printed() {
         },
         |_, _| {},
     );
-    let r = run(&m, &ExecutionConfig::default(), &mut s);
+    let r = run(&m, &SimulationConfig::default(), &mut s);
     let ts = m.timestamps();
     let open = |t: usize| ts[t] - 6 * HOUR - HOUR / 2;
     let got: Vec<(usize, usize, i64)> = r

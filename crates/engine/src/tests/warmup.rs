@@ -4,7 +4,7 @@
 use rotor_data::time::{date_to_ns, NS_PER_SEC};
 
 use super::support::{day, event, market, oc, Probe};
-use crate::{run, Context, ExecutionConfig, Strategy};
+use crate::{run, Context, SimulationConfig, Strategy};
 
 const HOUR: i64 = 3600 * NS_PER_SEC;
 
@@ -36,7 +36,7 @@ fn news_buys(m: &rotor_data::Market) -> (Vec<String>, Vec<usize>) {
             ctx.market_order(0, 1.0);
         },
     );
-    let r = run(m, &ExecutionConfig::default(), &mut s);
+    let r = run(m, &SimulationConfig::default(), &mut s);
     let seen = s.news_seen.iter().map(|(h, _, _)| h.clone()).collect();
     (seen, r.fills.iter().map(|f| f.bar).collect())
 }
@@ -104,7 +104,7 @@ fn warm_up_bars_are_seen_but_only_the_last_decision_trades() {
         seen: Vec::new(),
         started: Vec::new(),
     };
-    let r = run(&m, &ExecutionConfig::default(), &mut s);
+    let r = run(&m, &SimulationConfig::default(), &mut s);
     assert_eq!(s.seen, vec![0, 1, 2, 3, 4]);
     assert_eq!(s.started, vec![Some(2)]);
     // The orders of bars 0 and 1 were dropped; bar 2's (3 shares) fills at bar 3's open.
@@ -132,7 +132,7 @@ fn on_start_without_warm_up_sees_no_bar_and_fills_at_the_first_open() {
         }
     }
     let m = five_bars(vec![]);
-    let r = run(&m, &ExecutionConfig::default(), &mut Start);
+    let r = run(&m, &SimulationConfig::default(), &mut Start);
     assert_eq!((r.fills[0].bar, r.fills[0].price), (0, 10.0));
     assert_eq!(r.equity.len(), 5);
 }

@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use rotor_engine::{ExecutionConfig, RunResult};
+use rotor_engine::{RunResult, SimulationConfig};
 
 use super::support::{from_closes, market, named};
 use crate::config::{BuyAndHoldConfig, Rebalance, RotationConfig, SmaCrossConfig, StrategyConfig};
 use crate::run;
 
-fn cash(c: f64) -> ExecutionConfig {
-    let mut e = ExecutionConfig::default();
+fn cash(c: f64) -> SimulationConfig {
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = c;
     e
 }

@@ -1,7 +1,7 @@
 //! A user kind through the registry: parsed, validated, serialized back and run like a
 //! built-in kind; the built-in kinds' messages unchanged.
 
-use rotor_engine::{Context, ExecutionConfig, Strategy};
+use rotor_engine::{Context, SimulationConfig, Strategy};
 use serde::{Deserialize, Serialize};
 
 use super::support::{from_closes, market};
@@ -124,7 +124,7 @@ fn a_user_kind_runs_like_a_built_in_one() {
     let c = reg
         .parse(&table("kind = \"hold\"\nsymbol = \"A\"\nweight = 0.5\n"))
         .unwrap();
-    let r = crate::run(&m, &c, &ExecutionConfig::default()).unwrap();
+    let r = crate::run(&m, &c, &SimulationConfig::default()).unwrap();
     // Half the equity (1,000,000 by default) bought at the second bar's open (10, the first
     // close), then re-weighted each bar; the equity is cash plus the shares at the last close.
     assert_eq!((r.fills[0].price, r.fills[0].quantity), (10.0, 50_000.0));
@@ -134,7 +134,7 @@ fn a_user_kind_runs_like_a_built_in_one() {
     let missing = reg
         .parse(&table("kind = \"hold\"\nsymbol = \"Z\"\n"))
         .unwrap();
-    let e = crate::run(&m, &missing, &ExecutionConfig::default()).unwrap_err();
+    let e = crate::run(&m, &missing, &SimulationConfig::default()).unwrap_err();
     assert_eq!(
         e.to_string(),
         "strategy.symbol: unknown symbol `Z` (not in the market data)"

@@ -3,7 +3,7 @@
 
 use rotor_data::time::{daily_close_ns, NS_PER_SEC};
 use rotor_data::{Event, Market, MarketBuilder, SymbolBars};
-use rotor_engine::ExecutionConfig;
+use rotor_engine::SimulationConfig;
 
 use super::support::{day, from_closes};
 use crate::config::{NewsEventConfig, StrategyConfig};
@@ -47,7 +47,7 @@ fn ev(i: usize, sentiment: f64, headline: &str) -> Event {
 }
 
 fn attribute(m: &Market, c: NewsEventConfig, borrow_bps: f64) -> (EventPnl, Vec<EventTrade>, f64) {
-    let mut e = ExecutionConfig::default();
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = 100_000.0;
     e.costs.borrow_bps = borrow_bps;
     e.costs.commission_bps = 1.0;

@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use rotor_data::time::daily_close_ns;
 use rotor_data::{Event, Market};
-use rotor_engine::{Context, ExecutionConfig, Fill, Order, RunResult, Strategy};
+use rotor_engine::{Context, Fill, Order, RunResult, SimulationConfig, Strategy};
 
 use super::support::{day, market, random_bars, Bar};
 use crate::config::{
@@ -41,7 +41,7 @@ impl Strategy for Recorder {
     }
 }
 
-fn run(m: &Market, cfg: &StrategyConfig, exec: &ExecutionConfig) -> (RunResult, Vec<Vec<Order>>) {
+fn run(m: &Market, cfg: &StrategyConfig, exec: &SimulationConfig) -> (RunResult, Vec<Vec<Order>>) {
     let mut rec = Recorder {
         inner: cfg.build(m).unwrap(),
         orders: Vec::new(),
@@ -146,7 +146,7 @@ proptest! {
         let (ma, mb) = (market(&name(bars)), market(&name(other)));
         let kept = ma.first_bar_at_or_after(daily_close_ns(day(cut)) + 1);
         prop_assert_eq!(kept, mb.first_bar_at_or_after(daily_close_ns(day(cut)) + 1));
-        let mut exec = ExecutionConfig::default();
+        let mut exec = SimulationConfig::default();
         exec.costs.commission_bps = 1.0;
         exec.costs.slippage_bps = 2.0;
         exec.costs.borrow_bps = 50.0;

@@ -2,7 +2,7 @@
 
 use rotor_data::time::{daily_close_ns, NS_PER_SEC};
 use rotor_data::{Event, Market, MarketBuilder, SymbolBars};
-use rotor_engine::{ExecutionConfig, RunResult};
+use rotor_engine::{RunResult, SimulationConfig};
 
 use super::support::{day, from_closes, Bar};
 use crate::config::{Direction, MatchMode, NewsEventConfig, StrategyConfig};
@@ -63,7 +63,7 @@ fn cfg() -> NewsEventConfig {
 }
 
 fn go(m: &Market, c: NewsEventConfig) -> RunResult {
-    let mut e = ExecutionConfig::default();
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = 100_000.0;
     run(m, &StrategyConfig::NewsEvent(c), &e).unwrap()
 }

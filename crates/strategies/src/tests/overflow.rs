@@ -4,7 +4,7 @@
 
 use rotor_data::time::daily_close_ns;
 use rotor_data::{MarketBuilder, SymbolBars};
-use rotor_engine::ExecutionConfig;
+use rotor_engine::SimulationConfig;
 
 use super::support::day;
 use crate::config::{BuyAndHoldConfig, SmaCrossConfig, StrategyConfig};
@@ -38,7 +38,7 @@ fn non_finite_equity_stops_the_run_naming_the_bar() {
         symbols: vec!["A".into()],
         ..BuyAndHoldConfig::default()
     });
-    let mut exec = ExecutionConfig::default();
+    let mut exec = SimulationConfig::default();
     exec.execution.volume_cap = 0.0;
     match run(&m, &bh, &exec) {
         Err(StrategyError::NonFiniteEquity { bar, value, .. }) => {
@@ -61,7 +61,7 @@ fn a_window_longer_than_the_data_is_refused_before_allocating() {
             slow,
         })
     };
-    let exec = ExecutionConfig::default();
+    let exec = SimulationConfig::default();
     // 1e11 bars would be an 800 GB buffer: refused by length, nothing allocated.
     let e = run(&m, &sma(100_000_000_000), &exec).unwrap_err();
     assert_eq!(

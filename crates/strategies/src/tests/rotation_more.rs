@@ -1,6 +1,6 @@
 //! `rotation` signals, weightings, `on_signal_change` and stops on hand-built markets.
 
-use rotor_engine::{ExecutionConfig, RunResult};
+use rotor_engine::{RunResult, SimulationConfig};
 
 use super::support::{from_closes, market, named, Bar};
 use crate::config::{Rebalance, RotationConfig, Signal, StrategyConfig, Weighting};
@@ -19,7 +19,7 @@ fn exp_path(log_returns: impl Fn(usize) -> f64, n: usize) -> Vec<f64> {
 }
 
 fn go(m: &rotor_data::Market, c: RotationConfig) -> RunResult {
-    let mut e = ExecutionConfig::default();
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = 100_000.0;
     run(m, &StrategyConfig::Rotation(c), &e).unwrap()
 }

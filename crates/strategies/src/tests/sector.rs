@@ -1,6 +1,6 @@
 //! `sector_rotation` on symbols with constant, distinct growth rates.
 
-use rotor_engine::{ExecutionConfig, RunResult};
+use rotor_engine::{RunResult, SimulationConfig};
 
 use super::support::{from_closes, market, named, Bar};
 use crate::config::{Rebalance, SectorRotationConfig, StrategyConfig};
@@ -44,7 +44,7 @@ fn holds_the_leaders_shorts_the_laggard_and_rotates_monthly() {
         bottom_k: 1,
         ..Default::default()
     });
-    let mut e = ExecutionConfig::default();
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = 100_000.0;
     let r = run(&m, &cfg, &e).unwrap();
     // Monthly: decisions at the first bars of February (27) and March (55), filled a bar later.
@@ -81,7 +81,7 @@ fn on_signal_change_trades_only_when_the_sets_change() {
         rebalance: Rebalance::OnSignalChange,
         ..Default::default()
     });
-    let r = run(&m, &cfg, &ExecutionConfig::default()).unwrap();
+    let r = run(&m, &cfg, &SimulationConfig::default()).unwrap();
     let mut bars: Vec<usize> = r.fills.iter().map(|f| f.bar).collect();
     bars.dedup();
     // S1 leads from the first defined momentum (bar 5); S0 overtakes once its 5-bar window
@@ -117,7 +117,7 @@ fn vol_market() -> rotor_data::Market {
 /// equity then (fractional shares, no costs: exactly the target weight).
 fn first_weights(cfg: SectorRotationConfig) -> (usize, Vec<f64>) {
     let m = vol_market();
-    let mut e = ExecutionConfig::default();
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = 100_000.0;
     e.execution.fractional = true;
     let r = run(&m, &StrategyConfig::SectorRotation(cfg), &e).unwrap();

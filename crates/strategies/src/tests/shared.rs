@@ -2,7 +2,7 @@
 //! bit-identical results to each set computing its own averages, from threads racing to compute
 //! the columns, and computes each (symbol, window) once.
 
-use rotor_engine::ExecutionConfig;
+use rotor_engine::SimulationConfig;
 
 use super::support::{market, random_bars};
 use crate::config::{SmaCrossConfig, StrategyConfig};
@@ -19,7 +19,7 @@ fn shared_columns_give_identical_runs_and_are_computed_once() {
         .map(|(k, b)| (format!("S{k}"), b))
         .collect();
     let m = market(&names);
-    let exec = ExecutionConfig::default();
+    let exec = SimulationConfig::default();
     let mut grid = Vec::new();
     for k in 0..4 {
         for fast in [3, 5, 10, 20] {

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use rotor_data::time::NS_PER_SEC;
 use rotor_data::{MarketBuilder, SymbolBars};
-use rotor_engine::ExecutionConfig;
+use rotor_engine::SimulationConfig;
 
 use crate::config::{SmaCrossConfig, StrategyConfig};
 use crate::run;
@@ -47,7 +47,7 @@ fn speed_sma_cross_on_a_long_series() {
         fast: 10,
         slow: 20,
     });
-    let exec = ExecutionConfig::default();
+    let exec = SimulationConfig::default();
     let mut best = f64::INFINITY;
     let mut trades = 0;
     let mut fills = 0;

@@ -1,7 +1,7 @@
 //! Warm-up: with the bars a strategy kind says it needs before the trading start, the first
 //! decision fills at the first traded open, and history older than that changes nothing.
 
-use rotor_engine::{ExecutionConfig, RunResult};
+use rotor_engine::{RunResult, SimulationConfig};
 
 use super::support::{market, Bar};
 use crate::config::{
@@ -37,7 +37,7 @@ fn named(bars: Vec<Vec<Bar>>) -> Vec<(String, Vec<Bar>)> {
 }
 
 fn go(m: &rotor_data::Market, c: &StrategyConfig) -> RunResult {
-    let mut e = ExecutionConfig::default();
+    let mut e = SimulationConfig::default();
     e.portfolio.cash = 100_000.0;
     run(m, c, &e).unwrap()
 }
