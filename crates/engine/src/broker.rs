@@ -11,10 +11,8 @@
 //! `[l, h]`. A symbol without a bar at `t` fills nothing at `t`.
 //!
 //! Then, in order: the volume cap (`execution.volume_cap` of the bar's volume, shared by all
-//! orders of the symbol in that bar); slippage (fixed bps, or half spread plus
-//! `k * sigma * sqrt(q / ADV)` with sigma the sample std of close-to-close returns and ADV the
-//! mean volume over the 20 bars before `t`, so nothing from bar `t` on); commission
-//! `max(min, |q| * per_share + |q| * price * bps)`; the leverage and net-exposure caps, checked
+//! orders of the symbol in that bar); slippage and commission (the cost model of
+//! [`crate::costs`], which reads nothing from bar `t` on); the leverage and net-exposure caps, checked
 //! on the book after the fill with every other position at this bar's price (open or close, the
 //! last close where it has none), which scale the order down (bisection, whole shares unless
 //! fractional) or reject it. A capped or scaled order is recorded in the rejections.
@@ -31,7 +29,8 @@
 //! opportunity after the instant it was submitted. Allocates nothing but the pushes of fills and
 //! rejections.
 
-use crate::config::{Delisting, FillConfig, OnBreach, Remainder, SimulationConfig, SlippageModel};
+use crate::config::{Delisting, FillConfig, OnBreach, Remainder, SimulationConfig};
+use crate::costs::CostModel;
 use crate::fill::Fill;
 use crate::order::{Order, OrderId, OrderKind, TimeInForce};
 use crate::portfolio::Portfolio;
@@ -39,26 +38,80 @@ use crate::prices::Prices;
 use crate::result::{RejectReason, Rejection};
 use crate::trade::{LedgerFill, TradeLedger};
 
-/// The instant a fill's base price was printed in bar `t`: the bar's open instant for a fill at
-/// the open, its close for a market-on-close fill, and for a limit or stop filled inside the
-/// range (printed at an unknown instant of the bar) the bar's close, the first instant by which
-/// it surely was.
-fn printed_at(prices: &Prices<'_>, t: usize, phase: Phase, at_open_price: bool) -> i64 {
-    let market = prices.market();
-    match phase {
-        Phase::Open if at_open_price => market.session_open(t),
-        _ => market.timestamps()[t],
-    }
-}
-
-/// Bars of history behind the square-root impact model's sigma and ADV.
-pub const IMPACT_WINDOW: usize = 20;
-
 /// Where a fill pass happens in the bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Open,
     Close,
+}
+
+/// One fill pass: bar `t` at its open (fills at the open or inside the range) or at its close.
+struct Pass<'p> {
+    prices: &'p Prices<'p>,
+    t: usize,
+    phase: Phase,
+    /// The bar's close instant (the timestamp of rejections).
+    timestamp: i64,
+    /// The instant this pass's prices start printing: an order may not use them before its
+    /// latency has run (range fills, printed later in the bar, are held back with the open).
+    instant: i64,
+}
+
+impl<'p> Pass<'p> {
+    fn new(prices: &'p Prices<'p>, t: usize, phase: Phase) -> Self {
+        let timestamp = prices.market().timestamps()[t];
+        let instant = match phase {
+            Phase::Open => prices.market().session_open(t),
+            Phase::Close => timestamp,
+        };
+        Pass {
+            prices,
+            t,
+            phase,
+            timestamp,
+            instant,
+        }
+    }
+
+    /// The price of `s` this pass marks at: bar `t`'s open, or its close.
+    fn at(&self, s: usize) -> f64 {
+        match self.phase {
+            Phase::Open => self.prices.open(s)[self.t],
+            Phase::Close => self.prices.close(s)[self.t],
+        }
+    }
+
+    /// The instant a fill's base price was printed: the bar's open instant for a fill at the
+    /// open, its close for a market-on-close fill, and for a limit or stop filled inside the
+    /// range (printed at an unknown instant of the bar) the bar's close, the first instant by
+    /// which it surely was.
+    fn printed_at(&self, at_open_price: bool) -> i64 {
+        match self.phase {
+            Phase::Open if at_open_price => self.prices.market().session_open(self.t),
+            _ => self.timestamp,
+        }
+    }
+}
+
+/// Whether an order stays pending after a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Disposition {
+    /// It keeps working (not fillable yet, or a remainder the volume cap held back).
+    Keep,
+    /// Filled, rejected or expired: it leaves the queue.
+    Done,
+}
+
+/// What a pass did with an order that could fill.
+struct Worked {
+    /// Shares the order asked for in this pass (signed).
+    wanted: f64,
+    /// Shares filled (signed; 0 when nothing filled).
+    filled: f64,
+    /// The leverage or exposure cap that bound, if any.
+    breach: Option<RejectReason>,
+    /// True when the volume cap held some of `wanted` back.
+    volume_capped: bool,
 }
 
 /// The sinks a fill pass writes to.
@@ -69,19 +122,14 @@ pub(crate) struct Books<'b> {
     pub rejections: &'b mut Vec<Rejection>,
 }
 
-/// Pending orders and the fill and cost model.
+/// Pending orders, the fill rules and the cost model.
 #[derive(Debug, Clone)]
 pub struct Broker {
     pending: Vec<Order>,
     next_id: u64,
-    slippage_model: SlippageModel,
-    slippage: f64,
-    half_spread: f64,
-    impact_k: f64,
-    commission: f64,
-    per_share: f64,
-    commission_min: f64,
-    exec: FillConfig,
+    costs: CostModel,
+    /// The `[execution]` table.
+    rules: FillConfig,
     /// Shares traded per symbol in bar `vol_bar[s]`.
     vol_used: Vec<f64>,
     vol_bar: Vec<usize>,
@@ -93,8 +141,9 @@ pub struct Broker {
 }
 
 impl Broker {
-    /// A broker with no pending orders for the symbols of `prices`, under `exec`.
-    pub fn new(exec: &SimulationConfig, prices: &Prices<'_>) -> Self {
+    /// A broker with no pending orders for the symbols of `prices`, under the costs and fill
+    /// rules of `sim`.
+    pub fn new(sim: &SimulationConfig, prices: &Prices<'_>) -> Self {
         let m = prices.market().n_symbols();
         let last_bar: Vec<Option<usize>> = (0..m)
             .map(|s| prices.close(s).iter().rposition(|c| c.is_finite()))
@@ -105,18 +154,11 @@ impl Broker {
             .filter_map(|(s, l)| l.map(|l| (l, s)))
             .collect();
         by_last_bar.sort_unstable();
-        let c = &exec.costs;
         Broker {
             pending: Vec::with_capacity(64),
             next_id: 0,
-            slippage_model: c.slippage_model,
-            slippage: c.slippage_bps / 1e4,
-            half_spread: c.half_spread_bps / 1e4,
-            impact_k: c.impact_k,
-            commission: c.commission_bps / 1e4,
-            per_share: c.commission_per_share,
-            commission_min: c.commission_min,
-            exec: exec.execution.clone(),
+            costs: CostModel::new(&sim.costs),
+            rules: sim.execution.clone(),
             vol_used: vec![0.0; m],
             vol_bar: vec![usize::MAX; m],
             last_bar,
@@ -233,7 +275,7 @@ impl Broker {
             }
             self.pending.truncate(keep);
             let held = books.portfolio.positions()[s];
-            if held == 0.0 || self.exec.delisting == Delisting::Hold {
+            if held == 0.0 || self.rules.delisting == Delisting::Hold {
                 continue;
             }
             let (quantity, price) = books.portfolio.close_at_mark(s);
@@ -313,173 +355,207 @@ impl Broker {
     }
 
     fn pass_pending(&mut self, prices: &Prices<'_>, t: usize, phase: Phase, books: &mut Books<'_>) {
-        let timestamp = prices.market().timestamps()[t];
-        // The instant this pass's prices start printing: an order may not use them before its
-        // latency has run (range fills, printed later in the bar, are held back with the open).
-        let pass_instant = match phase {
-            Phase::Open => prices.market().session_open(t),
-            Phase::Close => timestamp,
-        };
-        let at = |s: usize| match phase {
-            Phase::Open => prices.open(s)[t],
-            Phase::Close => prices.close(s)[t],
-        };
+        let pass = Pass::new(prices, t, phase);
+        // Equity at this pass's prices for target weights: computed once, before any fill.
         let mut equity_here: Option<f64> = None;
         let mut keep = 0;
         for i in 0..self.pending.len() {
             let mut order = self.pending[i];
-            if order.kind.at_close() != (phase == Phase::Close) || pass_instant < order.not_before {
+            if self.work(&pass, &mut order, books, &mut equity_here) == Disposition::Keep {
                 self.pending[keep] = order;
                 keep += 1;
-                continue;
-            }
-            debug_assert!(
-                order.submitted_after.is_none_or(|b| b < t),
-                "order from the future"
-            );
-            order.first_bar.get_or_insert(t);
-            let s = order.symbol;
-            if self.last_bar[s].is_none_or(|l| t > l) {
-                reject(books, t, timestamp, &order, 0.0, RejectReason::Delisted);
-                continue;
-            }
-            let o = prices.open(s)[t];
-            let c = prices.close(s)[t];
-            let here = at(s);
-            if !here.is_finite() {
-                if matches!(order.kind, OrderKind::MarketOnOpen { .. }) {
-                    reject(books, t, timestamp, &order, 0.0, RejectReason::Expired);
-                } else {
-                    self.pending[keep] = order;
-                    keep += 1;
-                }
-                continue;
-            }
-            let (h, l) = range(o, prices.high(s)[t], prices.low(s)[t], c);
-            let held = books.portfolio.positions()[s];
-            let resolved = match order.kind {
-                OrderKind::Market { quantity }
-                | OrderKind::MarketOnOpen { quantity }
-                | OrderKind::MarketOnClose { quantity } => Some((quantity, here)),
-                OrderKind::Limit { quantity, limit } => {
-                    limit_price(quantity, limit, o, h, l).map(|p| (quantity, p))
-                }
-                OrderKind::Stop { quantity, stop } => {
-                    stop_price(quantity, stop, o, h, l).map(|p| (quantity, p))
-                }
-                OrderKind::StopLimit {
-                    quantity,
-                    stop,
-                    limit,
-                } => {
-                    let price = if order.triggered {
-                        limit_price(quantity, limit, o, h, l)
-                    } else if through(quantity, o, stop) {
-                        order.triggered = true;
-                        limit_price(quantity, limit, o, h, l)
-                    } else if stop_price(quantity, stop, o, h, l).is_some() {
-                        order.triggered = true;
-                        through(quantity, limit, stop).then_some(stop)
-                    } else {
-                        None
-                    };
-                    price.map(|p| (quantity, p))
-                }
-                OrderKind::TargetQuantity { quantity } => Some((quantity - held, here)),
-                OrderKind::TargetWeight { weight } => {
-                    let e = *equity_here.get_or_insert_with(|| {
-                        books.portfolio.cash() + books.portfolio.positions_value(at)
-                    });
-                    let slip = self.sizing_slippage(prices, s, t, weight, e, here);
-                    Some((self.target_shares(weight, e, here, slip) - held, here))
-                }
-            };
-            let Some((quantity, base)) = resolved else {
-                self.pending[keep] = order;
-                keep += 1;
-                continue;
-            };
-            if quantity == 0.0 || !quantity.is_finite() {
-                continue;
-            }
-
-            // Volume cap.
-            let mut q = quantity;
-            let mut volume_capped = false;
-            let volume = prices.volume(s)[t];
-            if self.exec.volume_cap > 0.0 && volume.is_finite() {
-                if self.vol_bar[s] != t {
-                    self.vol_bar[s] = t;
-                    self.vol_used[s] = 0.0;
-                }
-                let mut room = (self.exec.volume_cap * volume - self.vol_used[s]).max(0.0);
-                if !self.exec.fractional {
-                    room = room.floor();
-                }
-                if q.abs() > room {
-                    q = room.copysign(quantity);
-                    volume_capped = true;
-                }
-            }
-
-            // Slippage, commission, caps.
-            let mut filled = 0.0;
-            let mut breach = None;
-            if q != 0.0 {
-                let slip = self.slippage_for(prices, s, t, q.abs());
-                let price = if q > 0.0 {
-                    base * (1.0 + slip)
-                } else {
-                    base * (1.0 - slip)
-                };
-                let (allowed, why) = self.within_caps(books.portfolio, &at, s, q, price);
-                breach = why;
-                if allowed != 0.0 {
-                    let printed = printed_at(prices, t, phase, base == o);
-                    self.book(
-                        prices, books, &order, t, printed, allowed, price, base, phase,
-                    );
-                    self.vol_used[s] += allowed.abs();
-                    filled = allowed;
-                }
-            }
-
-            // What is left of it.
-            if let Some(reason) = breach {
-                reject(books, t, timestamp, &order, filled, reason);
-                continue;
-            }
-            if !volume_capped {
-                continue;
-            }
-            match self.exec.remainder {
-                Remainder::Keep => {
-                    order.kind = order.kind.with_quantity(quantity - filled);
-                    self.pending[keep] = order;
-                    keep += 1;
-                }
-                Remainder::Cancel => {
-                    reject(books, t, timestamp, &order, filled, RejectReason::VolumeCap);
-                }
             }
         }
         self.pending.truncate(keep);
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Works one pending order in a pass: fills what it can and says whether it stays pending
+    /// (`order` is updated in place: its first bar, a stop-limit's trigger, a remainder).
+    fn work(
+        &mut self,
+        pass: &Pass<'_>,
+        order: &mut Order,
+        books: &mut Books<'_>,
+        equity_here: &mut Option<f64>,
+    ) -> Disposition {
+        let t = pass.t;
+        if order.kind.at_close() != (pass.phase == Phase::Close) || pass.instant < order.not_before
+        {
+            return Disposition::Keep;
+        }
+        debug_assert!(
+            order.submitted_after.is_none_or(|b| b < t),
+            "order from the future"
+        );
+        order.first_bar.get_or_insert(t);
+        let s = order.symbol;
+        if self.last_bar[s].is_none_or(|l| t > l) {
+            reject(books, t, pass.timestamp, order, 0.0, RejectReason::Delisted);
+            return Disposition::Done;
+        }
+        if !pass.at(s).is_finite() {
+            if matches!(order.kind, OrderKind::MarketOnOpen { .. }) {
+                reject(books, t, pass.timestamp, order, 0.0, RejectReason::Expired);
+                return Disposition::Done;
+            }
+            return Disposition::Keep;
+        }
+        let Some((wanted, base)) = self.resolve(pass, order, books.portfolio, equity_here) else {
+            return Disposition::Keep;
+        };
+        if wanted == 0.0 || !wanted.is_finite() {
+            return Disposition::Done;
+        }
+        let (q, volume_capped) = self.volume_room(pass, s, wanted);
+        let (filled, breach) = self.fill_within_caps(pass, order, books, q, base);
+        let worked = Worked {
+            wanted,
+            filled,
+            breach,
+            volume_capped,
+        };
+        self.settle(pass, order, books, &worked)
+    }
+
+    /// The shares `order` trades in this pass and their base price (before slippage), or
+    /// `None` when its price was not reached; a stop-limit's trigger is recorded on `order`.
+    fn resolve(
+        &self,
+        pass: &Pass<'_>,
+        order: &mut Order,
+        portfolio: &Portfolio,
+        equity_here: &mut Option<f64>,
+    ) -> Option<(f64, f64)> {
+        let (prices, s, t) = (pass.prices, order.symbol, pass.t);
+        let o = prices.open(s)[t];
+        let (h, l) = range(o, prices.high(s)[t], prices.low(s)[t], prices.close(s)[t]);
+        let here = pass.at(s);
+        let held = portfolio.positions()[s];
+        match order.kind {
+            OrderKind::Market { quantity }
+            | OrderKind::MarketOnOpen { quantity }
+            | OrderKind::MarketOnClose { quantity } => Some((quantity, here)),
+            OrderKind::Limit { quantity, limit } => {
+                limit_price(quantity, limit, o, h, l).map(|p| (quantity, p))
+            }
+            OrderKind::Stop { quantity, stop } => {
+                stop_price(quantity, stop, o, h, l).map(|p| (quantity, p))
+            }
+            OrderKind::StopLimit {
+                quantity,
+                stop,
+                limit,
+            } => stop_limit_price(&mut order.triggered, quantity, (stop, limit), o, h, l)
+                .map(|p| (quantity, p)),
+            OrderKind::TargetQuantity { quantity } => Some((quantity - held, here)),
+            OrderKind::TargetWeight { weight } => {
+                let e = *equity_here.get_or_insert_with(|| {
+                    portfolio.cash() + portfolio.positions_value(|k| pass.at(k))
+                });
+                let slip = self.costs.sizing_slippage(prices, s, t, weight, e, here);
+                Some((self.target_shares(weight, e, here, slip) - held, here))
+            }
+        }
+    }
+
+    /// The part of `wanted` shares of `s` the volume cap leaves room for in this pass's bar
+    /// (the room is shared by every order of the symbol in the bar), and whether it held some
+    /// back.
+    fn volume_room(&mut self, pass: &Pass<'_>, s: usize, wanted: f64) -> (f64, bool) {
+        let t = pass.t;
+        let volume = pass.prices.volume(s)[t];
+        if !(self.rules.volume_cap > 0.0 && volume.is_finite()) {
+            return (wanted, false);
+        }
+        if self.vol_bar[s] != t {
+            self.vol_bar[s] = t;
+            self.vol_used[s] = 0.0;
+        }
+        let mut room = (self.rules.volume_cap * volume - self.vol_used[s]).max(0.0);
+        if !self.rules.fractional {
+            room = room.floor();
+        }
+        if wanted.abs() > room {
+            (room.copysign(wanted), true)
+        } else {
+            (wanted, false)
+        }
+    }
+
+    /// Fills up to `q` shares of `order` at `base` moved against it by slippage, as far as the
+    /// leverage and exposure caps allow: the shares filled (0 when none) and the cap that
+    /// bound, if any.
+    fn fill_within_caps(
+        &mut self,
+        pass: &Pass<'_>,
+        order: &Order,
+        books: &mut Books<'_>,
+        q: f64,
+        base: f64,
+    ) -> (f64, Option<RejectReason>) {
+        if q == 0.0 {
+            return (0.0, None);
+        }
+        let s = order.symbol;
+        let slip = self.costs.slippage(pass.prices, s, pass.t, q.abs());
+        let price = if q > 0.0 {
+            base * (1.0 + slip)
+        } else {
+            base * (1.0 - slip)
+        };
+        let (allowed, breach) = self.within_caps(books.portfolio, &|k| pass.at(k), s, q, price);
+        if allowed == 0.0 {
+            return (0.0, breach);
+        }
+        self.book(pass, books, order, allowed, price, base);
+        self.vol_used[s] += allowed.abs();
+        (allowed, breach)
+    }
+
+    /// What becomes of `order` after its fill: rejected (with what filled) when a cap bound;
+    /// when the volume cap held part of it back, that part keeps working or is cancelled
+    /// (`execution.remainder`); otherwise it is done.
+    fn settle(
+        &self,
+        pass: &Pass<'_>,
+        order: &mut Order,
+        books: &mut Books<'_>,
+        worked: &Worked,
+    ) -> Disposition {
+        let (t, timestamp, filled) = (pass.t, pass.timestamp, worked.filled);
+        if let Some(reason) = worked.breach {
+            reject(books, t, timestamp, order, filled, reason);
+            return Disposition::Done;
+        }
+        if !worked.volume_capped {
+            return Disposition::Done;
+        }
+        match self.rules.remainder {
+            Remainder::Keep => {
+                order.kind = order.kind.with_quantity(worked.wanted - filled);
+                Disposition::Keep
+            }
+            Remainder::Cancel => {
+                reject(books, t, timestamp, order, filled, RejectReason::VolumeCap);
+                Disposition::Done
+            }
+        }
+    }
+
+    /// Records a fill of `quantity` shares of `order` at `price` (`base` before slippage) in
+    /// the portfolio, the trade ledger and the fills.
     fn book(
         &self,
-        prices: &Prices<'_>,
+        pass: &Pass<'_>,
         books: &mut Books<'_>,
         order: &Order,
-        t: usize,
-        timestamp: i64,
         quantity: f64,
         price: f64,
         base: f64,
-        phase: Phase,
     ) {
-        let commission = self.commission_for(quantity, price);
+        let (prices, t) = (pass.prices, pass.t);
+        let timestamp = pass.printed_at(base == prices.open(order.symbol)[t]);
+        let commission = self.costs.commission(quantity, price);
         let slippage = quantity.abs() * (price - base).abs();
         // Opening a position: its mark becomes the latest close visible before this fill
         // (bars before `t`), as if every flat symbol's mark had moved at every close.
@@ -491,7 +567,7 @@ impl Broker {
         let (before, after) = books
             .portfolio
             .apply_fill(order.symbol, quantity, price, commission);
-        let at_close = phase == Phase::Close;
+        let at_close = pass.phase == Phase::Close;
         books.ledger.on_fill(LedgerFill {
             symbol: order.symbol,
             bar: t,
@@ -520,71 +596,18 @@ impl Broker {
         });
     }
 
-    /// Commission of a fill of `quantity` at `price`.
-    fn commission_for(&self, quantity: f64, price: f64) -> f64 {
-        if quantity == 0.0 {
-            return 0.0;
-        }
-        let q = quantity.abs();
-        (q * self.per_share + q * price * self.commission).max(self.commission_min)
-    }
-
-    /// Slippage fraction of a fill of `q` shares (> 0) of `s` in bar `t`.
-    fn slippage_for(&self, prices: &Prices<'_>, s: usize, t: usize, q: f64) -> f64 {
-        match self.slippage_model {
-            SlippageModel::Fixed => self.slippage,
-            SlippageModel::SqrtImpact => {
-                let impact = match trailing_sigma_adv(prices, s, t) {
-                    Some((sigma, adv)) => self.impact_k * sigma * (q / adv).sqrt(),
-                    None => 0.0,
-                };
-                // Never 100% or more: a sale would pay to sell.
-                (self.half_spread + impact).min(0.99)
-            }
-        }
-    }
-
-    /// Slippage fraction to size a target-weight order with: for the square-root model, the
-    /// impact of the size the order would have without impact (an upper bound, so sizing never
-    /// overspends).
-    fn sizing_slippage(
-        &self,
-        prices: &Prices<'_>,
-        s: usize,
-        t: usize,
-        weight: f64,
-        equity: f64,
-        price: f64,
-    ) -> f64 {
-        match self.slippage_model {
-            SlippageModel::Fixed => self.slippage,
-            SlippageModel::SqrtImpact => {
-                let rough = (weight * equity / price).abs();
-                if rough > 0.0 && rough.is_finite() {
-                    self.slippage_for(prices, s, t, rough)
-                } else {
-                    self.half_spread
-                }
-            }
-        }
-    }
-
     /// Shares making `weight` of `equity`, sized at the all-in price of a trade in the
     /// direction of `weight`; whole shares unless fractional.
     fn target_shares(&self, weight: f64, equity: f64, price: f64, slip: f64) -> f64 {
         if weight == 0.0 || equity <= 0.0 || !weight.is_finite() {
             return 0.0;
         }
-        let all_in = if weight > 0.0 {
-            price * (1.0 + slip) * (1.0 + self.commission) + self.per_share
-        } else {
-            price * (1.0 - slip) * (1.0 - self.commission) - self.per_share
-        };
+        let all_in = self.costs.all_in_price(weight, price, slip);
         if all_in <= 0.0 {
             return 0.0;
         }
         let shares = weight * equity / all_in;
-        if self.exec.fractional {
+        if self.rules.fractional {
             shares
         } else {
             shares.trunc()
@@ -603,7 +626,7 @@ impl Broker {
         q: f64,
         price: f64,
     ) -> (f64, Option<RejectReason>) {
-        let (gross_cap, net_cap) = (self.exec.max_gross_leverage, self.exec.max_net_exposure);
+        let (gross_cap, net_cap) = (self.rules.max_gross_leverage, self.rules.max_net_exposure);
         if gross_cap.is_none() && net_cap.is_none() {
             return (q, None);
         }
@@ -623,7 +646,7 @@ impl Broker {
         let n_pre = n_other + q0 * price;
         let check = |dq: f64| -> Option<RejectReason> {
             let e =
-                cash - dq * price - self.commission_for(dq, price) + n_other + (q0 + dq) * price;
+                cash - dq * price - self.costs.commission(dq, price) + n_other + (q0 + dq) * price;
             let tol = 1e-9 * e.abs().max(1.0);
             let g = g_other + ((q0 + dq) * price).abs();
             let n = n_other + (q0 + dq) * price;
@@ -644,7 +667,7 @@ impl Broker {
         let Some(why) = check(q) else {
             return (q, None);
         };
-        if self.exec.on_breach == OnBreach::Reject {
+        if self.rules.on_breach == OnBreach::Reject {
             return (0.0, Some(why));
         }
         let (mut lo, mut hi) = (0.0f64, q.abs());
@@ -656,7 +679,7 @@ impl Broker {
                 hi = mid;
             }
         }
-        if !self.exec.fractional {
+        if !self.rules.fractional {
             lo = lo.floor();
         }
         (lo.copysign(q), Some(why))
@@ -717,36 +740,29 @@ fn stop_price(quantity: f64, stop: f64, o: f64, h: f64, l: f64) -> Option<f64> {
     }
 }
 
-/// Sample std of close-to-close returns and mean volume of symbol `s` over the
-/// [`IMPACT_WINDOW`] bars before `t` (bars without data skipped); `None` with fewer than two
-/// returns or no positive volume.
-fn trailing_sigma_adv(prices: &Prices<'_>, s: usize, t: usize) -> Option<(f64, f64)> {
-    let from = t.saturating_sub(IMPACT_WINDOW);
-    let (close, volume) = (prices.close(s), prices.volume(s));
-    let (mut n, mut sum, mut sum2) = (0.0, 0.0, 0.0);
-    let (mut nv, mut vsum) = (0.0, 0.0);
-    let mut prev = f64::NAN;
-    for k in from..t {
-        let c = close[k];
-        if c.is_finite() {
-            if prev.is_finite() && prev > 0.0 {
-                let r = c / prev - 1.0;
-                n += 1.0;
-                sum += r;
-                sum2 += r * r;
-            }
-            prev = c;
-        }
-        if volume[k].is_finite() {
-            nv += 1.0;
-            vsum += volume[k];
-        }
+/// Fill price of a stop-limit order in a bar, if it fills, recording in `triggered` when its
+/// stop triggers: triggered before the bar or at its open it works as a limit; triggered
+/// inside the bar it fills there only if its limit is at or through the stop (at the stop),
+/// since the path after the trigger is unknown.
+fn stop_limit_price(
+    triggered: &mut bool,
+    quantity: f64,
+    (stop, limit): (f64, f64),
+    o: f64,
+    h: f64,
+    l: f64,
+) -> Option<f64> {
+    if *triggered {
+        limit_price(quantity, limit, o, h, l)
+    } else if through(quantity, o, stop) {
+        *triggered = true;
+        limit_price(quantity, limit, o, h, l)
+    } else if stop_price(quantity, stop, o, h, l).is_some() {
+        *triggered = true;
+        through(quantity, limit, stop).then_some(stop)
+    } else {
+        None
     }
-    if n < 2.0 || nv == 0.0 || vsum <= 0.0 {
-        return None;
-    }
-    let var = ((sum2 - sum * sum / n) / (n - 1.0)).max(0.0);
-    Some((var.sqrt(), vsum / nv))
 }
 
 #[cfg(test)]

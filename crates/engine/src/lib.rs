@@ -16,6 +16,7 @@
 pub mod broker;
 pub mod config;
 pub mod context;
+pub mod costs;
 pub mod error;
 pub mod event_loop;
 pub mod fill;
