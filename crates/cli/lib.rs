@@ -10,15 +10,10 @@
 // The doc comments of the clap argument types are the --help texts (e.g. `[,Volume]`,
 // `[sweep]`), not rustdoc links.
 #![allow(rustdoc::broken_intra_doc_links)]
-#![warn(missing_docs)]
-// No unsafe code but the allocator of oom.rs (a global allocator cannot be written without it);
-// signals go through signal-hook.
-#![deny(unsafe_code)]
 
 pub mod args;
 mod commands;
 mod data_cmd;
-#[allow(unsafe_code)]
 pub mod oom;
 mod progress;
 mod signals;

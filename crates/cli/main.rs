@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-#[global_allocator]
-static ALLOCATOR: rotor_cli::oom::ExitOnOom = rotor_cli::oom::ExitOnOom;
+// Out of memory is one `error:` line and exit code 1 (rotor_cli::oom).
+rotor_cli::exit_on_oom!();
 
 fn main() -> ExitCode {
     rotor_cli::main_with(rotor_cli::Registry::builtin())

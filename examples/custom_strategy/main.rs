@@ -21,6 +21,9 @@ use rotor_strategies::Registry;
 
 use crate::buy_the_dip::BuyTheDipConfig;
 
+// Out of memory is one `error:` line and exit code 1, as in the `rotor` binary.
+rotor_cli::exit_on_oom!();
+
 fn main() -> ExitCode {
     match Registry::builtin().register::<BuyTheDipConfig>() {
         Ok(registry) => rotor_cli::main_with(registry),
