@@ -6,7 +6,7 @@ use rotor_data::time::{format_ns, ns_to_datetime};
 use rotor_data::{Column, Market, Table};
 use rotor_engine::{FillConfig, RunResult};
 use rotor_report::{money, Block, Section};
-use rotor_strategies::{attribute_events, BuiltStrategy, EventTrade};
+use rotor_strategies::{attribute_events, BuiltStrategy, EventPnl, EventTrade, NewsEvent};
 
 /// What `rotor run` shows and writes for a `news_event` config.
 pub struct EventPnlOutput {
@@ -43,14 +43,35 @@ pub fn build(
     strategy: &BuiltStrategy,
     fill_rules: &FillConfig,
 ) -> Option<EventPnlOutput> {
-    let adjust = fill_rules.adjust;
     let BuiltStrategy::NewsEvent(news) = strategy else {
         return None;
     };
     let events: &[EventTrade] = &news.log;
-    let pnl = attribute_events(market, adjust, result, events);
-    let ts = market.timestamps();
-    let n = ts.len();
+    let pnl = attribute_events(market, fill_rules.adjust, result, events);
+    let returns = event_returns(market, result, news, &pnl);
+    let section = pnl_section(market, result, news, &pnl, &returns);
+    let per_event = per_event_table(market, events, &pnl, returns);
+    let per_fill = per_fill_table(market, result, &pnl);
+    let reaction =
+        crate::reaction_report::section(market, fill_rules, result, events, &pnl.fill_events);
+    Some(EventPnlOutput {
+        section,
+        reaction,
+        tables: vec![
+            ("event_pnl.parquet", per_event),
+            ("event_fills.parquet", per_fill),
+        ],
+    })
+}
+
+/// Each event's return: its P&L over the gross it committed at entry (size x gross per unit x
+/// equity at the previous close); NaN when nothing was committed.
+fn event_returns(
+    market: &Market,
+    result: &RunResult,
+    news: &NewsEvent,
+    pnl: &EventPnl,
+) -> Vec<f64> {
     // The curve starts at the trading start (bar indices are the market's).
     let start = market.trading_start();
     let equity_before = |t: usize| {
@@ -59,36 +80,24 @@ pub fn build(
             .and_then(|p| result.equity.get(p).copied())
             .unwrap_or(result.initial_cash)
     };
-    let committed: Vec<f64> = events
+    news.log
         .iter()
         .map(|e| e.size.abs() * news.gross_per_unit() * equity_before(e.entry))
-        .collect();
-    let returns: Vec<f64> = pnl
-        .pnl
-        .iter()
-        .zip(&committed)
-        .map(|(p, c)| if *c > 0.0 { p / c } else { f64::NAN })
-        .collect();
-    let date = |t: usize| ts.get(t).map_or("open".to_string(), |&x| format_ns(x));
-    let rows: Vec<Vec<String>> = events
-        .iter()
-        .enumerate()
-        .map(|(k, e)| {
-            vec![
-                (k + 1).to_string(),
-                minute(e.timestamp),
-                headline(&e.headline),
-                date(e.entry),
-                date(e.exit),
-                money(pnl.pnl[k]),
-                if returns[k].is_finite() {
-                    format!("{:+.2}%", returns[k] * 100.0)
-                } else {
-                    "n/a".into()
-                },
-            ]
-        })
-        .collect();
+        .zip(&pnl.pnl)
+        .map(|(c, p)| if c > 0.0 { p / c } else { f64::NAN })
+        .collect()
+}
+
+/// The "Per-event P&L" report section: one row per headline acted on, the lines that add the
+/// rows up to the run's P&L, and how many headlines were skipped.
+fn pnl_section(
+    market: &Market,
+    result: &RunResult,
+    news: &NewsEvent,
+    pnl: &EventPnl,
+    returns: &[f64],
+) -> Section {
+    let events = &news.log;
     let total: f64 = pnl.pnl.iter().sum();
     let final_equity = result.final_equity();
     let table = if events.is_empty() {
@@ -106,7 +115,7 @@ pub fn build(
             ]
             .map(String::from)
             .to_vec(),
-            rows,
+            rows: event_rows(market, events, pnl, returns),
         })
     };
     let mut blocks = vec![
@@ -139,12 +148,55 @@ pub fn build(
             if news.skipped == 1 { " was" } else { "s were" }
         )));
     }
-    let section = Section {
+    Section {
         title: "Per-event P&L".into(),
         blocks,
-    };
+    }
+}
+
+/// The rows of the section's table: number, time, headline, entry and exit sessions, P&L and
+/// return of each event.
+fn event_rows(
+    market: &Market,
+    events: &[EventTrade],
+    pnl: &EventPnl,
+    returns: &[f64],
+) -> Vec<Vec<String>> {
+    let ts = market.timestamps();
+    let date = |t: usize| ts.get(t).map_or("open".to_string(), |&x| format_ns(x));
+    events
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            vec![
+                (k + 1).to_string(),
+                minute(e.timestamp),
+                headline(&e.headline),
+                date(e.entry),
+                date(e.exit),
+                money(pnl.pnl[k]),
+                if returns[k].is_finite() {
+                    format!("{:+.2}%", returns[k] * 100.0)
+                } else {
+                    "n/a".into()
+                },
+            ]
+        })
+        .collect()
+}
+
+/// `event_pnl.parquet`: one row per event (an event still open at the end exits at the last
+/// bar's time, flagged `open`).
+fn per_event_table(
+    market: &Market,
+    events: &[EventTrade],
+    pnl: &EventPnl,
+    returns: Vec<f64>,
+) -> Table {
+    let ts = market.timestamps();
+    let n = ts.len();
     let last = ts.last().copied().unwrap_or(0);
-    let per_event = Table::new(vec![
+    Table::new(vec![
         Column::I64("event_id".into(), (1..=events.len() as i64).collect()),
         Column::Timestamp(
             "event_time".into(),
@@ -172,10 +224,14 @@ pub fn build(
         Column::F64("size".into(), events.iter().map(|e| e.size).collect()),
         Column::F64("pnl".into(), pnl.pnl.clone()),
         Column::F64("return".into(), returns),
-    ]);
+    ])
+}
+
+/// `event_fills.parquet`: the event id on each fill an event caused, with its share of it.
+fn per_fill_table(market: &Market, result: &RunResult, pnl: &EventPnl) -> Table {
     let fe = &pnl.fill_events;
     let fill = |i: usize| &result.fills[i];
-    let per_fill = Table::new(vec![
+    Table::new(vec![
         Column::I64("fill".into(), fe.iter().map(|x| x.0 as i64).collect()),
         Column::I64(
             "event_id".into(),
@@ -197,15 +253,5 @@ pub fn build(
             fe.iter().map(|x| x.2 * fill(x.0).quantity).collect(),
         ),
         Column::F64("price".into(), fe.iter().map(|x| fill(x.0).price).collect()),
-    ]);
-    let reaction =
-        crate::reaction_report::section(market, fill_rules, result, events, &pnl.fill_events);
-    Some(EventPnlOutput {
-        section,
-        reaction,
-        tables: vec![
-            ("event_pnl.parquet", per_event),
-            ("event_fills.parquet", per_fill),
-        ],
-    })
+    ])
 }

@@ -96,12 +96,42 @@ pub fn run(args: &MergeOptions, registry: &Registry, reporter: &dyn Reporter) ->
         )));
     }
 
+    let records = shard_records(&found, &order, id.sweep, n)?;
+
+    let mut out = OutDir::open(&args.out, args.force, false, reporter)?;
+    out.begin()?;
+    write_checkpoint(&args.out, id.sweep, n, &records)?;
+    let present = Present {
+        by,
+        top: args.top.unwrap_or(inputs.top),
+        pbo_blocks: args.pbo_blocks.unwrap_or(inputs.pbo_blocks),
+        threads,
+        keep_curves: inputs.keep_curves,
+    };
+    let text = sweep_output::write(&p, &market, &records, &present, Some(&args.out))?;
+    out.finish(&sweep_files(inputs.keep_curves), "rotor sweep output")?;
+    reporter.note(&format!(
+        "merged {} shards ({n} parameter sets) into {}",
+        found.len(),
+        args.out.display()
+    ));
+    Ok(text)
+}
+
+/// Every set's record from the shards' checkpoints (in `order`), each shard checked to hold
+/// exactly its sets of sweep `sweep` over `n` sets.
+fn shard_records(
+    found: &[(PathBuf, Manifest)],
+    order: &[usize],
+    sweep: u64,
+    n: usize,
+) -> Result<BTreeMap<usize, Outcome>> {
     let mut records: BTreeMap<usize, Outcome> = BTreeMap::new();
-    for &k in &order {
+    for &k in order {
         let (dir, m) = &found[k];
         let s = m.shard();
         let header = Header {
-            identity: s.header_identity(id.sweep),
+            identity: s.header_identity(sweep),
             n_sets: n as u64,
             n_metrics: metric_columns().len() as u32,
         };
@@ -134,25 +164,7 @@ pub fn run(args: &MergeOptions, registry: &Registry, reporter: &dyn Reporter) ->
             )));
         }
     }
-
-    let mut out = OutDir::open(&args.out, args.force, false, reporter)?;
-    out.begin()?;
-    write_checkpoint(&args.out, id.sweep, n, &records)?;
-    let present = Present {
-        by,
-        top: args.top.unwrap_or(inputs.top),
-        pbo_blocks: args.pbo_blocks.unwrap_or(inputs.pbo_blocks),
-        threads,
-        keep_curves: inputs.keep_curves,
-    };
-    let text = sweep_output::write(&p, &market, &records, &present, Some(&args.out))?;
-    out.finish(&sweep_files(inputs.keep_curves), "rotor sweep output")?;
-    reporter.note(&format!(
-        "merged {} shards ({n} parameter sets) into {}",
-        found.len(),
-        args.out.display()
-    ));
-    Ok(text)
+    Ok(records)
 }
 
 /// The manifest of a finished shard folder.

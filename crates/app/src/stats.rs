@@ -8,7 +8,7 @@ use rotor_report::{
     compute_stats, render_json, render_markdown, render_text, Benchmark, ReportOptions, RunSummary,
 };
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{bad, Context as _, Result};
 use crate::reporter::Reporter;
@@ -54,36 +54,7 @@ pub fn run(args: &StatsOptions, reporter: &dyn Reporter) -> Result<String> {
         return Err(bad(format!("--periods {e}")));
     }
     let benchmark = match &args.benchmark {
-        Some(path) => {
-            let b = load_series(path, args.benchmark_returns).map_err(bad)?;
-            warnings.extend(
-                b.returns_read_as_levels_warning(path)
-                    .map(|w| w.replace("--returns", "--benchmark-returns")),
-            );
-            let (bt, bv, _) = curve(&b);
-            // Benchmark levels on the strategy's timestamps (NaN where it has none).
-            let mut prices = Vec::with_capacity(timestamps.len());
-            for t in &timestamps {
-                prices.push(match bt.binary_search(t) {
-                    Ok(i) => bv[i],
-                    Err(_) => f64::NAN,
-                });
-            }
-            if prices.iter().all(|p| p.is_nan()) {
-                return Err(bad(format!(
-                    "{}: no timestamp in common with {}",
-                    path.display(),
-                    args.file.display()
-                )));
-            }
-            Some(Benchmark {
-                name: path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "benchmark".into()),
-                prices,
-            })
-        }
+        Some(path) => Some(benchmark_on(args, path, &timestamps, &mut warnings)?),
         None => None,
     };
     let periods = args
@@ -109,13 +80,69 @@ pub fn run(args: &StatsOptions, reporter: &dyn Reporter) -> Result<String> {
     for w in &warnings {
         reporter.alert(&format!("warning: {w}"));
     }
+    let opts = report_options(args, &series, &timestamps, periods, warnings);
+    let shown = match args.format {
+        Format::Text => render_text(&run, &stats, &opts),
+        Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &opts))
+            .context("serializing the report")?,
+        Format::Markdown => render_markdown(&run, &stats, &opts),
+    };
+    Ok(shown)
+}
+
+/// The benchmark series at `path` as levels on the strategy's `timestamps` (NaN where it has
+/// none); an error when they share no timestamp.
+fn benchmark_on(
+    args: &StatsOptions,
+    path: &Path,
+    timestamps: &[i64],
+    warnings: &mut Vec<String>,
+) -> Result<Benchmark> {
+    let b = load_series(path, args.benchmark_returns).map_err(bad)?;
+    warnings.extend(
+        b.returns_read_as_levels_warning(path)
+            .map(|w| w.replace("--returns", "--benchmark-returns")),
+    );
+    let (bt, bv, _) = curve(&b);
+    let mut prices = Vec::with_capacity(timestamps.len());
+    for t in timestamps {
+        prices.push(match bt.binary_search(t) {
+            Ok(i) => bv[i],
+            Err(_) => f64::NAN,
+        });
+    }
+    if prices.iter().all(|p| p.is_nan()) {
+        return Err(bad(format!(
+            "{}: no timestamp in common with {}",
+            path.display(),
+            args.file.display()
+        )));
+    }
+    Ok(Benchmark {
+        name: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "benchmark".into()),
+        prices,
+    })
+}
+
+/// The report's header (file, how the series was read, its span, periods a year) and
+/// warnings.
+fn report_options(
+    args: &StatsOptions,
+    series: &Series,
+    timestamps: &[i64],
+    periods: f64,
+    warnings: Vec<String>,
+) -> ReportOptions {
     let span = format!(
         "{} .. {} ({} returns)",
         format_ns(timestamps[0]),
         format_ns(timestamps[timestamps.len() - 1]),
         timestamps.len()
     );
-    let opts = ReportOptions {
+    ReportOptions {
         ascii: args.ascii,
         width: 100,
         header: vec![
@@ -136,14 +163,7 @@ pub fn run(args: &StatsOptions, reporter: &dyn Reporter) -> Result<String> {
         ],
         warnings,
         sections: Vec::new(),
-    };
-    let shown = match args.format {
-        Format::Text => render_text(&run, &stats, &opts),
-        Format::Json => serde_json::to_string_pretty(&render_json(&run, &stats, &opts))
-            .context("serializing the report")?,
-        Format::Markdown => render_markdown(&run, &stats, &opts),
-    };
-    Ok(shown)
+    }
 }
 
 /// (timestamps of the returns, equity after each return, equity before the first return).

@@ -7,16 +7,16 @@ use std::path::PathBuf;
 
 use rotor_data::table::write_atomic;
 use rotor_data::{Column, Table};
-use rotor_report::{compute_stats, render_text, stats_json, ReportOptions};
+use rotor_report::{compute_stats, render_text, stats_json, ReportOptions, Stats};
 use rotor_sweep::assemble::{fmt_metric, param_column_nullable, show_value, RankBy};
-use rotor_sweep::walkforward::{walk_forward, windows, ymd, Span, WindowResult};
+use rotor_sweep::walkforward::{walk_forward, windows, ymd, Span, WalkForward, WindowResult};
 
 use rotor_strategies::Registry;
 
 use crate::error::{bad, Context as _, Result};
 use crate::out_dir::{OutDir, WALKFORWARD_FILES};
 use crate::reporter::Reporter;
-use crate::sweep::{prepare, GridOptions};
+use crate::sweep::{prepare, GridOptions, Prepared};
 
 /// What `rotor walkforward` is asked to do.
 #[derive(Debug, Clone)]
@@ -124,29 +124,42 @@ pub fn run(
     text.push('\n');
     text.push_str(&window_table(&p.sets, &wf.windows, &by));
     if let Some(out) = &mut out {
-        out.begin()?;
-        let dir = out.path().to_path_buf();
-        let json = serde_json::to_string_pretty(&stats_json(&wf.summary, &stats))
-            .context("serializing stats")?;
-        write_atomic(&dir.join("report.txt"), text.as_bytes()).map_err(bad)?;
-        write_atomic(&dir.join("stats.json"), format!("{json}\n").as_bytes()).map_err(bad)?;
-        windows_parquet(&p.sets, &wf.windows, &by)
-            .write_parquet(&dir.join("walkforward.parquet"))
-            .map_err(bad)?;
-        Table::new(vec![
-            Column::Timestamp("timestamp".into(), wf.summary.timestamps.clone()),
-            Column::F64("equity".into(), wf.summary.equity.clone()),
-        ])
-        .write_parquet(&dir.join("equity.parquet"))
-        .map_err(bad)?;
-        write_atomic(
-            &dir.join("config.toml"),
-            p.loaded.resolved_toml()?.as_bytes(),
-        )
-        .map_err(bad)?;
-        out.finish(WALKFORWARD_FILES, "rotor walkforward output")?;
+        write_outputs(out, &p, &wf, &stats, &by, &text)?;
     }
     Ok(text)
+}
+
+/// The `--out` folder of a walk-forward: report.txt (`text`), stats.json, walkforward.parquet
+/// (the chosen parameters per window), equity.parquet and the resolved config.toml.
+fn write_outputs(
+    out: &mut OutDir,
+    p: &Prepared,
+    wf: &WalkForward,
+    stats: &Stats,
+    by: &RankBy,
+    text: &str,
+) -> Result<()> {
+    out.begin()?;
+    let dir = out.path().to_path_buf();
+    let json = serde_json::to_string_pretty(&stats_json(&wf.summary, stats))
+        .context("serializing stats")?;
+    write_atomic(&dir.join("report.txt"), text.as_bytes()).map_err(bad)?;
+    write_atomic(&dir.join("stats.json"), format!("{json}\n").as_bytes()).map_err(bad)?;
+    windows_parquet(&p.sets, &wf.windows, by)
+        .write_parquet(&dir.join("walkforward.parquet"))
+        .map_err(bad)?;
+    Table::new(vec![
+        Column::Timestamp("timestamp".into(), wf.summary.timestamps.clone()),
+        Column::F64("equity".into(), wf.summary.equity.clone()),
+    ])
+    .write_parquet(&dir.join("equity.parquet"))
+    .map_err(bad)?;
+    write_atomic(
+        &dir.join("config.toml"),
+        p.loaded.resolved_toml()?.as_bytes(),
+    )
+    .map_err(bad)?;
+    out.finish(WALKFORWARD_FILES, "rotor walkforward output")
 }
 
 fn window_table(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &RankBy) -> String {

@@ -193,6 +193,64 @@ struct Layout {
     adj_as_close: bool,
 }
 
+/// Where each field is in a CSV file's header.
+struct CsvColumns {
+    date: usize,
+    /// Open, high and low: all three or none.
+    ohlc: Option<[usize; 3]>,
+    close: usize,
+    adj: Option<usize>,
+    volume: Option<usize>,
+    /// `Date,Adj Close`: the adjusted closes are the only prices, read as the close.
+    adj_as_close: bool,
+}
+
+/// A header's column name as written (trimmed, without a byte-order mark).
+fn column_name(headers: &[String], c: usize) -> String {
+    headers[c].trim().trim_start_matches('\u{feff}').to_string()
+}
+
+/// Finds the columns of `file` from its `headers` (names and aliases, case-insensitive); an
+/// error names a missing required column or a partial open/high/low set.
+fn find_columns(file: &Path, headers: &[String]) -> Result<CsvColumns, DataError> {
+    let find = |field: &str, aliases: &[&str]| find_unique(file, headers, field, aliases);
+    let req = |canon: &str, aliases: &[&str]| {
+        find(canon, aliases)?.ok_or_else(|| validate::missing_column(file, canon, aliases, headers))
+    };
+    let date = req("Date", DATE_ALIASES)?;
+    let adj_c = find("Adj Close", ADJ_CLOSE_ALIASES)?;
+    let ohlc_found = [
+        find("Open", &["open"])?,
+        find("High", &["high"])?,
+        find("Low", &["low"])?,
+    ];
+    // `Date,Adj Close`: the adjusted closes are the only prices, so they are the close of a
+    // close-only series (the loader warns about close-only data as for `Date,Close`).
+    let (close, adj, adj_as_close) = match (find("Close", &["close"])?, adj_c) {
+        (Some(c), adj) => (c, adj, false),
+        (None, Some(a)) if ohlc_found == [None, None, None] => (a, None, true),
+        (None, _) => return Err(validate::missing_column(file, "Close", &["close"], headers)),
+    };
+    let ohlc = match ohlc_found {
+        [Some(o), Some(h), Some(l)] => Some([o, h, l]),
+        [None, None, None] => None,
+        _ => {
+            req("Open", &["open"])?;
+            req("High", &["high"])?;
+            req("Low", &["low"])?;
+            None
+        }
+    };
+    Ok(CsvColumns {
+        date,
+        ohlc,
+        close,
+        adj,
+        volume: find("Volume", &["volume"])?,
+        adj_as_close,
+    })
+}
+
 fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), DataError> {
     let bytes = crate::input_file::read_text(file)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -211,49 +269,13 @@ fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), Dat
         .iter()
         .map(str::to_string)
         .collect();
-    let find = |field: &str, aliases: &[&str]| find_unique(file, &headers, field, aliases);
-    let req = |canon: &str, aliases: &[&str]| {
-        find(canon, aliases)?
-            .ok_or_else(|| validate::missing_column(file, canon, aliases, &headers))
-    };
-    let date_c = req("Date", DATE_ALIASES)?;
-    let adj_c = find("Adj Close", ADJ_CLOSE_ALIASES)?;
-    let ohlc_found = [
-        find("Open", &["open"])?,
-        find("High", &["high"])?,
-        find("Low", &["low"])?,
-    ];
-    // `Date,Adj Close`: the adjusted closes are the only prices, so they are the close of a
-    // close-only series (the loader warns about close-only data as for `Date,Close`).
-    let (close_c, adj_c, adj_as_close) = match (find("Close", &["close"])?, adj_c) {
-        (Some(c), adj) => (c, adj, false),
-        (None, Some(a)) if ohlc_found == [None, None, None] => (a, None, true),
-        (None, _) => {
-            return Err(validate::missing_column(
-                file,
-                "Close",
-                &["close"],
-                &headers,
-            ))
-        }
-    };
-    let ohlc_c = match ohlc_found {
-        [Some(o), Some(h), Some(l)] => Some([o, h, l]),
-        [None, None, None] => None,
-        _ => {
-            req("Open", &["open"])?;
-            req("High", &["high"])?;
-            req("Low", &["low"])?;
-            None
-        }
-    };
-    let vol_c = find("Volume", &["volume"])?;
-    let name = |c: usize| headers[c].trim().trim_start_matches('\u{feff}').to_string();
-    let (on, hn, ln) = match ohlc_c {
+    let cols = find_columns(file, &headers)?;
+    let name = |c: usize| column_name(&headers, c);
+    let (on, hn, ln) = match cols.ohlc {
         Some([o, h, l]) => (name(o), name(h), name(l)),
         None => ("Open".into(), "High".into(), "Low".into()),
     };
-    let cn = name(close_c);
+    let cn = name(cols.close);
     let names = PriceNames {
         open: &on,
         high: &hn,
@@ -263,117 +285,129 @@ fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), Dat
     let mut rows = Vec::new();
     let mut skipped = 0;
     for (i, rec) in rdr.records().enumerate() {
-        let row = i + 1;
         let rec = rec.map_err(corrupt)?;
         if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim().is_empty()) {
             continue; // blank line
         }
-        let mut r = RowRef {
+        let r = RowRef {
             path: file,
-            row,
+            row: i + 1,
             symbol: Some(symbol),
             timestamp: None,
         };
-        if rec.len() != headers.len() {
-            return Err(r.error(
-                "ragged row",
-                format!("{} fields but the header has {}", rec.len(), headers.len()),
-            ));
+        match parse_row(r, &rec, &headers, &cols, &names)? {
+            Some(row) => rows.push(row),
+            None => skipped += 1,
         }
-        let field = |c: usize| rec.get(c).unwrap_or("").trim();
-        let date_s = field(date_c);
-        let date = time::parse_date(date_s)
-            .or_else(|| {
-                time::parse_timestamp(date_s)
-                    .filter(|t| t.1)
-                    .map(|t| time::ns_to_date(t.0))
-            })
-            .ok_or_else(|| {
-                r.error(
-                    format!("bad date in column `{}`", name(date_c)),
-                    format!("cannot parse {date_s:?} as YYYY-MM-DD"),
-                )
-            })?;
-        if time::checked_date_to_ns(date).is_none() {
-            return Err(r.error(
-                format!("date out of range in column `{}`", name(date_c)),
-                format!("{date} is {}", time::DATE_RANGE_TEXT),
-            ));
-        }
-        r.timestamp = Some(time::daily_close_ns(date));
-        // Yahoo's marker of a day without data; a literal NaN is a value, and fails the price
-        // rules below like any other non-finite price.
-        let is_null = |c: usize| {
-            let f = field(c);
-            f.is_empty() || f.eq_ignore_ascii_case("null")
-        };
-        let price_cols = ohlc_c.iter().flatten().copied().chain([close_c]);
-        if price_cols.clone().any(is_null) {
-            skipped += 1;
-            continue;
-        }
-        let num = |c: usize| -> Result<f64, DataError> {
-            let f = field(c);
-            if f.contains(',') {
-                return Err(r.error(
-                    format!("thousands separator in column `{}`", name(c)),
-                    format!("{f:?}: write numbers without separators, e.g. 1234.5 not 1,234.5"),
-                ));
-            }
-            f.parse::<f64>().map_err(|_| {
-                r.error(
-                    format!("not a number in column `{}`", name(c)),
-                    format!("cannot parse {f:?}"),
-                )
-            })
-        };
-        let close = num(close_c)?;
-        let ohlc = match ohlc_c {
-            Some([o, h, l]) => {
-                let v = [num(o)?, num(h)?, num(l)?];
-                validate::check_ohlc(&r, &names, v[0], v[1], v[2], close)?;
-                Some(v)
-            }
-            None => {
-                validate::check_price(&r, &cn, close)?;
-                None
-            }
-        };
-        let opt = |c: Option<usize>| -> Result<Option<f64>, DataError> {
-            match c {
-                Some(c) if !is_null(c) => num(c).map(Some),
-                _ => Ok(None),
-            }
-        };
-        let adj = opt(adj_c)?;
-        let volume = match vol_c {
-            Some(c) if is_null(c) => return Err(validate::null_value(&r, &name(c))),
-            Some(c) => {
-                let v = num(c)?;
-                validate::check_volume(&r, &name(c), v)?;
-                v
-            }
-            None => f64::NAN,
-        };
-        rows.push(Row {
-            date,
-            row,
-            ohlc,
-            close,
-            adj,
-            volume,
-        });
     }
     Ok((
         rows,
         skipped,
         Layout {
-            has_ohlc: ohlc_c.is_some(),
-            has_adj: adj_c.is_some(),
-            has_volume: vol_c.is_some(),
-            adj_as_close,
+            has_ohlc: cols.ohlc.is_some(),
+            has_adj: cols.adj.is_some(),
+            has_volume: cols.volume.is_some(),
+            adj_as_close: cols.adj_as_close,
         },
     ))
+}
+
+/// Parses and checks data row `r` (record `rec`); `None` for a day without data (a null
+/// price: Yahoo's marker).
+fn parse_row(
+    mut r: RowRef<'_>,
+    rec: &csv::StringRecord,
+    headers: &[String],
+    cols: &CsvColumns,
+    names: &PriceNames<'_>,
+) -> Result<Option<Row>, DataError> {
+    let row = r.row;
+    let name = |c: usize| column_name(headers, c);
+    if rec.len() != headers.len() {
+        return Err(r.error(
+            "ragged row",
+            format!("{} fields but the header has {}", rec.len(), headers.len()),
+        ));
+    }
+    let field = |c: usize| rec.get(c).unwrap_or("").trim();
+    let date_s = field(cols.date);
+    let date = time::parse_date(date_s)
+        .or_else(|| {
+            time::parse_timestamp(date_s)
+                .filter(|t| t.1)
+                .map(|t| time::ns_to_date(t.0))
+        })
+        .ok_or_else(|| {
+            r.error(
+                format!("bad date in column `{}`", name(cols.date)),
+                format!("cannot parse {date_s:?} as YYYY-MM-DD"),
+            )
+        })?;
+    if time::checked_date_to_ns(date).is_none() {
+        return Err(r.error(
+            format!("date out of range in column `{}`", name(cols.date)),
+            format!("{date} is {}", time::DATE_RANGE_TEXT),
+        ));
+    }
+    r.timestamp = Some(time::daily_close_ns(date));
+    // Yahoo's marker of a day without data; a literal NaN is a value, and fails the price
+    // rules below like any other non-finite price.
+    let is_null = |c: usize| {
+        let f = field(c);
+        f.is_empty() || f.eq_ignore_ascii_case("null")
+    };
+    let price_cols = cols.ohlc.iter().flatten().copied().chain([cols.close]);
+    if price_cols.clone().any(is_null) {
+        return Ok(None);
+    }
+    let num = |c: usize| -> Result<f64, DataError> {
+        let f = field(c);
+        if f.contains(',') {
+            return Err(r.error(
+                format!("thousands separator in column `{}`", name(c)),
+                format!("{f:?}: write numbers without separators, e.g. 1234.5 not 1,234.5"),
+            ));
+        }
+        f.parse::<f64>().map_err(|_| {
+            r.error(
+                format!("not a number in column `{}`", name(c)),
+                format!("cannot parse {f:?}"),
+            )
+        })
+    };
+    let close = num(cols.close)?;
+    let ohlc = match cols.ohlc {
+        Some([o, h, l]) => {
+            let v = [num(o)?, num(h)?, num(l)?];
+            validate::check_ohlc(&r, names, v[0], v[1], v[2], close)?;
+            Some(v)
+        }
+        None => {
+            validate::check_price(&r, names.close, close)?;
+            None
+        }
+    };
+    let adj = match cols.adj {
+        Some(c) if !is_null(c) => Some(num(c)?),
+        _ => None,
+    };
+    let volume = match cols.volume {
+        Some(c) if is_null(c) => return Err(validate::null_value(&r, &name(c))),
+        Some(c) => {
+            let v = num(c)?;
+            validate::check_volume(&r, &name(c), v)?;
+            v
+        }
+        None => f64::NAN,
+    };
+    Ok(Some(Row {
+        date,
+        row,
+        ohlc,
+        close,
+        adj,
+        volume,
+    }))
 }
 
 #[cfg(test)]

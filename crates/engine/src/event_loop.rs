@@ -42,7 +42,7 @@ use crate::broker::{Books, Broker};
 use crate::config::SimulationConfig;
 use crate::context::Context;
 use crate::latency::earliest_price;
-use crate::portfolio::Portfolio;
+use crate::portfolio::{CloseSnapshot, Portfolio};
 use crate::prices::Prices;
 use crate::result::RunResult;
 use crate::strategy::Strategy;
@@ -76,28 +76,11 @@ pub fn run<S: Strategy + ?Sized>(
     let mut portfolio = Portfolio::new(m, sim.portfolio.cash);
     let mut broker = Broker::new(sim, &prices);
     let mut ledger = TradeLedger::new(m);
-    let mut out = RunResult {
-        timestamps: ts[first..].to_vec(),
-        equity: Vec::with_capacity(n - first),
-        cash: Vec::with_capacity(n - first),
-        long_exposure: Vec::with_capacity(n - first),
-        short_exposure: Vec::with_capacity(n - first),
-        borrow: Vec::with_capacity(n - first),
-        interest: Vec::with_capacity(n - first),
-        initial_cash: sim.portfolio.cash,
-        periods_per_year: ppy,
-        ..RunResult::default()
-    };
+    let mut out = empty_result(market, sim, first);
     let mut rejections = Vec::new();
-    // News up to the previous session's close (or before the first open) is history.
-    let stale = |e: &rotor_data::Event| match market.prev_close() {
-        Some(close) => e.timestamp <= close,
-        None => first < n && e.timestamp < market.session_open(first),
-    };
-    let mut next_event = events.partition_point(stale);
+    let mut next_event = first_news(market, first);
     // Running totals kept in registers, stored into `out` once at the end.
-    let (mut commission, mut slippage) = (0.0, 0.0);
-    let (mut borrow, mut interest) = (0.0, 0.0);
+    let mut paid = Paid::default();
 
     // Steps (0) and (2): every event not yet delivered whose reaction instant is at or before
     // `$cut` goes to `on_news`, its context clocked at publication + latency.
@@ -130,21 +113,28 @@ pub fn run<S: Strategy + ?Sized>(
         };
     }
 
-    // Warm-up: the strategy sees the bars; only the last warm-up bar's orders survive.
-    for (t, &close_ns) in ts.iter().enumerate().take(first) {
-        broker.cancel_all();
-        let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns)
-            .not_before(after_close(close_ns));
-        strategy.on_bar(&mut ctx);
-    }
-    if first < n {
-        let (prev, now) = match first.checked_sub(1) {
-            Some(p) => (Some(p), ts[p]),
-            None => (None, market.session_open(first)),
+    // The strategy's fills of this pass (from `$first`), their costs summed, each to `on_fill`
+    // clocked at `$now`.
+    macro_rules! report_fills {
+        ($first:expr, $prev:expr, $now:expr) => {
+            for i in $first..out.fills.len() {
+                let fill = out.fills[i];
+                paid.commission += fill.commission;
+                paid.slippage += fill.slippage;
+                let mut ctx = Context::new(&prices, &portfolio, &mut broker, $prev, $now);
+                strategy.on_fill(&mut ctx, &fill);
+            }
         };
-        let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, now);
-        strategy.on_start(&mut ctx);
     }
+
+    warm_up(
+        &prices,
+        &portfolio,
+        &mut broker,
+        strategy,
+        first,
+        after_close,
+    );
 
     for (t, &close_ns) in ts.iter().enumerate().skip(first) {
         let prev = t.checked_sub(1);
@@ -159,13 +149,7 @@ pub fn run<S: Strategy + ?Sized>(
 
         // (1) fills at the open and inside the bar's range.
         broker.fill_at_open(&prices, t, books!());
-        for i in first_fill..out.fills.len() {
-            let fill = out.fills[i];
-            commission += fill.commission;
-            slippage += fill.slippage;
-            let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, open_cut);
-            strategy.on_fill(&mut ctx, &fill);
-        }
+        report_fills!(first_fill, prev, open_cut);
 
         // (2) news the close may act on (its other orders fill from the next open).
         deliver_news!(prev, close_ns);
@@ -173,13 +157,7 @@ pub fn run<S: Strategy + ?Sized>(
         // (3) market-on-close fills, then the close and the strategy's decision.
         let first_fill = out.fills.len();
         broker.fill_at_close(&prices, t, books!());
-        for i in first_fill..out.fills.len() {
-            let fill = out.fills[i];
-            commission += fill.commission;
-            slippage += fill.slippage;
-            let mut ctx = Context::new(&prices, &portfolio, &mut broker, prev, close_ns);
-            strategy.on_fill(&mut ctx, &fill);
-        }
+        report_fills!(first_fill, prev, close_ns);
         broker.expire_day_orders(&prices, t, books!());
         let snap = portfolio.close_bar(
             |s| prices.close(s)[t],
@@ -187,32 +165,122 @@ pub fn run<S: Strategy + ?Sized>(
             interest_rate,
             |s, fee| ledger.on_borrow(s, fee),
         );
-        for &s in portfolio.held() {
-            if prices.close(s)[t].is_finite() {
-                let (o, c) = (prices.open(s)[t], prices.close(s)[t]);
-                let (h, l) = (prices.high(s)[t], prices.low(s)[t]);
-                let h = if h.is_finite() { h } else { o.max(c) };
-                let l = if l.is_finite() { l } else { o.min(c) };
-                ledger.on_bar(s, t, h, l, c);
-            }
-        }
-        borrow += snap.borrow;
-        interest += snap.interest;
-        out.equity.push(snap.equity);
-        out.cash.push(snap.cash);
-        out.long_exposure.push(snap.long_exposure);
-        out.short_exposure.push(snap.short_exposure);
-        out.borrow.push(snap.borrow);
-        out.interest.push(snap.interest);
+        track_ranges(&mut ledger, &portfolio, &prices, t);
+        paid.borrow += snap.borrow;
+        paid.interest += snap.interest;
+        record_close(&mut out, &snap);
         let mut ctx = Context::new(&prices, &portfolio, &mut broker, Some(t), close_ns)
             .not_before(after_close(close_ns));
         strategy.on_bar(&mut ctx);
     }
 
-    out.commission_paid = commission;
-    out.slippage_paid = slippage;
-    out.borrow_paid = borrow;
-    out.interest_earned = interest;
+    out.rejections = rejections;
+    finish(&mut out, market, portfolio, ledger, paid);
+    out
+}
+
+/// Costs and interest summed over the run.
+#[derive(Debug, Default, Clone, Copy)]
+struct Paid {
+    commission: f64,
+    slippage: f64,
+    borrow: f64,
+    interest: f64,
+}
+
+/// The first event of the feed not yet history at the trading start `first`.
+fn first_news(market: &Market, first: usize) -> usize {
+    let n = market.n_bars();
+    // News up to the previous session's close (or before the first open) is history.
+    let stale = |e: &rotor_data::Event| match market.prev_close() {
+        Some(close) => e.timestamp <= close,
+        None => first < n && e.timestamp < market.session_open(first),
+    };
+    market.events().partition_point(stale)
+}
+
+/// Warm-up: the strategy sees the bars before `first` (only the last warm-up bar's orders
+/// survive); then, when there is a bar to trade, `on_start`.
+fn warm_up<S: Strategy + ?Sized>(
+    prices: &Prices<'_>,
+    portfolio: &Portfolio,
+    broker: &mut Broker,
+    strategy: &mut S,
+    first: usize,
+    after_close: impl Fn(i64) -> i64,
+) {
+    let market = prices.market();
+    let ts = market.timestamps();
+    for (t, &close_ns) in ts.iter().enumerate().take(first) {
+        broker.cancel_all();
+        let mut ctx = Context::new(prices, portfolio, broker, Some(t), close_ns)
+            .not_before(after_close(close_ns));
+        strategy.on_bar(&mut ctx);
+    }
+    if first < market.n_bars() {
+        let (prev, now) = match first.checked_sub(1) {
+            Some(p) => (Some(p), ts[p]),
+            None => (None, market.session_open(first)),
+        };
+        let mut ctx = Context::new(prices, portfolio, broker, prev, now);
+        strategy.on_start(&mut ctx);
+    }
+}
+
+/// The result before the first traded bar: its timestamps, the curves' room, the account.
+fn empty_result(market: &Market, sim: &SimulationConfig, first: usize) -> RunResult {
+    let n = market.n_bars();
+    RunResult {
+        timestamps: market.timestamps()[first..].to_vec(),
+        equity: Vec::with_capacity(n - first),
+        cash: Vec::with_capacity(n - first),
+        long_exposure: Vec::with_capacity(n - first),
+        short_exposure: Vec::with_capacity(n - first),
+        borrow: Vec::with_capacity(n - first),
+        interest: Vec::with_capacity(n - first),
+        initial_cash: sim.portfolio.cash,
+        periods_per_year: market.periods_per_year(),
+        ..RunResult::default()
+    }
+}
+
+/// Each held symbol's bar `t` range (high and low, the open/close span where the source lacks
+/// them) and close, for its open trade's excursions.
+fn track_ranges(ledger: &mut TradeLedger, portfolio: &Portfolio, prices: &Prices<'_>, t: usize) {
+    for &s in portfolio.held() {
+        if prices.close(s)[t].is_finite() {
+            let (o, c) = (prices.open(s)[t], prices.close(s)[t]);
+            let (h, l) = (prices.high(s)[t], prices.low(s)[t]);
+            let h = if h.is_finite() { h } else { o.max(c) };
+            let l = if l.is_finite() { l } else { o.min(c) };
+            ledger.on_bar(s, t, h, l, c);
+        }
+    }
+}
+
+/// Appends a close's account snapshot to the curves.
+fn record_close(out: &mut RunResult, snap: &CloseSnapshot) {
+    out.equity.push(snap.equity);
+    out.cash.push(snap.cash);
+    out.long_exposure.push(snap.long_exposure);
+    out.short_exposure.push(snap.short_exposure);
+    out.borrow.push(snap.borrow);
+    out.interest.push(snap.interest);
+}
+
+/// After the last bar: the closed and still-open trades and the final book.
+fn finish(
+    out: &mut RunResult,
+    market: &Market,
+    portfolio: Portfolio,
+    ledger: TradeLedger,
+    paid: Paid,
+) {
+    out.commission_paid = paid.commission;
+    out.slippage_paid = paid.slippage;
+    out.borrow_paid = paid.borrow;
+    out.interest_earned = paid.interest;
+    let (n, ts) = (market.n_bars(), market.timestamps());
     let (last_bar, last_ts) = match n {
         0 => (0, 0),
         _ => (n - 1, ts[n - 1]),
@@ -228,6 +296,4 @@ pub fn run<S: Strategy + ?Sized>(
         .iter()
         .map(|a| if a.is_nan() { 0.0 } else { *a })
         .collect();
-    out.rejections = rejections;
-    out
 }

@@ -229,6 +229,50 @@ const AI_DOWN: [&str; 4] = [
     "AI data-center deal cancelled, raising capex doubts",
 ];
 
+/// A theme of random headlines: `count` sessions from `from` on, each with probability
+/// `p_first` a headline of `first` (its sentiment drawn in that range), else one of `second`.
+struct Theme {
+    tag: &'static str,
+    symbols: Vec<String>,
+    from: usize,
+    count: usize,
+    p_first: f64,
+    first: ((f64, f64), &'static [&'static str]),
+    second: ((f64, f64), &'static [&'static str]),
+}
+
+/// Appends `theme`'s headlines on sessions before `to` to `events`, half of them during the
+/// session and half in the evening.
+fn themed_events(
+    rng: &mut Xoshiro256,
+    sessions: &[NaiveDate],
+    to: usize,
+    theme: &Theme,
+    events: &mut Vec<Event>,
+) {
+    for i in pick_sessions(rng, theme.from, to, theme.count) {
+        let ((lo, hi), headlines) = if rng.next_f64() < theme.p_first {
+            theme.first
+        } else {
+            theme.second
+        };
+        let sentiment = cents(rng.range(lo, hi));
+        let headline = pick(rng, headlines);
+        let timestamp = if rng.next_f64() < 0.5 {
+            intraday(sessions[i], rng)
+        } else {
+            evening(sessions[i], rng)
+        };
+        events.push(Event {
+            timestamp,
+            headline: headline.to_string(),
+            tags: vec![theme.tag.to_string()],
+            sentiment: Some(sentiment),
+            symbols: theme.symbols.clone(),
+        });
+    }
+}
+
 /// The event feed and its price effects, for `sessions` (the sample calendar).
 pub fn build(seed: u64, sessions: &[NaiveDate]) -> (Vec<Event>, Vec<Effect>) {
     let mut rng = Xoshiro256::new(seed, 500);
@@ -266,73 +310,50 @@ pub fn build(seed: u64, sessions: &[NaiveDate]) -> (Vec<Event>, Vec<Effect>) {
             events.push(ev(ny_time(d, 14, 0), h, "fed", s, names(&["SPY", "IWM"])));
         }
     }
-    // Defense budget news across the whole span.
-    let defense_syms = names(&["LMT", "NOC", "KTOS", "ITA", "XAR"]);
-    for i in pick_sessions(&mut rng, 0, last_random, 24) {
-        let (s, h) = if rng.next_f64() < 0.75 {
-            let s = cents(rng.range(0.3, 0.9));
-            (s, pick(&mut rng, &DEFENSE_UP))
-        } else {
-            let s = cents(rng.range(-0.8, -0.3));
-            (s, pick(&mut rng, &DEFENSE_DOWN))
-        };
-        let ts = if rng.next_f64() < 0.5 {
-            intraday(sessions[i], &mut rng)
-        } else {
-            evening(sessions[i], &mut rng)
-        };
-        events.push(ev(ts, h, "defense_budget", s, defense_syms.clone()));
-    }
-    // Institutional home-buying bans: a policy theme from 2019 on.
-    let housing_syms = names(&["ITB", "XHB", "INVH"]);
-    for i in pick_sessions(&mut rng, idx_of(2019, 1, 1), last_random, 10) {
-        let (s, h) = if rng.next_f64() < 0.8 {
-            let s = cents(rng.range(-0.7, -0.2));
-            (s, pick(&mut rng, &HOUSING_DOWN))
-        } else {
-            let s = cents(rng.range(0.2, 0.5));
-            (s, pick(&mut rng, &HOUSING_UP))
-        };
-        let ts = if rng.next_f64() < 0.5 {
-            intraday(sessions[i], &mut rng)
-        } else {
-            evening(sessions[i], &mut rng)
-        };
-        events.push(ev(ts, h, "housing_ban", s, housing_syms.clone()));
-    }
-    // Venezuela oil: sanctions news from 2014 on.
-    let oil_syms = names(&ENERGY_NAMES);
-    for i in pick_sessions(&mut rng, idx_of(2014, 1, 1), last_random, 14) {
-        let (s, h) = if rng.next_f64() < 0.5 {
-            let s = cents(rng.range(0.2, 0.8));
-            (s, pick(&mut rng, &OIL_UP))
-        } else {
-            let s = cents(rng.range(-0.8, -0.2));
-            (s, pick(&mut rng, &OIL_DOWN))
-        };
-        let ts = if rng.next_f64() < 0.5 {
-            intraday(sessions[i], &mut rng)
-        } else {
-            evening(sessions[i], &mut rng)
-        };
-        events.push(ev(ts, h, "venezuela_oil", s, oil_syms.clone()));
-    }
-    // AI bubble talk from 2023 on.
-    let ai_syms = names(&["QQQ", "TK01", "TK02", "TK03"]);
-    for i in pick_sessions(&mut rng, idx_of(2023, 1, 1), last_random, 18) {
-        let (s, h) = if rng.next_f64() < 0.45 {
-            let s = cents(rng.range(0.3, 0.9));
-            (s, pick(&mut rng, &AI_UP))
-        } else {
-            let s = cents(rng.range(-0.9, -0.3));
-            (s, pick(&mut rng, &AI_DOWN))
-        };
-        let ts = if rng.next_f64() < 0.5 {
-            intraday(sessions[i], &mut rng)
-        } else {
-            evening(sessions[i], &mut rng)
-        };
-        events.push(ev(ts, h, "ai_bubble", s, ai_syms.clone()));
+    let themes = [
+        // Defense budget news across the whole span.
+        Theme {
+            tag: "defense_budget",
+            symbols: names(&["LMT", "NOC", "KTOS", "ITA", "XAR"]),
+            from: 0,
+            count: 24,
+            p_first: 0.75,
+            first: ((0.3, 0.9), &DEFENSE_UP),
+            second: ((-0.8, -0.3), &DEFENSE_DOWN),
+        },
+        // Institutional home-buying bans: a policy theme from 2019 on.
+        Theme {
+            tag: "housing_ban",
+            symbols: names(&["ITB", "XHB", "INVH"]),
+            from: idx_of(2019, 1, 1),
+            count: 10,
+            p_first: 0.8,
+            first: ((-0.7, -0.2), &HOUSING_DOWN),
+            second: ((0.2, 0.5), &HOUSING_UP),
+        },
+        // Venezuela oil: sanctions news from 2014 on.
+        Theme {
+            tag: "venezuela_oil",
+            symbols: names(&ENERGY_NAMES),
+            from: idx_of(2014, 1, 1),
+            count: 14,
+            p_first: 0.5,
+            first: ((0.2, 0.8), &OIL_UP),
+            second: ((-0.8, -0.2), &OIL_DOWN),
+        },
+        // AI bubble talk from 2023 on.
+        Theme {
+            tag: "ai_bubble",
+            symbols: names(&["QQQ", "TK01", "TK02", "TK03"]),
+            from: idx_of(2023, 1, 1),
+            count: 18,
+            p_first: 0.45,
+            first: ((0.3, 0.9), &AI_UP),
+            second: ((-0.9, -0.3), &AI_DOWN),
+        },
+    ];
+    for theme in &themes {
+        themed_events(&mut rng, sessions, last_random, theme, &mut events);
     }
     events.extend(scripted());
     events.sort_by_key(|e| e.timestamp);

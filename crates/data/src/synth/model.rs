@@ -207,33 +207,12 @@ pub fn simulate(
 ) -> Vec<SymbolBars> {
     let n = closes_ns.len();
     let ns = stocks.len();
-    // Event overlays, log returns: [target][session].
-    let mut f_gap = vec![vec![0.0; n]; N_FACTORS];
-    let mut f_int = vec![vec![0.0; n]; N_FACTORS];
-    let mut s_gap = vec![vec![0.0; n]; ns];
-    let mut s_int = vec![vec![0.0; n]; ns];
-    for e in effects {
-        let (gap, int) = match &e.target {
-            Target::Factor(k) => (&mut f_gap[*k], &mut f_int[*k]),
-            Target::Stock(t) => match stocks.iter().position(|s| &s.ticker == t) {
-                Some(i) => (&mut s_gap[i], &mut s_int[i]),
-                None => continue,
-            },
-        };
-        if e.session >= n {
-            continue;
-        }
-        if e.gap {
-            gap[e.session] += e.jump;
-        } else {
-            int[e.session] += e.jump;
-        }
-        for j in 1..=DRIFT_SESSIONS {
-            if e.session + j < n {
-                int[e.session + j] += e.drift / DRIFT_SESSIONS as f64;
-            }
-        }
-    }
+    let Overlays {
+        f_gap,
+        f_int,
+        s_gap,
+        s_int,
+    } = overlays(stocks, effects, n);
 
     let regime = regimes(seed, n);
     let mut f_rng: Vec<Xoshiro256> = (0..N_FACTORS)
@@ -320,6 +299,66 @@ pub fn simulate(
         }
     }
 
+    assemble(seed, stocks, baskets, closes_ns, paths)
+}
+
+/// Event overlays, log returns `[target][session]`: each effect's jump at its session (in the
+/// open gap or the intraday move) and its drift spread over the sessions after it.
+struct Overlays {
+    f_gap: Vec<Vec<f64>>,
+    f_int: Vec<Vec<f64>>,
+    s_gap: Vec<Vec<f64>>,
+    s_int: Vec<Vec<f64>>,
+}
+
+/// The [`Overlays`] of `effects` on factors and `stocks` over `n` sessions (effects on
+/// unknown tickers or past the end are ignored).
+fn overlays(stocks: &[Stock], effects: &[Effect], n: usize) -> Overlays {
+    let ns = stocks.len();
+    let mut f_gap = vec![vec![0.0; n]; N_FACTORS];
+    let mut f_int = vec![vec![0.0; n]; N_FACTORS];
+    let mut s_gap = vec![vec![0.0; n]; ns];
+    let mut s_int = vec![vec![0.0; n]; ns];
+    for e in effects {
+        let (gap, int) = match &e.target {
+            Target::Factor(k) => (&mut f_gap[*k], &mut f_int[*k]),
+            Target::Stock(t) => match stocks.iter().position(|s| &s.ticker == t) {
+                Some(i) => (&mut s_gap[i], &mut s_int[i]),
+                None => continue,
+            },
+        };
+        if e.session >= n {
+            continue;
+        }
+        if e.gap {
+            gap[e.session] += e.jump;
+        } else {
+            int[e.session] += e.jump;
+        }
+        for j in 1..=DRIFT_SESSIONS {
+            if e.session + j < n {
+                int[e.session + j] += e.drift / DRIFT_SESSIONS as f64;
+            }
+        }
+    }
+    Overlays {
+        f_gap,
+        f_int,
+        s_gap,
+        s_int,
+    }
+}
+
+/// The simulated bars: baskets first (rebalanced at the first session and at the first
+/// session of January, April, July and October), then the stocks' `paths`.
+fn assemble(
+    seed: u64,
+    stocks: &[Stock],
+    baskets: &[Basket],
+    closes_ns: &[i64],
+    paths: Vec<Path>,
+) -> Vec<SymbolBars> {
+    let ns = stocks.len();
     let rebalance: Vec<bool> = closes_ns
         .iter()
         .enumerate()

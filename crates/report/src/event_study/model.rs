@@ -285,35 +285,12 @@ pub fn event_study(
 fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindows) -> GroupStudy {
     let (lo, hi) = windows.event;
     let width = if hi >= lo { (hi - lo + 1) as usize } else { 0 };
-    let n_bars = input.timestamps.len() as i64;
-    // ars[i][k] / rms[i][k]: AR and benchmark return of used event i on day lo + k (NaN where
-    // unavailable).
-    let mut ars: Vec<Vec<f64>> = Vec::new();
-    let mut rms: Vec<Vec<f64>> = Vec::new();
-    let mut fits: Vec<Fit> = Vec::new();
-    let mut used_idx: Vec<usize> = Vec::new();
-    for (idx, ev) in g.events.iter().enumerate() {
-        let Some(f) = fit(input, ev, windows) else {
-            continue;
-        };
-        let (mut ar_row, mut rm_row) = (Vec::with_capacity(width), Vec::with_capacity(width));
-        for k in 0..width {
-            let t = ev.day0 as i64 + lo + k as i64;
-            if t < 1 || t >= n_bars {
-                ar_row.push(f64::NAN);
-                rm_row.push(f64::NAN);
-                continue;
-            }
-            let rm = bench_return(input, t as usize);
-            let ar = basket_return(input, &ev.members, t as usize) - f.alpha - f.beta * rm;
-            ar_row.push(ev.sign * ar);
-            rm_row.push(rm);
-        }
-        ars.push(ar_row);
-        rms.push(rm_row);
-        fits.push(f);
-        used_idx.push(idx);
-    }
+    let Abnormal {
+        ars,
+        rms,
+        fits,
+        used_idx,
+    } = abnormal_returns(input, g, windows);
     let used = ars.len();
     let mean_corr = robust::mean_correlation(&fits);
     let mut cars = vec![0.0; used];
@@ -373,8 +350,88 @@ fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindo
     }
     let used_events: Vec<&StudyEvent> = used_idx.iter().map(|&i| &g.events[i]).collect();
     let overlap = robust::overlaps(&used_events, windows.event);
+    let warnings = group_warnings(input, g, overlap.as_ref(), mean_corr, used);
+    let mean =
+        |f: fn(&Fit) -> f64| (used > 0).then(|| fits.iter().map(f).sum::<f64>() / used as f64);
+    GroupStudy {
+        label: g.label.clone(),
+        basket: g.basket.clone(),
+        events: used,
+        excluded: g.events.len() - used,
+        mean_alpha: mean(|f| f.alpha),
+        mean_beta: mean(|f| f.beta),
+        mean_corr,
+        overlapping_pairs: overlap.map_or(0, |o| o.pairs),
+        rows,
+        outcomes,
+        warnings,
+    }
+}
+
+/// The used events of a group (those with a market-model fit) and, per event `i` and event
+/// day `lo + k`, its abnormal return `ars[i][k]` (signed by the event's direction) and
+/// benchmark return `rms[i][k]` (NaN where the day is outside the data).
+struct Abnormal {
+    ars: Vec<Vec<f64>>,
+    rms: Vec<Vec<f64>>,
+    fits: Vec<Fit>,
+    /// Index in the group's events of each used event.
+    used_idx: Vec<usize>,
+}
+
+/// The [`Abnormal`] returns of group `g` over the event window.
+fn abnormal_returns(
+    input: &EventStudyInput<'_>,
+    g: &StudyGroup,
+    windows: &EventWindows,
+) -> Abnormal {
+    let (lo, hi) = windows.event;
+    let width = if hi >= lo { (hi - lo + 1) as usize } else { 0 };
+    let n_bars = input.timestamps.len() as i64;
+    let mut ars: Vec<Vec<f64>> = Vec::new();
+    let mut rms: Vec<Vec<f64>> = Vec::new();
+    let mut fits: Vec<Fit> = Vec::new();
+    let mut used_idx: Vec<usize> = Vec::new();
+    for (idx, ev) in g.events.iter().enumerate() {
+        let Some(f) = fit(input, ev, windows) else {
+            continue;
+        };
+        let (mut ar_row, mut rm_row) = (Vec::with_capacity(width), Vec::with_capacity(width));
+        for k in 0..width {
+            let t = ev.day0 as i64 + lo + k as i64;
+            if t < 1 || t >= n_bars {
+                ar_row.push(f64::NAN);
+                rm_row.push(f64::NAN);
+                continue;
+            }
+            let rm = bench_return(input, t as usize);
+            let ar = basket_return(input, &ev.members, t as usize) - f.alpha - f.beta * rm;
+            ar_row.push(ev.sign * ar);
+            rm_row.push(rm);
+        }
+        ars.push(ar_row);
+        rms.push(rm_row);
+        fits.push(f);
+        used_idx.push(idx);
+    }
+    Abnormal {
+        ars,
+        rms,
+        fits,
+        used_idx,
+    }
+}
+
+/// The caveats of a group: overlapping event windows (with the closest pair), too few events.
+fn group_warnings(
+    input: &EventStudyInput<'_>,
+    g: &StudyGroup,
+    overlap: Option<&robust::Overlap>,
+    mean_corr: Option<f64>,
+    used: usize,
+) -> Vec<String> {
     let mut warnings = Vec::new();
-    if let Some(o) = &overlap {
+    if let Some(o) = overlap {
         let date = |d: usize| crate::metrics::periods::format_date(input.timestamps[d]);
         let gap = o.closest.1 - o.closest.0;
         let closest = if gap == 0 {
@@ -408,19 +465,5 @@ fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindo
             if used == 2 { "" } else { "s" },
         ));
     }
-    let mean =
-        |f: fn(&Fit) -> f64| (used > 0).then(|| fits.iter().map(f).sum::<f64>() / used as f64);
-    GroupStudy {
-        label: g.label.clone(),
-        basket: g.basket.clone(),
-        events: used,
-        excluded: g.events.len() - used,
-        mean_alpha: mean(|f| f.alpha),
-        mean_beta: mean(|f| f.beta),
-        mean_corr,
-        overlapping_pairs: overlap.map_or(0, |o| o.pairs),
-        rows,
-        outcomes,
-        warnings,
-    }
+    warnings
 }

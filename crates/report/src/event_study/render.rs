@@ -65,43 +65,7 @@ impl EventStudyReport {
         if self.groups.is_empty() {
             blocks.push(Block::Text("No matching events.".into()));
         } else {
-            let rows = self
-                .groups
-                .iter()
-                .map(|s| {
-                    let day0 = s.rows.iter().find(|r| r.day == 0);
-                    let last = s.rows.last();
-                    vec![
-                        short(&s.label, 20),
-                        s.events.to_string(),
-                        s.excluded.to_string(),
-                        pct(day0.and_then(|r| r.aar)),
-                        pct(last.and_then(|r| r.caar)),
-                        num(last.and_then(|r| r.caar_t), 2),
-                        num(last.and_then(|r| r.caar_p), 3),
-                        num(last.and_then(|r| r.bmp_t), 2),
-                        num(last.and_then(|r| r.kp_t), 2),
-                        num(last.and_then(|r| r.kp_p), 3),
-                    ]
-                })
-                .collect();
-            blocks.push(Block::Table(Table {
-                headers: [
-                    "tag",
-                    "events",
-                    "excl",
-                    "AR day 0",
-                    &format!("CAR {lo}..{hi:+}"),
-                    "t",
-                    "p",
-                    "BMP t",
-                    "adj t",
-                    "adj p",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows,
-            }));
+            blocks.push(self.summary_table());
         }
         let warnings = self.all_warnings();
         if !warnings.is_empty() {
@@ -111,49 +75,95 @@ impl EventStudyReport {
             title: "Event study".into(),
             blocks,
         }];
-        for s in &self.groups {
-            let mut blocks = Vec::new();
-            blocks.push(Block::Text(format!(
-                "{}: {} events ({} excluded), mean alpha {} per session, mean beta {}, average \
-                 residual correlation r {}; basket: {}",
-                s.label,
-                s.events,
-                s.excluded,
-                pct(s.mean_alpha),
-                num(s.mean_beta, 2),
-                num(s.mean_corr, 2),
-                s.basket
-            )));
-            blocks.push(Block::Table(Table {
-                headers: [
-                    "day", "n", "AAR", "t", "CAAR", "t", "p", "BMP t", "adj t", "adj p",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows: s
-                    .rows
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            format!("{:+}", r.day),
-                            r.n.to_string(),
-                            pct(r.aar),
-                            num(r.aar_t, 2),
-                            pct(r.caar),
-                            num(r.caar_t, 2),
-                            num(r.caar_p, 3),
-                            num(r.bmp_t, 2),
-                            num(r.kp_t, 2),
-                            num(r.kp_p, 3),
-                        ]
-                    })
-                    .collect(),
-            }));
-            sections.push(Section {
-                title: format!("Event study: {}", s.label),
-                blocks,
-            });
-        }
+        sections.extend(self.groups.iter().map(group_section));
         sections
+    }
+
+    /// One row per group: events, exclusions, day-0 AR and the event window's CAR with its
+    /// tests.
+    fn summary_table(&self) -> Block {
+        let (lo, hi) = self.windows.event;
+        let rows = self
+            .groups
+            .iter()
+            .map(|s| {
+                let day0 = s.rows.iter().find(|r| r.day == 0);
+                let last = s.rows.last();
+                vec![
+                    short(&s.label, 20),
+                    s.events.to_string(),
+                    s.excluded.to_string(),
+                    pct(day0.and_then(|r| r.aar)),
+                    pct(last.and_then(|r| r.caar)),
+                    num(last.and_then(|r| r.caar_t), 2),
+                    num(last.and_then(|r| r.caar_p), 3),
+                    num(last.and_then(|r| r.bmp_t), 2),
+                    num(last.and_then(|r| r.kp_t), 2),
+                    num(last.and_then(|r| r.kp_p), 3),
+                ]
+            })
+            .collect();
+        Block::Table(Table {
+            headers: [
+                "tag",
+                "events",
+                "excl",
+                "AR day 0",
+                &format!("CAR {lo}..{hi:+}"),
+                "t",
+                "p",
+                "BMP t",
+                "adj t",
+                "adj p",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        })
+    }
+}
+
+/// A group's section: its market-model summary and its event-window table, one row per day.
+fn group_section(s: &GroupStudy) -> Section {
+    let mut blocks = Vec::new();
+    blocks.push(Block::Text(format!(
+        "{}: {} events ({} excluded), mean alpha {} per session, mean beta {}, average \
+         residual correlation r {}; basket: {}",
+        s.label,
+        s.events,
+        s.excluded,
+        pct(s.mean_alpha),
+        num(s.mean_beta, 2),
+        num(s.mean_corr, 2),
+        s.basket
+    )));
+    blocks.push(Block::Table(Table {
+        headers: [
+            "day", "n", "AAR", "t", "CAAR", "t", "p", "BMP t", "adj t", "adj p",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: s
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("{:+}", r.day),
+                    r.n.to_string(),
+                    pct(r.aar),
+                    num(r.aar_t, 2),
+                    pct(r.caar),
+                    num(r.caar_t, 2),
+                    num(r.caar_p, 3),
+                    num(r.bmp_t, 2),
+                    num(r.kp_t, 2),
+                    num(r.kp_p, 3),
+                ]
+            })
+            .collect(),
+    }));
+    Section {
+        title: format!("Event study: {}", s.label),
+        blocks,
     }
 }

@@ -341,13 +341,15 @@ impl Compiler<'_> {
         Ok(v as usize)
     }
 
-    fn call(
-        &mut self,
+    /// Checks that `name` is a function of the language taking `n_args` arguments; the error
+    /// names the column, and suggests a close function name or says that a value is not one.
+    fn check_call(
+        &self,
         name: &str,
-        args: &[Ast],
+        n_args: usize,
         column: usize,
         site: &Site<'_>,
-    ) -> Result<usize, FormulaError> {
+    ) -> Result<(), FormulaError> {
         let Some(&(_, sig)) = FUNCTIONS.iter().find(|(f, _)| *f == name) else {
             let is_value = FIELDS.iter().any(|(f, _)| *f == name)
                 || self.scope.params.contains_key(name)
@@ -364,35 +366,33 @@ impl Compiler<'_> {
             return Err(site.err(column, msg));
         };
         let arity = sig.split(',').count();
-        if args.len() != arity {
+        if n_args != arity {
             return Err(site.err(
                 column,
                 format!(
                     "`{name}` takes {arity} argument{} ({name}({sig})), got {}",
                     if arity == 1 { "" } else { "s" },
-                    args.len()
+                    n_args
                 ),
             ));
         }
+        Ok(())
+    }
+
+    fn call(
+        &mut self,
+        name: &str,
+        args: &[Ast],
+        column: usize,
+        site: &Site<'_>,
+    ) -> Result<usize, FormulaError> {
+        self.check_call(name, args.len(), column, site)?;
         let ts = |op: TsOp| match op {
             TsOp::Delay => 0,
             TsOp::Std | TsOp::Zscore => 2,
             _ => 1,
         };
-        let ts_op = match name {
-            "delay" => Some(TsOp::Delay),
-            "ts_mean" => Some(TsOp::Mean),
-            "ts_sum" => Some(TsOp::Sum),
-            "ts_min" => Some(TsOp::Min),
-            "ts_max" => Some(TsOp::Max),
-            "ts_std" => Some(TsOp::Std),
-            "ts_zscore" => Some(TsOp::Zscore),
-            "ts_rank" => Some(TsOp::Rank),
-            "ema" => Some(TsOp::Ema),
-            "pct_change" => Some(TsOp::PctChange),
-            _ => None,
-        };
-        if let Some(op) = ts_op {
+        if let Some(op) = ts_op(name) {
             let x = self.node(&args[0], site)?;
             let n = self.count(name, "window", &args[1], ts(op), site)?;
             if op == TsOp::Delay && n == 0 {
@@ -400,16 +400,7 @@ impl Compiler<'_> {
             }
             return Ok(self.push(Node::Ts(op, x, n)));
         }
-        let unary = |op| Some(op);
-        let un = match name {
-            "abs" => unary(Unary::Abs),
-            "log" => unary(Unary::Log),
-            "exp" => unary(Unary::Exp),
-            "sqrt" => unary(Unary::Sqrt),
-            "sign" => unary(Unary::Sign),
-            _ => None,
-        };
-        if let Some(op) = un {
+        if let Some(op) = unary_op(name) {
             let x = self.node(&args[0], site)?;
             return Ok(self.elementwise(Node::Unary(op, x)));
         }
@@ -532,5 +523,34 @@ pub fn compile(key: &str, src: &str, scope: &Scope<'_>) -> Result<Program, Formu
         warmup: c.warmup[output],
         nodes: c.nodes,
         output,
+    })
+}
+
+/// The time-series operator of function `name`, if it is one.
+fn ts_op(name: &str) -> Option<TsOp> {
+    Some(match name {
+        "delay" => TsOp::Delay,
+        "ts_mean" => TsOp::Mean,
+        "ts_sum" => TsOp::Sum,
+        "ts_min" => TsOp::Min,
+        "ts_max" => TsOp::Max,
+        "ts_std" => TsOp::Std,
+        "ts_zscore" => TsOp::Zscore,
+        "ts_rank" => TsOp::Rank,
+        "ema" => TsOp::Ema,
+        "pct_change" => TsOp::PctChange,
+        _ => return None,
+    })
+}
+
+/// The elementwise one-argument operator of function `name`, if it is one.
+fn unary_op(name: &str) -> Option<Unary> {
+    Some(match name {
+        "abs" => Unary::Abs,
+        "log" => Unary::Log,
+        "exp" => Unary::Exp,
+        "sqrt" => Unary::Sqrt,
+        "sign" => Unary::Sign,
+        _ => return None,
     })
 }
