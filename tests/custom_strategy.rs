@@ -164,3 +164,38 @@ fn the_builtin_binary_names_the_unknown_kind() {
     let o = run(&["run", cfg.to_str().unwrap()]);
     assert_bad_input(&o, "buy_the_dip.toml", "unknown variant `buy_the_dip`");
 }
+
+/// The example binary installs `rotor_cli::exit_on_oom!()`: out of memory (a grid axis of 1e8
+/// values under `ulimit -v`) is one `error:` line and exit code 1, as with `rotor`, not Rust's
+/// abort (134). `cargo test` builds the examples; skipped when it was not built.
+#[test]
+fn the_example_binary_reports_out_of_memory_as_one_error_line() {
+    let deps = std::env::current_exe().unwrap();
+    let example = deps
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("examples")
+        .join(format!("custom_strategy{}", std::env::consts::EXE_SUFFIX));
+    if !example.exists() {
+        eprintln!("skipped: {} not built", example.display());
+        return;
+    }
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1000000 && exec '{}' sweep '{}' --grid portfolio.cash=1..100000000 --random 5 --seed 1",
+            example.display(),
+            config().display(),
+        ))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("error: out of memory (allocating "),
+        "{err}"
+    );
+}
