@@ -30,6 +30,6 @@ pub use render::{
     render_sections_text, render_text, stats_json, Block, Report, ReportOptions, Section,
 };
 pub use stats::{
-    compute_benchmark_stats, compute_stats, compute_stats_with, Intervals, Kind, Stats,
+    compute_benchmark_stats, compute_stats, compute_stats_with, Intervals, MetricKind, Stats,
     INTERVAL_METRICS,
 };

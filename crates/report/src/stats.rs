@@ -14,7 +14,7 @@ use crate::metrics::{
 
 /// How a metric's value is displayed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum MetricKind {
     /// A fraction shown as a percentage.
     Percent,
     /// A plain ratio with two decimals.
@@ -38,7 +38,7 @@ macro_rules! define_stats {
             pub fills: usize,
         }
 
-        const METRICS: &[(&str, Kind, &str)] = &[ $( (stringify!($key), Kind::$kind, $label), )* ];
+        const METRICS: &[(&str, MetricKind, &str)] = &[ $( (stringify!($key), MetricKind::$kind, $label), )* ];
         const NAMES: &[&str] = &[ $( stringify!($key), )* ];
 
         impl Stats {
@@ -124,7 +124,7 @@ impl Stats {
     }
 
     /// Display kind and human label of a metric key.
-    pub fn metric_info(key: &str) -> Option<(Kind, &'static str)> {
+    pub fn metric_info(key: &str) -> Option<(MetricKind, &'static str)> {
         METRICS
             .iter()
             .find(|(k, _, _)| *k == key)
@@ -145,9 +145,9 @@ impl Stats {
 }
 
 /// A metric's JSON value: null when undefined, an integer for whole counts, else a number.
-pub(crate) fn json_value(v: Option<f64>, kind: Kind) -> Value {
+pub(crate) fn json_value(v: Option<f64>, kind: MetricKind) -> Value {
     match (v, kind) {
-        (Some(x), Kind::Count) if x.fract() == 0.0 && x.abs() < 9e15 => Value::from(x as i64),
+        (Some(x), MetricKind::Count) if x.fract() == 0.0 && x.abs() < 9e15 => Value::from(x as i64),
         (Some(x), _) => serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number),
         (None, _) => Value::Null,
     }

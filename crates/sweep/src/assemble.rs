@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use rotor_data::{Column, Table};
-use rotor_report::{Kind, Stats};
+use rotor_report::{MetricKind, Stats};
 use toml::Value;
 
 use crate::grid::ParamSets;
@@ -203,8 +203,8 @@ pub fn fmt_metric(key: &str, v: f64) -> String {
         return "n/a".into();
     }
     match Stats::metric_info(key).map(|k| k.0) {
-        Some(Kind::Percent) => format!("{:.2}%", v * 100.0),
-        Some(Kind::Count) | Some(Kind::Money) => format!("{v:.0}"),
+        Some(MetricKind::Percent) => format!("{:.2}%", v * 100.0),
+        Some(MetricKind::Count) | Some(MetricKind::Money) => format!("{v:.0}"),
         _ if matches!(key, "periods" | "fills") => format!("{v:.0}"),
         _ => format!("{v:.3}"),
     }

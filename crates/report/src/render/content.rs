@@ -10,7 +10,7 @@ use super::ReportOptions;
 use crate::input::RunSummary;
 use crate::metrics::util::positive;
 use crate::metrics::{drawdown, periods};
-use crate::stats::{benchmark_returns, compute_benchmark_stats, run_returns, Kind, Stats};
+use crate::stats::{benchmark_returns, compute_benchmark_stats, run_returns, MetricKind, Stats};
 
 /// A table: the first column is left-aligned, the others right-aligned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -178,7 +178,7 @@ fn run_section(
     if run.risk_free_annual != 0.0 {
         kv.push((
             "Risk-free rate".into(),
-            format::value(Some(run.risk_free_annual), Kind::Percent),
+            format::value(Some(run.risk_free_annual), MetricKind::Percent),
         ));
     }
     Section {
@@ -279,7 +279,7 @@ fn top_drawdowns_section(run: &RunSummary, r: &[f64]) -> Section {
                 e.peak.map_or_else(|| "start".to_string(), date),
                 date(e.trough),
                 e.recovery.map_or_else(|| "ongoing".to_string(), date),
-                format::value(Some(e.depth), Kind::Percent),
+                format::value(Some(e.depth), MetricKind::Percent),
                 e.length.to_string(),
             ]
         })
@@ -371,11 +371,11 @@ fn trades_section(run: &RunSummary, stats: &Stats) -> Section {
     );
     rows.push(vec![
         "Best trade".into(),
-        format::value(pnl(f64::max), Kind::Money),
+        format::value(pnl(f64::max), MetricKind::Money),
     ]);
     rows.push(vec![
         "Worst trade".into(),
-        format::value(pnl(f64::min), Kind::Money),
+        format::value(pnl(f64::min), MetricKind::Money),
     ]);
     rows.push(vec!["Fills".into(), run.fills.to_string()]);
     rows.push(vec!["Traded notional".into(), money(run.traded_notional)]);
@@ -409,8 +409,8 @@ fn costs_section(run: &RunSummary) -> Section {
             vec![
                 name.to_string(),
                 money(*x),
-                format::value(of_equity(*x), Kind::Percent),
-                format::value(bps(*x), Kind::Ratio),
+                format::value(of_equity(*x), MetricKind::Percent),
+                format::value(bps(*x), MetricKind::Ratio),
             ]
         })
         .collect();
@@ -419,7 +419,7 @@ fn costs_section(run: &RunSummary) -> Section {
         rows.push(vec![
             "Interest on cash (net credit)".into(),
             money(run.interest_earned),
-            format::value(of_equity(run.interest_earned), Kind::Percent),
+            format::value(of_equity(run.interest_earned), MetricKind::Percent),
             NA.to_string(),
         ]);
     }

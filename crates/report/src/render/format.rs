@@ -4,27 +4,27 @@
 //! characters (every character the report emits is one column wide); output of
 //! [`finish_line`] never exceeds the requested width and is pure ASCII in ASCII mode.
 
-use crate::stats::{Kind, Stats};
+use crate::stats::{MetricKind, Stats};
 
 /// The text of an undefined value.
 pub const NA: &str = "n/a";
 
 /// Formats a value of the given kind ("n/a" for `None` or non-finite).
-pub fn value(v: Option<f64>, kind: Kind) -> String {
+pub fn value(v: Option<f64>, kind: MetricKind) -> String {
     match v.filter(|x| x.is_finite()) {
         None => NA.to_string(),
         Some(x) => match kind {
-            Kind::Percent => format!("{:.2}%", x * 100.0),
-            Kind::Ratio => format!("{x:.2}"),
-            Kind::Count => format!("{x:.0}"),
-            Kind::Money => money(x),
+            MetricKind::Percent => format!("{:.2}%", x * 100.0),
+            MetricKind::Ratio => format!("{x:.2}"),
+            MetricKind::Count => format!("{x:.0}"),
+            MetricKind::Money => money(x),
         },
     }
 }
 
 /// Formats the metric `key` of `stats` with its display kind.
 pub fn metric(stats: &Stats, key: &str) -> String {
-    let kind = Stats::metric_info(key).map_or(Kind::Ratio, |(k, _)| k);
+    let kind = Stats::metric_info(key).map_or(MetricKind::Ratio, |(k, _)| k);
     value(stats.get(key), kind)
 }
 
@@ -148,9 +148,9 @@ mod tests {
         assert_eq!(money(-1234567.891), "-1,234,567.89");
         assert_eq!(money(12.0), "12.00");
         assert_eq!(money(-0.001), "0.00");
-        assert_eq!(value(None, Kind::Percent), "n/a");
-        assert_eq!(value(Some(f64::NAN), Kind::Ratio), "n/a");
-        assert_eq!(value(Some(0.1234), Kind::Percent), "12.34%");
+        assert_eq!(value(None, MetricKind::Percent), "n/a");
+        assert_eq!(value(Some(f64::NAN), MetricKind::Ratio), "n/a");
+        assert_eq!(value(Some(0.1234), MetricKind::Percent), "12.34%");
         assert_eq!(compact(1_234_567.0), "1.23M");
         assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
         assert_eq!(finish_line("héllo world", 5, true), "h?ll~");

@@ -40,7 +40,7 @@ pub fn stats_json(run: &RunSummary, stats: &Stats) -> Value {
     let bench = compute_benchmark_stats(run);
     if let Value::Object(m) = &mut v {
         for key in KEY_ROWS.iter().chain(BENCHMARK_INTERVALS) {
-            let kind = Stats::metric_info(key).map_or(crate::Kind::Ratio, |(k, _)| k);
+            let kind = Stats::metric_info(key).map_or(crate::MetricKind::Ratio, |(k, _)| k);
             let x = bench.as_ref().and_then(|b| b.get(key));
             m.insert(format!("benchmark_{key}"), json_value(x, kind));
         }
@@ -102,18 +102,20 @@ pub fn render_json(run: &RunSummary, stats: &Stats, opts: &ReportOptions) -> Val
                 "peak": e.peak.and_then(date),
                 "trough": date(e.trough),
                 "recovery": e.recovery.and_then(date),
-                "depth": json_value(Some(e.depth), crate::Kind::Percent),
+                "depth": json_value(Some(e.depth), crate::MetricKind::Percent),
                 "length": e.length,
             })
         })
         .collect();
     let monthly: Vec<Value> = periods::monthly_returns(ts, &r)
         .iter()
-        .map(|((y, m), v)| json!({"year": y, "month": m, "return": json_value(Some(*v), crate::Kind::Percent)}))
+        .map(|((y, m), v)| json!({"year": y, "month": m, "return": json_value(Some(*v), crate::MetricKind::Percent)}))
         .collect();
     let yearly: Vec<Value> = periods::yearly_returns(ts, &r)
         .iter()
-        .map(|(y, v)| json!({"year": y, "return": json_value(Some(*v), crate::Kind::Percent)}))
+        .map(
+            |(y, v)| json!({"year": y, "return": json_value(Some(*v), crate::MetricKind::Percent)}),
+        )
         .collect();
     out.insert("title".into(), json!(report.title));
     out.insert("sections".into(), Value::Array(sections));
