@@ -1,7 +1,9 @@
-//! Out of memory while loading (issue 17 #15): the loader allocates the bar columns fallibly,
-//! so a `ulimit -v` too small for the data gives one `error: out of memory ...` line naming the
-//! file, exit code 1 (the machine's limit, not bad input), and no output written.
+//! Out of memory (issue 17 #15): the loader allocates the bar columns fallibly, and the engine
+//! the run's per-bar curves, so a `ulimit -v` too small for the data, or enough for the data but
+//! not for the run, gives one `error: out of memory ...` line saying what and how much, exit
+//! code 1 (the machine's limit, not bad input), and no output written.
 
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -61,32 +63,38 @@ fn write_minutes(path: &std::path::Path, batches: i64) {
     w.close().unwrap();
 }
 
-#[test]
-fn loading_more_bars_than_memory_allows_is_one_error_line_exit_1_and_no_output() {
-    let dir = tempfile::tempdir().unwrap();
-    // 2,000,000 bars: 96 MB of columns, against an 80 MB address space. One worker thread and
-    // one malloc arena keep the process's own footprint (~40 MB) the same on any machine.
-    write_minutes(&dir.path().join("BIG.parquet"), 8);
-    let config = dir.path().join("bh.toml");
+/// `rotor run` of buy-and-hold over `batches` x 250,000 minutes of one symbol under
+/// `ulimit -v kb`, writing to `out`: the process's output. One worker thread and one malloc
+/// arena keep the process's own footprint (~40 MB) the same on any machine.
+fn run_under_ulimit(dir: &Path, batches: i64, kb: u64) -> std::process::Output {
+    write_minutes(&dir.join("BIG.parquet"), batches);
+    let config = dir.join("bh.toml");
     std::fs::write(
         &config,
         "name = \"oom\"\n[data]\nbars = \"BIG.parquet\"\n[strategy]\nkind = \"buy_and_hold\"\n\
          symbols = [\"BIG\"]\n",
     )
     .unwrap();
-    let out = dir.path().join("out");
-    let o = Command::new("sh")
+    Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "ulimit -v 80000 && exec '{}' run '{}' --out '{}' --quiet",
+            "ulimit -v {kb} && exec '{}' run '{}' --out '{}' --quiet",
             env!("CARGO_BIN_EXE_rotor"),
             config.display(),
-            out.display()
+            dir.join("out").display()
         ))
         .env("RAYON_NUM_THREADS", "1")
         .env("MALLOC_ARENA_MAX", "1")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn loading_more_bars_than_memory_allows_is_one_error_line_exit_1_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2,000,000 bars: 96 MB of columns, against an 80 MB address space.
+    let o = run_under_ulimit(dir.path(), 8, 80_000);
+    let out = dir.path().join("out");
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     let lines: Vec<&str> = err.lines().collect();
@@ -96,6 +104,30 @@ fn loading_more_bars_than_memory_allows_is_one_error_line_exit_1_and_no_output()
             && lines[0].contains("BIG.parquet need 16.0 MB more"),
         "{err}"
     );
+    let written = std::fs::read_dir(&out).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "nothing may be written to --out");
+}
+
+/// An address space that holds the 2,000,000-bar market but not the run's curves beside it:
+/// measured on the debug binary, the load needs about 165 MB and the run about 245 MB.
+const CURVES_ULIMIT_KB: u64 = 200_000;
+
+#[test]
+fn a_run_whose_curves_do_not_fit_in_memory_is_one_error_line_exit_1_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2,000,000 bars: the market's columns (~80 MB, no volume) fit in CURVES_ULIMIT_KB, but
+    // not beside the run's seven per-bar curves (112 MB more).
+    let o = run_under_ulimit(dir.path(), 8, CURVES_ULIMIT_KB);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("error: out of memory: the run's per-bar curves (")
+            && lines[0].contains(") need 112.0 MB; give rotor more memory"),
+        "{err}"
+    );
+    let out = dir.path().join("out");
     let written = std::fs::read_dir(&out).map_or(0, |d| d.count());
     assert_eq!(written, 0, "nothing may be written to --out");
 }

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use rotor_data::DataError;
+use rotor_strategies::StrategyError;
 use rotor_sweep::SweepError;
 
 /// Why a command could not finish.
@@ -20,6 +21,10 @@ pub enum AppError {
     /// Reading or writing data failed (boxed: the variant stays small).
     #[error(transparent)]
     Data(Box<DataError>),
+    /// A run had no memory for its buffers (the machine's limit; boxed: the variant stays
+    /// small).
+    #[error(transparent)]
+    Run(Box<StrategyError>),
     /// The sweep machinery failed.
     #[error(transparent)]
     Sweep(Box<SweepError>),
@@ -64,6 +69,16 @@ pub fn data_error(err: DataError) -> AppError {
         AppError::from(err)
     } else {
         bad(err)
+    }
+}
+
+/// A failed run of the config at `config` as the user should see it: bad input naming the
+/// config (exit code 2), except running out of memory (an internal failure, exit 1).
+pub fn run_error(config: &std::path::Path, err: StrategyError) -> AppError {
+    if err.is_out_of_memory() {
+        AppError::Run(Box::new(err))
+    } else {
+        bad(format!("{}: {err}", config.display()))
     }
 }
 

@@ -12,7 +12,7 @@ use rotor_report::{
 use rotor_strategies::Registry;
 
 use crate::config;
-use crate::error::{bad, data_error, Result};
+use crate::error::{data_error, run_error, Result};
 use crate::out_dir::OutDir;
 use crate::reporter::Reporter;
 use crate::summary;
@@ -89,7 +89,7 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
     let market = Arc::new(data.market);
     let simulation = loaded.simulation();
     let (result, built) = rotor_strategies::run_keep(&market, &cfg.strategy, &simulation)
-        .map_err(|e| bad(format!("{}: {e}", loaded.path.display())))?;
+        .map_err(|e| run_error(&loaded.path, e))?;
     // A news_event run: what each headline made (see event_pnl_report).
     let per_event = crate::event_pnl_report::build(&market, &result, &built, &simulation.execution);
     let run = summary::build(&loaded, &market, &result, &data.warnings);

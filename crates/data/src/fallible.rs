@@ -6,6 +6,7 @@
 //! reservations fail instead: it asks [`reserving`].
 
 use std::cell::Cell;
+use std::collections::TryReserveError;
 use std::path::Path;
 
 use crate::DataError;
@@ -19,6 +20,16 @@ thread_local! {
 /// [`DataError::OutOfMemory`] naming the file. Never allocates.
 pub fn reserving() -> bool {
     RESERVING.with(Cell::get)
+}
+
+/// `v.try_reserve_exact(extra)`, marked as a fallible reservation ([`reserving`] is true while
+/// it runs), so that it fails with an error even under a global allocator that ends the process
+/// when memory runs out: for the other crates' big allocations (the engine's curves).
+pub fn try_reserve_exact<T>(v: &mut Vec<T>, extra: usize) -> Result<(), TryReserveError> {
+    let was = RESERVING.with(|r| r.replace(true));
+    let reserved = v.try_reserve_exact(extra);
+    RESERVING.with(|r| r.set(was));
+    reserved
 }
 
 /// What is being allocated, for the error: the file and a few words.
@@ -41,10 +52,7 @@ impl Site<'_> {
 
     /// Reserves room for exactly `extra` more items in `v`.
     pub(crate) fn reserve<T>(&self, v: &mut Vec<T>, extra: usize) -> Result<(), DataError> {
-        let was = RESERVING.with(|r| r.replace(true));
-        let reserved = v.try_reserve_exact(extra);
-        RESERVING.with(|r| r.set(was));
-        reserved.map_err(|_| self.error::<T>(extra))
+        try_reserve_exact(v, extra).map_err(|_| self.error::<T>(extra))
     }
 
     /// An empty vector with room for exactly `n` items.
@@ -72,7 +80,7 @@ impl Site<'_> {
 }
 
 /// `bytes` for a message: "512 bytes", "9.6 MB", "4.02 GB" (powers of 1000).
-pub(crate) fn human_bytes(bytes: usize) -> String {
+pub fn human_bytes(bytes: usize) -> String {
     let b = bytes as f64;
     match bytes {
         0..1_000_000 => format!("{bytes} bytes"),

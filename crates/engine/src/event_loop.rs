@@ -38,9 +38,11 @@
 
 use rotor_data::Market;
 
+use crate::alloc::{never_fails, Fallibly, Grow, Reserve};
 use crate::broker::{Books, Broker};
 use crate::config::SimulationConfig;
 use crate::context::Context;
+use crate::error::EngineError;
 use crate::latency::earliest_price;
 use crate::portfolio::{CloseSnapshot, Portfolio};
 use crate::prices::Prices;
@@ -50,13 +52,34 @@ use crate::trade::TradeLedger;
 
 /// Runs `strategy` over `market` with the account, costs and fill rules of `sim`.
 /// Deterministic; never fails (validate `sim` with [`SimulationConfig::validate`] first: invalid
-/// values give meaningless numbers, not panics).
+/// values give meaningless numbers, not panics). Running out of memory for the run's buffers
+/// is left to the global allocator; [`try_run`] reports it.
 pub fn run<S: Strategy + ?Sized>(
     market: &Market,
     sim: &SimulationConfig,
     strategy: &mut S,
 ) -> RunResult {
-    let prices = Prices::new(market, sim.execution.adjust);
+    never_fails(run_with(&Grow, market, sim, strategy))
+}
+
+/// [`run`], with no memory for the run's big buffers (the per-bar curves, the adjusted
+/// prices; all allocated before the first bar) an [`EngineError::OutOfMemory`] saying which
+/// and how much, before the strategy sees any bar.
+pub fn try_run<S: Strategy + ?Sized>(
+    market: &Market,
+    sim: &SimulationConfig,
+    strategy: &mut S,
+) -> Result<RunResult, EngineError> {
+    run_with(&Fallibly, market, sim, strategy)
+}
+
+fn run_with<R: Reserve, S: Strategy + ?Sized>(
+    r: &R,
+    market: &Market,
+    sim: &SimulationConfig,
+    strategy: &mut S,
+) -> Result<RunResult, R::Error> {
+    let prices = Prices::with(market, sim.execution.adjust, r)?;
     let n = market.n_bars();
     let m = market.n_symbols();
     let ts = market.timestamps();
@@ -76,7 +99,7 @@ pub fn run<S: Strategy + ?Sized>(
     let mut portfolio = Portfolio::new(m, sim.portfolio.cash);
     let mut broker = Broker::new(sim, &prices);
     let mut ledger = TradeLedger::new(m);
-    let mut out = empty_result(market, sim, first);
+    let mut out = RunResult::for_bars(r, &ts[first..], sim.portfolio.cash, ppy)?;
     let mut rejections = Vec::new();
     let mut next_event = first_news(market, first);
     // Running totals kept in registers, stored into `out` once at the end.
@@ -176,7 +199,7 @@ pub fn run<S: Strategy + ?Sized>(
 
     out.rejections = rejections;
     finish(&mut out, market, portfolio, ledger, paid);
-    out
+    Ok(out)
 }
 
 /// Costs and interest summed over the run.
@@ -224,23 +247,6 @@ fn warm_up<S: Strategy + ?Sized>(
         };
         let mut ctx = Context::new(prices, portfolio, broker, prev, now);
         strategy.on_start(&mut ctx);
-    }
-}
-
-/// The result before the first traded bar: its timestamps, the curves' room, the account.
-fn empty_result(market: &Market, sim: &SimulationConfig, first: usize) -> RunResult {
-    let n = market.n_bars();
-    RunResult {
-        timestamps: market.timestamps()[first..].to_vec(),
-        equity: Vec::with_capacity(n - first),
-        cash: Vec::with_capacity(n - first),
-        long_exposure: Vec::with_capacity(n - first),
-        short_exposure: Vec::with_capacity(n - first),
-        borrow: Vec::with_capacity(n - first),
-        interest: Vec::with_capacity(n - first),
-        initial_cash: sim.portfolio.cash,
-        periods_per_year: market.periods_per_year(),
-        ..RunResult::default()
     }
 }
 

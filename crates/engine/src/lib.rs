@@ -13,6 +13,7 @@
 // Unit tests see every dev-dependency, not all of which each crate's unit tests use.
 #![cfg_attr(test, allow(unused_crate_dependencies))]
 
+mod alloc;
 pub mod broker;
 pub mod config;
 pub mod context;
@@ -37,7 +38,7 @@ pub use config::{
 };
 pub use context::Context;
 pub use error::EngineError;
-pub use event_loop::run;
+pub use event_loop::{run, try_run};
 pub use fill::Fill;
 pub use order::{Order, OrderId, OrderKind, TimeInForce};
 pub use prices::Prices;

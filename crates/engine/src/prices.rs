@@ -11,6 +11,9 @@
 
 use rotor_data::Market;
 
+use crate::alloc::{never_fails, Fallibly, Grow, Reserve};
+use crate::EngineError;
+
 /// Adjusted columns, symbol-major like the market's.
 #[derive(Debug, Clone)]
 struct Adjusted {
@@ -19,6 +22,50 @@ struct Adjusted {
     low: Vec<f64>,
     close: Vec<f64>,
     volume: Vec<f64>,
+}
+
+impl Adjusted {
+    /// Every symbol's adjusted columns (room for all of them reserved first).
+    fn of<R: Reserve>(market: &Market, r: &R) -> Result<Adjusted, R::Error> {
+        let (n, m) = (market.n_bars(), market.n_symbols());
+        let cells = n.saturating_mul(m);
+        let bytes = cells.saturating_mul(5 * std::mem::size_of::<f64>());
+        let mut a = Adjusted {
+            open: Vec::new(),
+            high: Vec::new(),
+            low: Vec::new(),
+            close: Vec::new(),
+            volume: Vec::new(),
+        };
+        for v in [
+            &mut a.open,
+            &mut a.high,
+            &mut a.low,
+            &mut a.close,
+            &mut a.volume,
+        ] {
+            r.reserve(v, cells, "the adjusted prices", bytes)?;
+        }
+        for s in 0..m {
+            let (o, h, l, c, v) = (
+                market.open(s),
+                market.high(s),
+                market.low(s),
+                market.close(s),
+                market.volume(s),
+            );
+            let adj = market.adj_close(s);
+            for t in 0..n {
+                let f = factor(adj, c, t);
+                a.open.push(o[t] * f);
+                a.high.push(h[t] * f);
+                a.low.push(l[t] * f);
+                a.close.push(c[t] * f);
+                a.volume.push(v[t] / f);
+            }
+        }
+        Ok(a)
+    }
 }
 
 /// The adjustment factor `adj_close / close` of bar `t` (1 where either is missing or the close
@@ -56,42 +103,31 @@ pub struct Prices<'a> {
 impl<'a> Prices<'a> {
     /// The market's own bars (`adjust == false`) or the adjusted ones.
     pub fn new(market: &'a Market, adjust: bool) -> Self {
+        never_fails(Self::with(market, adjust, &Grow))
+    }
+
+    /// [`Prices::new`], with no memory for the adjusted columns an
+    /// [`EngineError::OutOfMemory`] (the market's own bars need none).
+    pub fn try_new(market: &'a Market, adjust: bool) -> Result<Self, EngineError> {
+        Self::with(market, adjust, &Fallibly)
+    }
+
+    pub(crate) fn with<R: Reserve>(
+        market: &'a Market,
+        adjust: bool,
+        r: &R,
+    ) -> Result<Self, R::Error> {
         let n = market.n_bars();
         let has_adj = (0..market.n_symbols()).any(|s| market.adj_close(s).is_some());
-        let adjusted = (adjust && has_adj).then(|| {
-            let m = market.n_symbols();
-            let mut a = Adjusted {
-                open: Vec::with_capacity(n * m),
-                high: Vec::with_capacity(n * m),
-                low: Vec::with_capacity(n * m),
-                close: Vec::with_capacity(n * m),
-                volume: Vec::with_capacity(n * m),
-            };
-            for s in 0..m {
-                let (o, h, l, c, v) = (
-                    market.open(s),
-                    market.high(s),
-                    market.low(s),
-                    market.close(s),
-                    market.volume(s),
-                );
-                let adj = market.adj_close(s);
-                for t in 0..n {
-                    let f = factor(adj, c, t);
-                    a.open.push(o[t] * f);
-                    a.high.push(h[t] * f);
-                    a.low.push(l[t] * f);
-                    a.close.push(c[t] * f);
-                    a.volume.push(v[t] / f);
-                }
-            }
-            a
-        });
-        Prices {
+        let adjusted = match adjust && has_adj {
+            true => Some(Adjusted::of(market, r)?),
+            false => None,
+        };
+        Ok(Prices {
             market,
             adjusted,
             n,
-        }
+        })
     }
 
     /// The market behind the view.

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::alloc::Reserve;
 use crate::fill::Fill;
 use crate::order::{OrderId, OrderKind};
 use crate::trade::Trade;
@@ -115,6 +116,39 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// An empty result for a run over the bars of `timestamps`: those copied, and room for one
+    /// point per bar reserved in every per-bar curve, so that the loop never grows them.
+    pub(crate) fn for_bars<R: Reserve>(
+        r: &R,
+        timestamps: &[i64],
+        initial_cash: f64,
+        periods_per_year: f64,
+    ) -> Result<RunResult, R::Error> {
+        let n = timestamps.len();
+        // timestamps and the six f64 curves, all 8 bytes a point.
+        let bytes = n.saturating_mul(7 * 8);
+        let what =
+            "the run's per-bar curves (timestamps, equity, cash, exposures, borrow, interest)";
+        let mut out = RunResult {
+            initial_cash,
+            periods_per_year,
+            ..RunResult::default()
+        };
+        r.reserve(&mut out.timestamps, n, what, bytes)?;
+        out.timestamps.extend_from_slice(timestamps);
+        for v in [
+            &mut out.equity,
+            &mut out.cash,
+            &mut out.long_exposure,
+            &mut out.short_exposure,
+            &mut out.borrow,
+            &mut out.interest,
+        ] {
+            r.reserve(v, n, what, bytes)?;
+        }
+        Ok(out)
+    }
+
     /// The first bar whose equity is not finite (an overflow from absurd prices or costs), if
     /// any: such a run must not be reported.
     pub fn first_non_finite_equity(&self) -> Option<usize> {

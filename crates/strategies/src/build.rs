@@ -220,24 +220,26 @@ impl Strategy for BuiltStrategy {
     }
 }
 
-/// Validates both configs, builds `strategy` for `market` and runs it.
+/// Validates both configs, builds `strategy` for `market` and runs it. No memory for the run's
+/// buffers is an error ([`StrategyError::is_out_of_memory`], see [`rotor_engine::try_run`]).
 pub fn run(
     market: &Market,
     strategy: &StrategyConfig,
     sim: &SimulationConfig,
 ) -> Result<RunResult, StrategyError> {
-    run_shared(market, strategy, sim, None)
+    run_built(market, strategy, sim, None, true).map(|(r, _)| r)
 }
 
 /// [`run`], with the indicator columns of `shared` (a sweep's; see [`crate::shared`]): the
-/// same result, bit for bit.
+/// same result, bit for bit. An error here is the set's own (a sweep records it as invalid),
+/// so running out of memory is left to the global allocator ([`rotor_engine::run`]).
 pub fn run_shared(
     market: &Market,
     strategy: &StrategyConfig,
     sim: &SimulationConfig,
     shared: Option<&SharedIndicators<'_>>,
 ) -> Result<RunResult, StrategyError> {
-    run_built(market, strategy, sim, shared).map(|(r, _)| r)
+    run_built(market, strategy, sim, shared, false).map(|(r, _)| r)
 }
 
 /// Like [`run`], and also returns the strategy in its final state (e.g. the events a
@@ -247,18 +249,23 @@ pub fn run_keep(
     strategy: &StrategyConfig,
     sim: &SimulationConfig,
 ) -> Result<(RunResult, BuiltStrategy), StrategyError> {
-    run_built(market, strategy, sim, None)
+    run_built(market, strategy, sim, None, true)
 }
 
+/// Builds and runs; `fallible`: [`rotor_engine::try_run`], else [`rotor_engine::run`].
 fn run_built(
     market: &Market,
     strategy: &StrategyConfig,
     sim: &SimulationConfig,
     shared: Option<&SharedIndicators<'_>>,
+    fallible: bool,
 ) -> Result<(RunResult, BuiltStrategy), StrategyError> {
     sim.validate()?;
     let mut built = strategy.build_for(market, sim.execution.adjust, shared)?;
-    let result = rotor_engine::run(market, sim, &mut built);
+    let result = match fallible {
+        true => rotor_engine::try_run(market, sim, &mut built)?,
+        false => rotor_engine::run(market, sim, &mut built),
+    };
     if let Some(bar) = result.first_non_finite_equity() {
         return Err(StrategyError::NonFiniteEquity {
             bar,

@@ -34,12 +34,18 @@ pub enum StrategyError {
         /// The equity there (inf, -inf or NaN).
         value: f64,
     },
-    /// The execution config is invalid.
+    /// The execution config is invalid, or the run had no memory for its buffers.
     #[error(transparent)]
     Engine(#[from] EngineError),
 }
 
 impl StrategyError {
+    /// True when the run had no memory for its buffers: the machine's limit, not a fault of
+    /// the config.
+    pub fn is_out_of_memory(&self) -> bool {
+        matches!(self, StrategyError::Engine(e) if e.is_out_of_memory())
+    }
+
     /// An [`StrategyError::Invalid`] for `key`.
     pub fn invalid(key: impl Into<String>, message: impl Into<String>) -> Self {
         StrategyError::Invalid {
