@@ -75,7 +75,12 @@ fn rows_of(data: &[u8]) -> (Shape, Vec<Row>) {
             Row {
                 sym: usize::from(b[0] & 3),
                 day,
-                ohlc: [open, open.max(close) + spread, open.min(close) - spread, close],
+                ohlc: [
+                    open,
+                    open.max(close) + spread,
+                    open.min(close) - spread,
+                    close,
+                ],
                 volume: i64::from(b[3] >> 3) * 100,
             }
         })
@@ -109,7 +114,9 @@ fn write(path: &Path, shape: &Shape, rows: &[Row]) {
     let volume: ArrayRef = if shape.int_volume {
         Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.volume)))
     } else {
-        Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.volume as f64)))
+        Arc::new(Float64Array::from_iter_values(
+            rows.iter().map(|r| r.volume as f64),
+        ))
     };
     cols.push(("volume", volume));
     let batch = RecordBatch::try_from_iter(cols).expect("batch");
@@ -168,18 +175,31 @@ fuzz_target!(|data: &[u8]| {
             assert!(want.is_empty(), "symbol {name} is missing");
             continue;
         };
-        let cols = [market.open(s), market.high(s), market.low(s), market.close(s)];
+        let cols = [
+            market.open(s),
+            market.high(s),
+            market.low(s),
+            market.close(s),
+        ];
         let at: Vec<usize> = (0..market.n_bars())
             .filter(|&t| cols[3][t].is_finite())
             .collect();
         assert_eq!(at.len(), want.len(), "bars of {name}");
         for (&t, r) in at.iter().zip(want) {
             let date = rotor_data::time::ns_to_date(market.timestamps()[t]);
-            assert_eq!(date, EPOCH + chrono::Days::new(r.day as u64), "{name} bar {t} date");
+            assert_eq!(
+                date,
+                EPOCH + chrono::Days::new(r.day as u64),
+                "{name} bar {t} date"
+            );
             for k in 0..4 {
                 assert_eq!(cols[k][t], r.ohlc[k], "{name} bar {t} column {k}");
             }
-            assert_eq!(market.volume(s)[t], r.volume as f64, "{name} bar {t} volume");
+            assert_eq!(
+                market.volume(s)[t],
+                r.volume as f64,
+                "{name} bar {t} volume"
+            );
         }
     }
 });
