@@ -10,21 +10,17 @@ use crate::config::LoadedConfig;
 use crate::error::{bad, Result};
 use crate::out_dir::{OutDir, RUN_FILES};
 
-/// Writes every output of one run into `out`, plus `extra` Parquet tables (the per-event P&L),
-/// marker last, stale rotor files removed.
-pub fn write_run(
-    out: &mut OutDir,
-    loaded: &LoadedConfig,
+/// The Parquet files of a run (equity, fills, trades and the `extra` tables, e.g. the
+/// per-event P&L): the first half of a run's outputs, which needs no statistics, so it can be
+/// written while they are computed. The folder has no marker until [`finish_run`].
+pub fn write_tables(
+    out: &OutDir,
     market: &Market,
     result: &RunResult,
-    report: &str,
-    stats_json: &str,
     extra: &[(&str, Table)],
 ) -> Result<()> {
     out.begin()?;
     let p = |name: &str| out.path().join(name);
-    write_atomic(&p("report.txt"), report.as_bytes()).map_err(bad)?;
-    write_atomic(&p("stats.json"), format!("{stats_json}\n").as_bytes()).map_err(bad)?;
     equity_table(result)
         .write_parquet(&p("equity.parquet"))
         .map_err(bad)?;
@@ -34,10 +30,25 @@ pub fn write_run(
     trades_table(market, result)
         .write_parquet(&p("trades.parquet"))
         .map_err(bad)?;
-    write_atomic(&p("config.toml"), loaded.resolved_toml()?.as_bytes()).map_err(bad)?;
     for (name, table) in extra {
         table.write_parquet(&p(name)).map_err(bad)?;
     }
+    Ok(())
+}
+
+/// The text files of a run after its [`write_tables`]: report.txt, stats.json, config.toml,
+/// then the marker (stale rotor files removed).
+pub fn finish_run(
+    out: &mut OutDir,
+    loaded: &LoadedConfig,
+    report: &str,
+    stats_json: &str,
+    extra: &[(&str, Table)],
+) -> Result<()> {
+    let p = |name: &str| out.path().join(name);
+    write_atomic(&p("report.txt"), report.as_bytes()).map_err(bad)?;
+    write_atomic(&p("stats.json"), format!("{stats_json}\n").as_bytes()).map_err(bad)?;
+    write_atomic(&p("config.toml"), loaded.resolved_toml()?.as_bytes()).map_err(bad)?;
     let files: Vec<&str> = RUN_FILES
         .iter()
         .copied()

@@ -6,13 +6,16 @@ use std::sync::Arc;
 use crate::error::Context as _;
 use rotor_data::load::{Columns, LoadOptions};
 use rotor_data::warmup::load_market_with_warmup;
+use rotor_data::{Market, Table};
+use rotor_engine::RunResult;
 use rotor_report::{
     compute_stats, render_json, render_markdown, render_text, stats_json, ReportOptions,
+    RunSummary, Stats,
 };
 use rotor_strategies::Registry;
 
 use crate::config;
-use crate::error::{data_error, run_error, Result};
+use crate::error::{data_error, run_error, AppError, Result};
 use crate::out_dir::OutDir;
 use crate::reporter::Reporter;
 use crate::summary;
@@ -44,6 +47,33 @@ pub struct ConfigCommand {
     pub format: Format,
     /// Pure-ASCII charts and tables.
     pub ascii: bool,
+}
+
+/// The run's statistics and, with an `out` folder, its Parquet files: they need no statistics,
+/// so a second thread writes them while the statistics (the bootstrap, in parallel) are
+/// computed.
+fn stats_and_tables(
+    run: &RunSummary,
+    out: Option<&OutDir>,
+    market: &Market,
+    result: &RunResult,
+    extra: &[(&str, Table)],
+) -> Result<Stats> {
+    let (stats, tables) = std::thread::scope(|s| {
+        let tables =
+            out.map(|o| s.spawn(|| crate::outputs::write_tables(o, market, result, extra)));
+        let stats = compute_stats(run);
+        let tables = tables.map(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err(AppError::Internal(
+                    "writing the Parquet files panicked".into(),
+                ))
+            })
+        });
+        (stats, tables)
+    });
+    tables.transpose()?;
+    Ok(stats)
 }
 
 /// Runs one backtest; returns its report in `cmd.format` (for stdout). Warnings and "wrote
@@ -93,9 +123,11 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
     // A news_event run: what each headline made (see event_pnl_report).
     let per_event = crate::event_pnl_report::build(&market, &result, &built, &simulation.execution);
     let run = summary::build(&loaded, &market, &result, &data.warnings);
-    let stats = compute_stats(&run);
-    // The event study of the feed, when the config has one (see events_cmd).
+    // The event study of the feed, when the config has one (see events_cmd); before any file is
+    // written, as it can fail on bad input.
     let study = crate::events::study_for_run(&loaded, reporter)?;
+    let extra = per_event.as_ref().map_or(&[][..], |p| &p.tables[..]);
+    let stats = stats_and_tables(&run, out.as_ref(), &market, &result, extra)?;
     let mut warnings = data.warnings.clone();
     let run_warnings = summary::run_warnings(&loaded, &market, &result);
     for w in &run_warnings {
@@ -123,8 +155,7 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
         Format::Markdown => render_markdown(&run, &stats, &report_opts),
     };
     if let Some(mut out) = out {
-        let extra = per_event.as_ref().map_or(&[][..], |p| &p.tables[..]);
-        crate::outputs::write_run(&mut out, &loaded, &market, &result, &text, &json, extra)?;
+        crate::outputs::finish_run(&mut out, &loaded, &text, &json, extra)?;
         reporter.note(&format!("wrote {}", out.path().display()));
     }
     Ok(shown)

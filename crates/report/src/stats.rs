@@ -53,6 +53,11 @@ macro_rules! define_stats {
                 }
             }
 
+            /// Every metric's value, in [`Stats::metric_names`] order (the counts not included).
+            pub fn values(&self) -> impl Iterator<Item = Option<f64>> {
+                [ $( self.$key, )* ].into_iter()
+            }
+
             fn set(&mut self, key: &str, v: Option<f64>) {
                 let v = v.filter(|x| x.is_finite());
                 match key {

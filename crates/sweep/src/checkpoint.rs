@@ -7,18 +7,21 @@
 //! n x f64] equity; tag 1 (invalid): u32 n, n bytes of UTF-8 reason.
 //!
 //! Invariants: frames are appended in completion order by one writer thread, each batch written
-//! then `fsync`ed before more are taken, so a SIGKILL loses only sets whose frames were not yet
-//! synced (the sets in flight); a torn or corrupt tail is detected by length and checksum and cut
-//! off on resume. Order in the file carries no meaning: outputs are assembled by set index.
+//! (`write`) within milliseconds of its first frame, so a killed process loses only the sets in
+//! flight (written data is the kernel's); the file is `fsync`ed at most every [`SYNC_EVERY`] and at the end, so
+//! a machine crash loses at most that much more. A torn or corrupt tail is detected by length
+//! and checksum and cut off on resume. Order in the file carries no meaning: outputs are
+//! assembled by set index.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Sender};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use crate::error::SweepError;
 use crate::hash::fnv;
@@ -28,6 +31,12 @@ use crate::trial::Outcome;
 pub const FILE: &str = "sweep.checkpoint";
 const MAGIC: &[u8; 12] = b"ROTORSWEEP1\n";
 const HEADER_LEN: usize = 12 + 8 + 8 + 4;
+/// Longest time written frames wait for their `fsync`. A sync per batch cost a sync every few
+/// sets of a fast sweep (hundreds per second, kernel time comparable to the statistics).
+pub const SYNC_EVERY: Duration = Duration::from_millis(250);
+/// How long the writer lets finished frames gather before writing them (a set finished this
+/// long ago is still "in flight" for a killed process).
+const COLLECT: Duration = Duration::from_millis(5);
 
 /// What a checkpoint must match to be resumed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +61,22 @@ impl Header {
 
 /// One frame (length, payload, checksum) for set `set`.
 pub fn encode(set: usize, o: &Outcome) -> Vec<u8> {
-    let mut p = Vec::new();
+    let payload = match o {
+        Outcome::Done {
+            metrics,
+            returns,
+            equity,
+        } => {
+            let r = returns.as_ref().map_or(0, |v| 4 + 4 * v.len());
+            let e = equity.as_ref().map_or(0, |v| 4 + 8 * v.len());
+            8 + 1 + 4 + 8 * metrics.len() + 1 + r + 1 + e
+        }
+        Outcome::Invalid(reason) => 8 + 1 + 4 + reason.len(),
+    };
+    // The frame is built in place: length, payload, checksum.
+    let mut f = Vec::with_capacity(4 + payload + 8);
+    f.extend_from_slice(&[0; 4]);
+    let p = &mut f;
     p.extend_from_slice(&(set as u64).to_le_bytes());
     match o {
         Outcome::Done {
@@ -92,10 +116,10 @@ pub fn encode(set: usize, o: &Outcome) -> Vec<u8> {
             p.extend_from_slice(reason.as_bytes());
         }
     }
-    let mut f = Vec::with_capacity(p.len() + 12);
-    f.extend_from_slice(&(p.len() as u32).to_le_bytes());
-    f.extend_from_slice(&p);
-    f.extend_from_slice(&fnv(&p).to_le_bytes());
+    let n = f.len() - 4;
+    f[..4].copy_from_slice(&(n as u32).to_le_bytes());
+    let sum = fnv(&f[4..]);
+    f.extend_from_slice(&sum.to_le_bytes());
     f
 }
 
@@ -135,10 +159,11 @@ fn decode(p: &[u8]) -> Option<(usize, Outcome)> {
             let returns = match c.u8()? {
                 1 => {
                     let n = c.u32()? as usize;
+                    let b = c.take(n.checked_mul(4)?)?;
                     Some(
-                        (0..n)
-                            .map(|_| c.u32().map(f32::from_bits))
-                            .collect::<Option<Vec<_>>>()?,
+                        b.chunks_exact(4)
+                            .map(|x| f32::from_le_bytes(x.try_into().unwrap_or_default()))
+                            .collect(),
                     )
                 }
                 _ => None,
@@ -146,10 +171,11 @@ fn decode(p: &[u8]) -> Option<(usize, Outcome)> {
             let equity = match c.u8()? {
                 1 => {
                     let n = c.u32()? as usize;
+                    let b = c.take(n.checked_mul(8)?)?;
                     Some(
-                        (0..n)
-                            .map(|_| c.u64().map(f64::from_bits))
-                            .collect::<Option<Vec<_>>>()?,
+                        b.chunks_exact(8)
+                            .map(|x| f64::from_le_bytes(x.try_into().unwrap_or_default()))
+                            .collect(),
                     )
                 }
                 _ => None,
@@ -254,13 +280,55 @@ pub fn count(path: &Path) -> usize {
     n
 }
 
-/// Appends frames from many threads through one writer thread that batches and fsyncs.
+/// Appends frames from many threads through one writer thread that batches, writes and syncs
+/// (see [`SYNC_EVERY`]).
 pub struct Writer {
     tx: Option<Sender<Vec<u8>>>,
     handle: Option<JoinHandle<std::io::Result<()>>>,
     failed: Arc<AtomicBool>,
     synced: Arc<AtomicUsize>,
     path: PathBuf,
+}
+
+/// The writer thread: writes each batch of queued frames at once and syncs the file when
+/// [`SYNC_EVERY`] has passed since the last sync (also while idle) and when the queue closes.
+/// `synced` counts the frames synced so far.
+fn write_loop(f: &mut File, rx: &Receiver<Vec<u8>>, synced: &AtomicUsize) -> std::io::Result<()> {
+    let mut unsynced = 0;
+    let mut last_sync = Instant::now();
+    let mut buf = Vec::new();
+    loop {
+        let wait = SYNC_EVERY.saturating_sub(last_sync.elapsed());
+        let open = match rx.recv_timeout(wait) {
+            Ok(first) => {
+                buf.clear();
+                buf.extend_from_slice(&first);
+                unsynced += 1;
+                // Let the frames finishing meanwhile queue up: one write for them all, and no
+                // wake-up of this thread per frame.
+                std::thread::sleep(COLLECT);
+                while let Ok(more) = rx.try_recv() {
+                    buf.extend_from_slice(&more);
+                    unsynced += 1;
+                }
+                f.write_all(&buf)?;
+                true
+            }
+            Err(RecvTimeoutError::Timeout) => true,
+            Err(RecvTimeoutError::Disconnected) => false,
+        };
+        if !open || last_sync.elapsed() >= SYNC_EVERY {
+            if unsynced > 0 {
+                f.sync_data()?;
+                synced.fetch_add(unsynced, Ordering::Release);
+                unsynced = 0;
+            }
+            last_sync = Instant::now();
+        }
+        if !open {
+            return Ok(());
+        }
+    }
 }
 
 impl Writer {
@@ -296,20 +364,7 @@ impl Writer {
         let synced = Arc::new(AtomicUsize::new(0));
         let (fl, sy) = (failed.clone(), synced.clone());
         let handle = std::thread::spawn(move || -> std::io::Result<()> {
-            let result = (|| {
-                while let Ok(first) = rx.recv() {
-                    let mut buf = first;
-                    let mut n = 1;
-                    while let Ok(more) = rx.try_recv() {
-                        buf.extend_from_slice(&more);
-                        n += 1;
-                    }
-                    f.write_all(&buf)?;
-                    f.sync_data()?;
-                    sy.fetch_add(n, Ordering::Release);
-                }
-                Ok(())
-            })();
+            let result = write_loop(&mut f, &rx, &sy);
             if result.is_err() {
                 fl.store(true, Ordering::Release);
             }

@@ -80,10 +80,10 @@ pub fn metric_columns() -> Vec<&'static str> {
 
 /// The metrics of `stats` in [`metric_columns`] order, NaN where undefined.
 pub fn metric_values(stats: &Stats) -> Vec<f64> {
-    metric_columns()
-        .iter()
-        .map(|k| stats.get(k).unwrap_or(f64::NAN))
-        .collect()
+    let mut v: Vec<f64> = stats.values().map(|x| x.unwrap_or(f64::NAN)).collect();
+    v.push(stats.periods as f64);
+    v.push(stats.fills as f64);
+    v
 }
 
 /// The columns of the bootstrap interval metrics in [`metric_columns`] order.
@@ -107,6 +107,28 @@ pub fn interval_values(market: &Market, spec: &Spec) -> Result<Vec<f64>, String>
 
 /// The report's plain-data view of one run (what `rotor run` reports).
 pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary {
+    RunSummary {
+        timestamps: result.timestamps.clone(),
+        equity: result.equity.clone(),
+        long_exposure: result.long_exposure.clone(),
+        short_exposure: result.short_exposure.clone(),
+        ..summary_without_series(spec, market, result)
+    }
+}
+
+/// [`summarize`] taking the per-bar series out of `result` instead of copying them.
+pub fn into_summary(spec: &Spec, market: &Market, mut result: RunResult) -> RunSummary {
+    RunSummary {
+        timestamps: std::mem::take(&mut result.timestamps),
+        equity: std::mem::take(&mut result.equity),
+        long_exposure: std::mem::take(&mut result.long_exposure),
+        short_exposure: std::mem::take(&mut result.short_exposure),
+        ..summary_without_series(spec, market, &result)
+    }
+}
+
+/// [`summarize`] with the four per-bar series (timestamps, equity, exposures) left empty.
+fn summary_without_series(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary {
     let symbols = market.symbols();
     let trades = result
         .trades
@@ -135,11 +157,11 @@ pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary
     });
     RunSummary {
         name: spec.name.clone(),
-        timestamps: result.timestamps.clone(),
-        equity: result.equity.clone(),
+        timestamps: Vec::new(),
+        equity: Vec::new(),
         initial_equity: result.initial_cash,
-        long_exposure: result.long_exposure.clone(),
-        short_exposure: result.short_exposure.clone(),
+        long_exposure: Vec::new(),
+        short_exposure: Vec::new(),
         trades,
         fills: result.fills.len(),
         traded_notional: result
@@ -203,12 +225,17 @@ pub fn outcome(
     keep_returns: bool,
     keep_equity: bool,
 ) -> Outcome {
-    match evaluate_shared(market, spec, Intervals::Skip, shared) {
-        Ok((result, t)) => Outcome::Done {
-            metrics: metric_values(&t.stats),
-            returns: keep_returns.then(|| result.returns().iter().map(|&r| r as f32).collect()),
-            equity: keep_equity.then(|| result.equity.clone()),
-        },
-        Err(e) => Outcome::Invalid(e),
+    let result =
+        match rotor_strategies::run_shared(market, &spec.strategy, &spec.simulation, shared) {
+            Ok(r) => r,
+            Err(e) => return Outcome::Invalid(e.to_string()),
+        };
+    let returns = keep_returns.then(|| result.returns().iter().map(|&r| r as f32).collect());
+    let summary = into_summary(spec, market, result);
+    let stats = compute_stats_with(&summary, Intervals::Skip);
+    Outcome::Done {
+        metrics: metric_values(&stats),
+        returns,
+        equity: keep_equity.then_some(summary.equity),
     }
 }

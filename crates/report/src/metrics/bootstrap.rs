@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 use rotor_rng::SplitMix64;
 
-use super::returns::stability_from_log_wealth;
+use super::returns::{ln_1p_flat, stability_from_log_wealth};
 use super::util::{finite, negligible, percentile_select, positive, some_finite};
 
 /// Number of bootstrap resamples.
@@ -89,7 +89,7 @@ impl Prefix {
             acc[0] += d;
             acc[1] += d * d;
             if has_log_growth {
-                acc[2] += v.ln_1p();
+                acc[2] += ln_1p_flat(*v);
             }
             sums.push(acc);
         }

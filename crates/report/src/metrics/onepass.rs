@@ -12,7 +12,7 @@
 //! is the reference's expression; the tests compare them bit for bit on random series.
 
 use super::confidence::{lo_lags, mertens_se_from_central_moments, psr_from_central_moments};
-use super::util::{negligible, percentile_select, positive, some_finite};
+use super::util::{negligible, percentile_with_sorted_head, positive, some_finite};
 
 /// Everything the return metrics of one series need, gathered once.
 #[derive(Debug, Clone)]
@@ -330,8 +330,10 @@ impl ReturnPass {
         s.select_nth_unstable_by(k, f64::total_cmp);
         s[..=k].sort_unstable_by(f64::total_cmp);
         let cvar = some_finite(s[..=k].iter().sum::<f64>() / (k + 1) as f64);
-        let p5 = percentile_select(s, 5.0);
-        let p95 = percentile_select(s, 95.0);
+        // The sorted head gives the 5th percentile without another selection, and the 95th is
+        // selected among the values above it only.
+        let p5 = percentile_with_sorted_head(s, k, 5.0);
+        let p95 = percentile_with_sorted_head(s, k, 95.0);
         let tail = match (p5, p95) {
             (Some(lo), Some(hi)) if positive(lo.abs()) => some_finite(hi.abs() / lo.abs()),
             _ => None,

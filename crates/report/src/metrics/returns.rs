@@ -217,12 +217,25 @@ pub fn stability_finite(f: &[f64]) -> Option<f64> {
     let mut acc = 0.0;
     let y: Vec<f64> = f
         .iter()
-        .map(|x| {
-            acc += x.ln_1p();
+        .map(|&x| {
+            acc += ln_1p_flat(x);
             acc
         })
         .collect();
     stability_from_log_wealth(y.len(), |i| y[i])
+}
+
+/// `ln(1 + x)`, without the libm call for a flat bar: `ln_1p(±0) = ±0`, and adding either
+/// zero to a running sum that starts at +0.0 leaves it unchanged bit for bit (round to nearest
+/// never produces -0.0 from a +0.0 start), so sums of it equal sums of `x.ln_1p()`. Flat bars
+/// (no position) are common: a long-only strategy sits in cash for much of a run.
+#[inline]
+pub fn ln_1p_flat(x: f64) -> f64 {
+    if x == 0.0 {
+        0.0
+    } else {
+        x.ln_1p()
+    }
 }
 
 /// [`stability`] from the log wealth `y(i) = sum_{s<=i} ln(1 + r_s)` of `n` finite returns, all

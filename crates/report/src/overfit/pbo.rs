@@ -27,9 +27,11 @@ pub struct BlockStats {
     pub trials: usize,
     /// Per trial: its mean over the used rows (the center of its sums).
     center: Vec<f64>,
-    /// [trial * (blocks + 1) + block] -> [Σ y, Σ y²] over the block; index `blocks` holds the
-    /// trial's totals.
-    sums: Vec<[f64; 2]>,
+    /// [block * trials + trial] -> Σ y over the block; block `blocks` holds the trial's totals.
+    /// Block-major, so a split sums whole rows of trials (a loop the compiler vectorizes).
+    sum_y: Vec<f64>,
+    /// The same layout for Σ y².
+    sum_y2: Vec<f64>,
 }
 
 /// Result of CSCV.
@@ -65,13 +67,15 @@ impl BlockStats {
                 0.0
             }
         };
-        let mut center = Vec::with_capacity(trials.len());
-        let mut sums = Vec::with_capacity(trials.len() * (blocks + 1));
-        for r in trials {
+        let n = trials.len();
+        let mut center = Vec::with_capacity(n);
+        let mut sum_y = vec![0.0; n * (blocks + 1)];
+        let mut sum_y2 = vec![0.0; n * (blocks + 1)];
+        for (k, r) in trials.iter().enumerate() {
             let rows = &r.as_ref()[skip..];
             let c = rows.iter().map(v).sum::<f64>() / rows.len() as f64;
             let mut total = [0.0; 2];
-            for block in rows.chunks_exact(len) {
+            for (b, block) in rows.chunks_exact(len).enumerate() {
                 let mut s = [0.0; 2];
                 for x in block {
                     let y = v(x) - c;
@@ -80,72 +84,67 @@ impl BlockStats {
                 }
                 total[0] += s[0];
                 total[1] += s[1];
-                sums.push(s);
+                sum_y[b * n + k] = s[0];
+                sum_y2[b * n + k] = s[1];
             }
-            sums.push(total);
+            sum_y[blocks * n + k] = total[0];
+            sum_y2[blocks * n + k] = total[1];
             center.push(c);
         }
         Some(BlockStats {
             blocks,
             block_len: len,
-            trials: trials.len(),
+            trials: n,
             center,
-            sums,
+            sum_y,
+            sum_y2,
         })
     }
 
-    /// Sharpe (mean / std, ddof 1) of `rows` rows of trial `n` whose sums of y are `s`.
-    fn sharpe_of(&self, n: usize, s: [f64; 2], rows: f64) -> f64 {
-        let m = self.center[n] + s[0] / rows;
-        let ss = (s[1] - s[0] * s[0] / rows).max(0.0);
-        let sd = (ss / (rows - 1.0)).sqrt();
-        if sd > 0.0 && sd.is_finite() {
-            m / sd
-        } else {
-            0.0
-        }
-    }
-
-    /// (in-sample, out-of-sample) Sharpe of trial `n` for the in-sample blocks `is`.
-    fn sharpes(&self, n: usize, is: &[usize]) -> (f64, f64) {
-        let row = &self.sums[n * (self.blocks + 1)..(n + 1) * (self.blocks + 1)];
-        let mut s = [0.0; 2];
-        for &b in is {
-            s[0] += row[b][0];
-            s[1] += row[b][1];
-        }
-        let total = row[self.blocks];
-        let o = [total[0] - s[0], total[1] - s[1]];
-        let is_rows = (is.len() * self.block_len) as f64;
-        let oos_rows = ((self.blocks - is.len()) * self.block_len) as f64;
-        (
-            self.sharpe_of(n, s, is_rows),
-            self.sharpe_of(n, o, oos_rows),
-        )
+    /// Σ y and Σ y² of every trial over block `b` (`blocks`: the totals).
+    fn block(&self, b: usize) -> (&[f64], &[f64]) {
+        let r = b * self.trials..(b + 1) * self.trials;
+        (&self.sum_y[r.clone()], &self.sum_y2[r])
     }
 
     /// The logit of one split (`mask` = the in-sample blocks) and the out-of-sample Sharpe of
-    /// the in-sample best.
+    /// the in-sample best. Every trial's sums and Sharpes are computed as whole rows, each
+    /// trial's in the same order of operations as one trial at a time.
     pub fn split(&self, mask: u32) -> (f64, f64) {
-        let mut is = [0usize; 32];
+        let n = self.trials;
+        // In-sample Σ y and Σ y², block by block in ascending order, from 0.
+        let (mut is_y, mut is_y2) = (vec![0.0; n], vec![0.0; n]);
         let mut k = 0;
-        for b in 0..self.blocks {
-            if mask & (1 << b) != 0 {
-                is[k] = b;
-                k += 1;
+        for b in (0..self.blocks).filter(|b| mask & (1 << b) != 0) {
+            let (y, y2) = self.block(b);
+            for ((a, q), (y, y2)) in is_y.iter_mut().zip(&mut is_y2).zip(y.iter().zip(y2)) {
+                *a += y;
+                *q += y2;
             }
+            k += 1;
         }
-        let is = &is[..k];
-        let mut oos = Vec::with_capacity(self.trials);
+        let is_rows = (k * self.block_len) as f64;
+        let oos_rows = ((self.blocks - k) * self.block_len) as f64;
+        let (ty, ty2) = self.block(self.blocks);
+        // In place: is_y becomes the in-sample Sharpes, is_y2 the out-of-sample ones.
+        for (((a, q), c), (ty, ty2)) in is_y
+            .iter_mut()
+            .zip(&mut is_y2)
+            .zip(&self.center)
+            .zip(ty.iter().zip(ty2))
+        {
+            let (s, o) = ([*a, *q], [ty - *a, ty2 - *q]);
+            *a = sharpe_of(*c, s, is_rows);
+            *q = sharpe_of(*c, o, oos_rows);
+        }
+        let (is_sr, oos) = (is_y, is_y2);
         let mut best = 0;
         let mut best_sr = f64::NEG_INFINITY;
-        for n in 0..self.trials {
-            let (s, o) = self.sharpes(n, is);
+        for (i, &s) in is_sr.iter().enumerate() {
             if s > best_sr {
                 best_sr = s;
-                best = n;
+                best = i;
             }
-            oos.push(o);
         }
         let x = oos[best];
         let (mut less, mut equal) = (0usize, 0usize);
@@ -159,6 +158,20 @@ impl BlockStats {
         let rank = less as f64 + (equal as f64 + 1.0) / 2.0;
         let w = rank / (self.trials as f64 + 1.0);
         ((w / (1.0 - w)).ln(), x)
+    }
+}
+
+/// Sharpe (mean / std, ddof 1) of `rows` rows of a trial centered at `center` whose sums of y
+/// are `s` = [Σ y, Σ y²]; 0 when the std is 0 or not finite.
+#[inline]
+fn sharpe_of(center: f64, s: [f64; 2], rows: f64) -> f64 {
+    let m = center + s[0] / rows;
+    let ss = (s[1] - s[0] * s[0] / rows).max(0.0);
+    let sd = (ss / (rows - 1.0)).sqrt();
+    if sd > 0.0 && sd.is_finite() {
+        m / sd
+    } else {
+        0.0
     }
 }
 
@@ -249,6 +262,56 @@ mod tests {
             .collect();
         let p = pbo_cscv(&trials, 8).unwrap();
         assert_eq!(p.pbo, 0.0);
+    }
+
+    /// The split as it was computed one trial at a time (trial-major sums): the row-wise split
+    /// must give the same logits and out-of-sample Sharpes bit for bit.
+    fn per_trial_split(bs: &BlockStats, mask: u32) -> (f64, f64) {
+        let (n, s) = (bs.trials, bs.blocks);
+        let is: Vec<usize> = (0..s).filter(|b| mask & (1 << b) != 0).collect();
+        let is_rows = (is.len() * bs.block_len) as f64;
+        let oos_rows = ((s - is.len()) * bs.block_len) as f64;
+        let (mut best, mut best_sr, mut oos) = (0, f64::NEG_INFINITY, Vec::new());
+        for k in 0..n {
+            let mut sum = [0.0; 2];
+            for &b in &is {
+                sum[0] += bs.sum_y[b * n + k];
+                sum[1] += bs.sum_y2[b * n + k];
+            }
+            let o = [bs.sum_y[s * n + k] - sum[0], bs.sum_y2[s * n + k] - sum[1]];
+            let sr = sharpe_of(bs.center[k], sum, is_rows);
+            if sr > best_sr {
+                (best_sr, best) = (sr, k);
+            }
+            oos.push(sharpe_of(bs.center[k], o, oos_rows));
+        }
+        let x = oos[best];
+        let less = oos.iter().filter(|&&v| v < x).count() as f64;
+        let equal = oos.iter().filter(|&&v| v == x).count() as f64;
+        let w = (less + (equal + 1.0) / 2.0) / (n as f64 + 1.0);
+        ((w / (1.0 - w)).ln(), x)
+    }
+
+    #[test]
+    fn row_wise_split_equals_the_per_trial_loop_bit_for_bit() {
+        let mut rng = rotor_rng::SplitMix64::new(7);
+        for (t, n, s) in [(1000, 37, 16), (300, 5, 4), (64, 2, 2)] {
+            let mut m: Vec<Vec<f32>> = (0..n)
+                .map(|_| {
+                    (0..t)
+                        .map(|_| ((rng.next_f64() - 0.5) * 0.02) as f32)
+                        .collect()
+                })
+                .collect();
+            m[1] = m[0].clone();
+            m[n - 1][t / 3] = f32::NAN;
+            let bs = BlockStats::new(&m, s).unwrap();
+            for mask in cscv_splits(s) {
+                let (a, b) = (bs.split(mask), per_trial_split(&bs, mask));
+                assert_eq!(a.0.to_bits(), b.0.to_bits(), "logit, mask {mask:b}");
+                assert_eq!(a.1.to_bits(), b.1.to_bits(), "oos Sharpe, mask {mask:b}");
+            }
+        }
     }
 
     /// The implementation before the block sums (per-block mean and squared deviations merged
