@@ -156,7 +156,56 @@ pub(crate) fn load_bars_shared(
     let mut filter = RowFilter::new(opts.start, opts.end, wanted.as_deref());
     filter.skip_volume = !columns.volume;
     let sources = parquet_bars::discover(path)?;
+    let read = read_sources(&sources, &filter)?;
+    let daily = agree_on_daily(&read.files)?;
+    let mut grouped = group_by_symbol(read.files, read.named_only);
+    let mut unreadable = read.unreadable;
+    let order = symbol_order(path, opts, wanted, &grouped, &mut unreadable)?;
+    let mut bars = Vec::with_capacity(order.len());
+    for sym in &order {
+        if let Some(parts) = grouped.per_symbol.remove(sym) {
+            bars.push(parquet_bars::finish_symbol(parts, &read.timeline)?);
+        }
+    }
+    let mut warnings: Vec<String> = unreadable
+        .iter()
+        .map(|e| format!("skipped, not one of the symbols asked for: {e}"))
+        .collect();
+    let used_close_only: Vec<&String> = order
+        .iter()
+        .filter(|s| grouped.close_only.contains(*s))
+        .collect();
+    if !used_close_only.is_empty() {
+        warnings.push(format!(
+            "close-only data (no open/high/low columns) for {}: open = high = low = close is \
+             assumed, so fills at the open use the close",
+            list_names(used_close_only)
+        ));
+    }
+    Ok(SharedBars {
+        bars,
+        timeline: read.timeline,
+        daily,
+        warnings,
+    })
+}
 
+/// The sources as read, in path order.
+struct ReadSources {
+    /// The files read (possibly without bars).
+    files: Vec<FileBars>,
+    /// Files not needed that could not be opened.
+    unreadable: Vec<DataError>,
+    /// The timeline the files share.
+    timeline: Vec<i64>,
+    /// Symbols of hive folders not asked for (never opened).
+    named_only: BTreeSet<String>,
+}
+
+/// Reads `sources` in parallel; the results keep path order (rayon's collect keeps input
+/// order), so what follows is thread-count independent. Each file's timestamps are dropped as
+/// soon as it is read when they are the shared timeline, so per-symbol copies never pile up.
+fn read_sources(sources: &[BarSource], filter: &RowFilter) -> Result<ReadSources, DataError> {
     // Hive folders name their symbol: unwanted ones are never opened.
     let mut named_only: BTreeSet<String> = BTreeSet::new();
     let to_read: Vec<&BarSource> = sources
@@ -169,84 +218,90 @@ pub(crate) fn load_bars_shared(
             _ => true,
         })
         .collect();
-    // rayon's collect keeps input order, so the merge below is thread-count independent.
-    // Each file's timestamps are dropped as soon as it is read when they are the shared
-    // timeline, so the per-symbol copies never pile up.
     let shared = SharedTimeline::default();
     let results: Vec<Result<Read, DataError>> = to_read
         .par_iter()
         .map(|s| {
-            let mut read = read_if_needed(s, &filter)?;
+            let mut read = read_if_needed(s, filter)?;
             if let Read::Bars(f) = &mut read {
                 shared.share(f);
             }
             Ok(read)
         })
         .collect();
-    let timeline = shared.into_inner();
-    let mut files = Vec::with_capacity(results.len());
+    let mut out = ReadSources {
+        files: Vec::with_capacity(results.len()),
+        unreadable: Vec::new(),
+        timeline: shared.into_inner(),
+        named_only,
+    };
     // Files not needed that could not be opened: skipped with a warning, but named if a
     // symbol asked for is then missing (they might have held it).
-    let mut unreadable: Vec<DataError> = Vec::new();
     for r in results {
         match r? {
-            Read::Bars(f) => files.push(f),
-            Read::Unreadable(e) => unreadable.push(e),
+            Read::Bars(f) => out.files.push(f),
+            Read::Unreadable(e) => out.unreadable.push(e),
         }
     }
+    Ok(out)
+}
 
-    let daily = agree_on_daily(&files)?;
-    let mut seen: BTreeSet<String> = named_only;
-    let mut per_symbol: BTreeMap<String, Vec<(PathBuf, RawSymbol)>> = BTreeMap::new();
-    let mut close_only: BTreeSet<String> = BTreeSet::new();
-    let mut partly_skipped: Vec<PathBuf> = Vec::new();
+/// The files' bars gathered per symbol.
+struct Grouped {
+    /// Every symbol seen (wanted or not, hive folders included).
+    seen: BTreeSet<String>,
+    /// Per symbol, its pieces with their files, in path order.
+    per_symbol: BTreeMap<String, Vec<(PathBuf, RawSymbol)>>,
+    /// Symbols of close-only data.
+    close_only: BTreeSet<String>,
+    /// Files with a symbol column some of whose row groups were skipped by date.
+    partly_skipped: Vec<PathBuf>,
+}
+
+fn group_by_symbol(files: Vec<FileBars>, named_only: BTreeSet<String>) -> Grouped {
+    let mut g = Grouped {
+        seen: named_only,
+        per_symbol: BTreeMap::new(),
+        close_only: BTreeSet::new(),
+        partly_skipped: Vec::new(),
+    };
     for f in files {
-        seen.extend(f.seen);
+        g.seen.extend(f.seen);
         if f.skipped_row_groups > 0 && f.has_symbol_column {
-            partly_skipped.push(f.path.clone());
+            g.partly_skipped.push(f.path.clone());
         }
         for raw in f.symbols {
             if raw.bars.close_only {
-                close_only.insert(raw.bars.symbol.clone());
+                g.close_only.insert(raw.bars.symbol.clone());
             }
-            per_symbol
+            g.per_symbol
                 .entry(raw.bars.symbol.clone())
                 .or_default()
                 .push((f.path.clone(), raw));
         }
     }
+    g
+}
 
-    let order: Vec<String> = match &wanted {
+/// The market's symbols: those asked for, in their order (each must have bars), or every
+/// symbol read, sorted by name; an error when there are none.
+fn symbol_order(
+    path: &Path,
+    opts: &LoadOptions,
+    wanted: Option<Vec<String>>,
+    grouped: &Grouped,
+    unreadable: &mut Vec<DataError>,
+) -> Result<Vec<String>, DataError> {
+    let order: Vec<String> = match wanted {
         Some(w) => {
-            for sym in w {
-                if per_symbol.contains_key(sym) {
-                    continue;
+            for sym in &w {
+                if !grouped.per_symbol.contains_key(sym) {
+                    return Err(missing_symbol(path, opts, sym, grouped, unreadable)?);
                 }
-                // Row groups skipped by date may hide the symbol: look before calling it unknown.
-                let mut all = seen.clone();
-                if !all.contains(sym) {
-                    for p in &partly_skipped {
-                        all.extend(parquet_bars::scan_symbols(p)?);
-                    }
-                }
-                if !all.contains(sym) && !unreadable.is_empty() {
-                    return Err(unreadable.swap_remove(0));
-                }
-                if all.contains(sym) {
-                    return Err(DataError::Empty {
-                        path: path.to_path_buf(),
-                        detail: format!(": symbol {} has no bars {}", shown(sym), range_text(opts)),
-                    });
-                }
-                return Err(DataError::UnknownSymbol {
-                    path: path.to_path_buf(),
-                    symbol: sym.clone(),
-                    available: list_names(&all),
-                });
             }
-            w.clone()
+            w
         }
-        None => per_symbol.keys().cloned().collect(),
+        None => grouped.per_symbol.keys().cloned().collect(),
     };
     if order.is_empty() {
         return Err(DataError::Empty {
@@ -254,30 +309,38 @@ pub(crate) fn load_bars_shared(
             detail: format!(": no bars {}", range_text(opts)),
         });
     }
+    Ok(order)
+}
 
-    let mut bars = Vec::with_capacity(order.len());
-    for sym in &order {
-        if let Some(parts) = per_symbol.remove(sym) {
-            bars.push(parquet_bars::finish_symbol(parts, &timeline)?);
+/// The error for symbol `sym`, asked for but without bars: no bars in the range, unknown, or
+/// (when it was not seen) the first unreadable file that might have held it.
+fn missing_symbol(
+    path: &Path,
+    opts: &LoadOptions,
+    sym: &str,
+    grouped: &Grouped,
+    unreadable: &mut Vec<DataError>,
+) -> Result<DataError, DataError> {
+    // Row groups skipped by date may hide the symbol: look before calling it unknown.
+    let mut all = grouped.seen.clone();
+    if !all.contains(sym) {
+        for p in &grouped.partly_skipped {
+            all.extend(parquet_bars::scan_symbols(p)?);
         }
     }
-    let mut warnings: Vec<String> = unreadable
-        .iter()
-        .map(|e| format!("skipped, not one of the symbols asked for: {e}"))
-        .collect();
-    let used_close_only: Vec<&String> = order.iter().filter(|s| close_only.contains(*s)).collect();
-    if !used_close_only.is_empty() {
-        warnings.push(format!(
-            "close-only data (no open/high/low columns) for {}: open = high = low = close is \
-             assumed, so fills at the open use the close",
-            list_names(used_close_only)
-        ));
+    if !all.contains(sym) && !unreadable.is_empty() {
+        return Ok(unreadable.swap_remove(0));
     }
-    Ok(SharedBars {
-        bars,
-        timeline,
-        daily,
-        warnings,
+    if all.contains(sym) {
+        return Ok(DataError::Empty {
+            path: path.to_path_buf(),
+            detail: format!(": symbol {} has no bars {}", shown(sym), range_text(opts)),
+        });
+    }
+    Ok(DataError::UnknownSymbol {
+        path: path.to_path_buf(),
+        symbol: sym.to_string(),
+        available: list_names(&all),
     })
 }
 

@@ -16,11 +16,12 @@
 //! row by row, which names the exact row, column and symbol.
 
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 use std::path::Path;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
-use arrow_array::Array;
+use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use rayon::prelude::*;
@@ -237,6 +238,92 @@ struct Chunk {
     midnight: bool,
 }
 
+/// Symbol -> slot among a chunk's parts (`None`: not wanted), filled as rows first use them.
+struct SymbolIndex<'a> {
+    slots: HashMap<String, Option<usize>>,
+    filter: &'a RowFilter,
+    at: &'a Positions,
+}
+
+impl SymbolIndex<'_> {
+    /// The slot of symbol `s`, adding it to `out` (seen, and a new part when wanted) on first
+    /// use; `None` for a wanted symbol with an invisible character (the row-by-row path names
+    /// its row).
+    fn slot(&mut self, s: &str, out: &mut Chunk) -> Option<Option<usize>> {
+        if let Some(&slot) = self.slots.get(s) {
+            return Some(slot);
+        }
+        out.seen.push(s.to_string());
+        let slot = if self.filter.wants(s) {
+            if s.chars().any(crate::symbol_text::is_invisible) {
+                return None;
+            }
+            out.parts.push(new_part(s, self.at));
+            Some(out.parts.len() - 1)
+        } else {
+            None
+        };
+        self.slots.insert(s.to_string(), slot);
+        Some(slot)
+    }
+}
+
+/// One decoded batch's value columns.
+struct BatchValues<'a> {
+    close: &'a [f64],
+    /// Open, high, low (None: close-only).
+    ohlc: Option<(&'a [f64], &'a [f64], &'a [f64])>,
+    /// The volumes, when read from the file.
+    volume: Option<Volumes<'a>>,
+    adj: Option<&'a [f64]>,
+}
+
+impl<'a> BatchValues<'a> {
+    /// The value columns of `batch`; `None` when one is not of a handled type.
+    fn of(batch: &'a RecordBatch, at: &Positions, filter: &RowFilter) -> Option<Self> {
+        let f = |k: usize| {
+            batch
+                .column(k)
+                .as_primitive_opt::<Float64Type>()
+                .map(|a| a.values().as_ref())
+        };
+        Some(BatchValues {
+            close: f(at.close)?,
+            ohlc: match at.ohlc {
+                Some([o, h, l]) => Some((f(o)?, f(h)?, f(l)?)),
+                None => None,
+            },
+            volume: match at.volume {
+                Some(v) if !filter.skip_volume => Some(volume_values(batch.column(v).as_ref())?),
+                _ => None,
+            },
+            adj: match at.adj {
+                Some(a) => Some(f(a)?),
+                None => None,
+            },
+        })
+    }
+
+    /// Appends rows `r` of this batch (instants `ts`) to `d`; without a volume column in the
+    /// file the volumes are NaN, unless they are not read at all.
+    fn append_to(&self, d: &mut SymbolBars, ts: &[i64], r: Range<usize>, skip_volume: bool) {
+        d.timestamps.extend_from_slice(&ts[r.clone()]);
+        d.close.extend_from_slice(&self.close[r.clone()]);
+        let (o, h, l) = self.ohlc.unwrap_or((self.close, self.close, self.close));
+        d.open.extend_from_slice(&o[r.clone()]);
+        d.high.extend_from_slice(&h[r.clone()]);
+        d.low.extend_from_slice(&l[r.clone()]);
+        match &self.volume {
+            Some(v) => v.extend_into(&mut d.volume, r.clone()),
+            None if skip_volume => {}
+            None => d.volume.resize(d.volume.len() + r.len(), f64::NAN),
+        }
+        if let (Some(dst), Some(src)) = (d.adj_close.as_mut(), self.adj) {
+            dst.extend_from_slice(&src[r]);
+        }
+    }
+}
+
 /// Decodes one chunk: row groups `groups` (consecutive in `keep` order) whose file spans are
 /// `spans`. `None` on anything left to the row-by-row path.
 #[allow(clippy::too_many_arguments)]
@@ -257,8 +344,11 @@ fn decode_chunk(
             seen: Vec::new(),
             midnight: true,
         };
-        // Symbol -> slot among the parts (None: not wanted).
-        let mut index: HashMap<String, Option<usize>> = HashMap::new();
+        let mut index = SymbolIndex {
+            slots: HashMap::new(),
+            filter,
+            at,
+        };
         let mut ts = Vec::new();
         let mut slots: Vec<Option<usize>> = Vec::new();
         let total: usize = spans.iter().map(|s| s.1).sum();
@@ -273,44 +363,9 @@ fn decode_chunk(
             ts.resize(n, 0);
             write_instants(batch.column(at.ts).as_ref(), kind, &mut ts)?;
             out.midnight &= ts.iter().all(|t| t.rem_euclid(NS_PER_DAY) == 0);
-            let mut lookup = |s: &str| -> Option<Option<usize>> {
-                if let Some(&slot) = index.get(s) {
-                    return Some(slot);
-                }
-                out.seen.push(s.to_string());
-                let slot = if filter.wants(s) {
-                    // The row-by-row path names the row of an invisible character.
-                    if s.chars().any(crate::symbol_text::is_invisible) {
-                        return None;
-                    }
-                    out.parts.push(new_part(s, at));
-                    Some(out.parts.len() - 1)
-                } else {
-                    None
-                };
-                index.insert(s.to_string(), slot);
-                Some(slot)
-            };
+            let mut lookup = |s: &str| index.slot(s, &mut out);
             symbol_slots(batch.column(at.symbol).as_ref(), &mut lookup, &mut slots)?;
-            let f = |k: usize| {
-                batch
-                    .column(k)
-                    .as_primitive_opt::<Float64Type>()
-                    .map(|a| a.values().as_ref())
-            };
-            let close = f(at.close)?;
-            let ohlc = match at.ohlc {
-                Some([o, h, l]) => Some((f(o)?, f(h)?, f(l)?)),
-                None => None,
-            };
-            let volume = match at.volume {
-                Some(v) if !filter.skip_volume => Some(volume_values(batch.column(v).as_ref())?),
-                _ => None,
-            };
-            let adj = match at.adj {
-                Some(a) => Some(f(a)?),
-                None => None,
-            };
+            let values = BatchValues::of(&batch, at, filter)?;
             let mut a = 0;
             while a < n {
                 let slot = slots[a];
@@ -320,21 +375,7 @@ fn decode_chunk(
                 }
                 if let Some(k) = slot {
                     let p = &mut out.parts[k];
-                    let d = &mut p.bars;
-                    d.timestamps.extend_from_slice(&ts[a..b]);
-                    d.close.extend_from_slice(&close[a..b]);
-                    let (o, h, l) = ohlc.unwrap_or((close, close, close));
-                    d.open.extend_from_slice(&o[a..b]);
-                    d.high.extend_from_slice(&h[a..b]);
-                    d.low.extend_from_slice(&l[a..b]);
-                    match &volume {
-                        Some(v) => v.extend_into(&mut d.volume, a..b),
-                        None if filter.skip_volume => {}
-                        None => d.volume.resize(d.volume.len() + (b - a), f64::NAN),
-                    }
-                    if let (Some(dst), Some(src)) = (d.adj_close.as_mut(), adj) {
-                        dst.extend_from_slice(&src[a..b]);
-                    }
+                    values.append_to(&mut p.bars, &ts, a..b, filter.skip_volume);
                     for r in a..b {
                         p.rows.push_strided(file_rows.at(decoded + r));
                     }
@@ -343,19 +384,20 @@ fn decode_chunk(
             }
             decoded += n;
         }
-        if decoded != total {
-            return None;
-        }
-        let checked = !filter.skip_volume && at.volume.is_some();
-        let ok = out.parts.iter().all(|p| {
-            let b = &p.bars;
-            strictly_increasing(&b.timestamps)
-                && bars_pass_checks(&b.open, &b.high, &b.low, &b.close)
-                && (!checked || volumes_pass_checks(&b.volume))
-        });
-        ok.then_some(out)
+        (decoded == total && all_pass_checks(&out.parts, filter, at)).then_some(out)
     })
     .flatten()
+}
+
+/// The checks over every part's whole columns (instants strictly increasing, prices, volumes).
+fn all_pass_checks(parts: &[RawSymbol], filter: &RowFilter, at: &Positions) -> bool {
+    let checked = !filter.skip_volume && at.volume.is_some();
+    parts.iter().all(|p| {
+        let b = &p.bars;
+        strictly_increasing(&b.timestamps)
+            && bars_pass_checks(&b.open, &b.high, &b.low, &b.close)
+            && (!checked || volumes_pass_checks(&b.volume))
+    })
 }
 
 fn new_part(symbol: &str, at: &Positions) -> RawSymbol {
@@ -378,7 +420,7 @@ enum Volumes<'a> {
 }
 
 impl Volumes<'_> {
-    fn extend_into(&self, dst: &mut Vec<f64>, r: std::ops::Range<usize>) {
+    fn extend_into(&self, dst: &mut Vec<f64>, r: Range<usize>) {
         match self {
             Volumes::F64(v) => dst.extend_from_slice(&v[r]),
             Volumes::I64(v) => dst.extend(v[r].iter().map(|&x| x as f64)),
