@@ -21,6 +21,7 @@ pub mod inspect;
 pub mod load;
 pub mod market;
 pub mod parquet_bars;
+mod parquet_columns;
 mod parquet_fast;
 mod parquet_fast_symbols;
 mod parquet_rows;

@@ -921,7 +921,6 @@ fn decode_fast(
                 symbol,
                 &fast_cols,
                 plan.kind,
-                &plan.wanted,
                 &plan.keep,
                 &rows,
                 |t| filter.in_range(t),
@@ -1174,8 +1173,10 @@ mod fast_path_agrees {
     use std::sync::Arc;
 
     use arrow_array::{
-        ArrayRef, Float64Array, Int64Array, TimestampMillisecondArray, TimestampNanosecondArray,
+        ArrayRef, Date64Array, Float64Array, Int64Array, RecordBatch, TimestampMicrosecondArray,
+        TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
     };
+    use parquet::arrow::ArrowWriter;
 
     use super::test_util::{d, daily_cols, with_col, without, write_groups};
     use super::*;
@@ -1362,6 +1363,121 @@ mod fast_path_agrees {
             Arc::new(Float64Array::from(closes)),
         );
         assert!(agree_slow(vec![nan], &all).starts_with("error:"));
+    }
+
+    /// `n` minute bars from minute `from` after 2026-01-02 14:31 UTC, in `unit`s since the
+    /// epoch, with prices.
+    fn minutes(
+        n: usize,
+        from: i64,
+        unit: i64,
+        ts: fn(Vec<i64>) -> ArrayRef,
+    ) -> Vec<(&'static str, ArrayRef)> {
+        let first = 1_767_364_260_000_000_000i64; // 2026-01-02 14:31 UTC
+        let when: Vec<i64> = (from..from + n as i64)
+            .map(|k| (first + k * 60_000_000_000) / unit)
+            .collect();
+        let px = |k: f64| -> ArrayRef {
+            Arc::new(Float64Array::from(
+                (0..n)
+                    .map(|i| 50.0 + (i % 7) as f64 * k)
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        vec![
+            ("timestamp", ts(when)),
+            ("open", px(1.0)),
+            ("high", px(1.25)),
+            ("low", px(0.75)),
+            ("close", px(1.1)),
+            ("volume", Arc::new(Int64Array::from(vec![7; n]))),
+        ]
+    }
+
+    #[test]
+    fn column_decoder_reads_every_stored_instant_type_as_the_row_by_row_path() {
+        let all = RowFilter::default();
+        let ns = |v: Vec<i64>| -> ArrayRef { Arc::new(TimestampNanosecondArray::from(v)) };
+        let us = |v: Vec<i64>| -> ArrayRef { Arc::new(TimestampMicrosecondArray::from(v)) };
+        let ms = |v: Vec<i64>| -> ArrayRef { Arc::new(TimestampMillisecondArray::from(v)) };
+        let s = |v: Vec<i64>| -> ArrayRef { Arc::new(TimestampSecondArray::from(v)) };
+        // Row groups of 23 and 17 rows: several batches each (7 rows per batch in tests).
+        let out = agree(vec![minutes(23, 0, 1, ns), minutes(17, 23, 1, ns)], &all);
+        assert!(
+            out.contains("rows [1, 2,") && out.starts_with("daily Some(false)"),
+            "{out}"
+        );
+        agree(vec![minutes(23, 0, 1_000, us)], &all);
+        agree(vec![minutes(23, 0, 1_000_000, ms)], &all);
+        // Seconds are stored as milliseconds and rescaled by Arrow: the same bars either way.
+        both(vec![minutes(23, 0, 1_000_000_000, s)], &all);
+        // Date64 (milliseconds at midnights), stored however the writer stores it.
+        let midnights: Vec<i64> = (0..30)
+            .map(|k| 1_767_225_600_000 + k * 86_400_000)
+            .collect();
+        let cols = with_col(
+            month(1, 10.0)
+                .into_iter()
+                .map(|(n, a)| (n, a.slice(0, 20)))
+                .collect(),
+            "timestamp",
+            Arc::new(Date64Array::from(midnights[..20].to_vec())),
+        );
+        let (out, _) = both(vec![cols], &all);
+        assert!(out.starts_with("daily Some(true)"), "{out}");
+    }
+
+    #[test]
+    fn column_decoder_refuses_a_null_price_and_an_overflowing_instant() {
+        let all = RowFilter::default();
+        let mut closes: Vec<Option<f64>> = (0..20).map(|k| Some(10.0 + k as f64)).collect();
+        closes[12] = None;
+        let null = with_col(
+            month(1, 10.0),
+            "close",
+            Arc::new(Float64Array::from(closes)),
+        );
+        assert!(agree_slow(vec![null], &all).starts_with("error:"));
+        // Milliseconds whose nanoseconds overflow i64.
+        let far = |v: Vec<i64>| -> ArrayRef {
+            Arc::new(TimestampMillisecondArray::from(
+                v.into_iter()
+                    .map(|t| t + i64::MAX / 1_000)
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        agree_slow(vec![minutes(5, 0, 1_000_000, far)], &all);
+    }
+
+    #[test]
+    fn column_decoder_reads_required_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("XYZ.parquet");
+        let batch = RecordBatch::try_from_iter_with_nullable(
+            minutes(30, 0, 1, |v| Arc::new(TimestampNanosecondArray::from(v)))
+                .into_iter()
+                .map(|(n, a)| (n, a, false)),
+        )
+        .unwrap();
+        let mut w = ArrowWriter::try_new(File::create(&p).unwrap(), batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let meta = open_meta(&p).unwrap().1;
+        assert_eq!(
+            meta.metadata()
+                .file_metadata()
+                .schema_descr()
+                .column(1)
+                .max_def_level(),
+            0
+        );
+        let before = parquet_fast::TAKEN.with(|n| n.get());
+        let fast = read_file_inner(&source(&p), &RowFilter::default(), true);
+        assert_eq!(parquet_fast::TAKEN.with(|n| n.get()), before + 1);
+        let slow = read_file_inner(&source(&p), &RowFilter::default(), false);
+        assert_eq!(key(&fast), key(&slow));
+        let bars = &fast.as_ref().unwrap().symbols[0].bars;
+        assert_eq!((bars.len(), bars.volume[29], bars.high[6]), (30, 7.0, 57.5));
     }
 
     // --- files with a symbol column (parquet_fast_symbols) -------------------------------

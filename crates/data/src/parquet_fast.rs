@@ -1,10 +1,13 @@
 //! The fast path of the Parquet bar reader, for the common file: one symbol per file (no
 //! symbol column), every needed column free of nulls, float64 prices, float64 or int64
-//! volume, timestamps
-//! strictly increasing, and every kept row group wholly inside the date range.
+//! volume, timestamps (INT64 of the unit Arrow reads, or INT32 dates) strictly increasing,
+//! and every kept row group wholly inside the date range.
 //!
-//! Kept row groups are decoded in parallel (one reader per row group, rayon), and the checks
-//! of [`crate::validate`] run as tight passes over whole columns instead of row by row.
+//! Each needed column is decoded on its own rayon task straight into the output column
+//! ([`crate::parquet_columns`]), and the checks of [`crate::validate`] run as tight passes over
+//! whole columns instead of row by row. This module also holds what the fast path for files
+//! with a symbol column ([`crate::parquet_fast_symbols`]) shares: Arrow row-group readers,
+//! instants from Arrow arrays, the column checks.
 //!
 //! Invariant: this path accepts exactly the files the row-by-row path accepts and produces the
 //! same bars. It reports no error of its own but running out of memory for the output columns
@@ -16,10 +19,17 @@
 use std::fs::File;
 use std::path::Path;
 
+use crate::fallible::Site;
+use crate::market::SymbolBars;
+use crate::parquet_bars::TsKind;
+use crate::parquet_columns::{self, Groups, Job, Prices};
+use crate::time::{DAILY_CLOSE_UTC_HOUR, NS_PER_DAY, NS_PER_SEC};
+use crate::validate::{MAX_PRICE, MIN_PRICE, REL_TOL};
+use crate::DataError;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Date64Type, Float64Type, Int64Type, TimestampMicrosecondType,
-    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
+    Date32Type, Date64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
 };
 use arrow_array::Array;
 use arrow_schema::{DataType, Schema, TimeUnit};
@@ -27,14 +37,6 @@ use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder,
 };
 use parquet::arrow::ProjectionMask;
-use rayon::prelude::*;
-
-use crate::fallible::Site;
-use crate::market::SymbolBars;
-use crate::parquet_bars::{quietly, TsKind};
-use crate::time::{DAILY_CLOSE_UTC_HOUR, NS_PER_DAY, NS_PER_SEC};
-use crate::validate::{MAX_PRICE, MIN_PRICE, REL_TOL};
-use crate::DataError;
 
 /// Schema positions of the columns the fast path reads (file column indices).
 #[derive(Debug, Clone, Copy)]
@@ -73,16 +75,14 @@ pub(crate) fn eligible(schema: &Schema, cols: &FastCols) -> bool {
 }
 
 /// Reads row groups `keep` (of `group_rows` rows each) of `path`, whose footer `meta` the
-/// caller parsed once (each worker reuses it: re-parsing it per row group made files of many
-/// row groups quadratic to load): `wanted` are the projected
-/// columns in file order, `in_range` the date filter on raw instants (the groups' statistics
-/// said every row is inside it; the decoded values must agree). `Ok(None)` means "take the
-/// row-by-row path"; the only error is running out of memory for the columns.
+/// caller parsed once (re-parsing it per row group made files of many row groups quadratic to
+/// load): `in_range` is the date filter on raw instants (the groups' statistics said every row
+/// is inside it; the decoded values must agree). `Ok(None)` means "take the row-by-row path";
+/// the only error is running out of memory for the columns.
 ///
-/// The output columns are allocated once (zeroed by the kernel, so untouched until written)
-/// and each row group is decoded, batch by batch, straight into its own slice of them on a
-/// rayon worker: Arrow's batch buffers are reused from batch to batch, and no page of the
-/// output is touched twice.
+/// The output columns are reserved once, never pre-filled, and each is decoded straight into
+/// by Parquet's column reader on its own rayon task ([`crate::parquet_columns`]): no page of
+/// the output is touched twice and no Arrow array sits in between.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn read(
     path: &Path,
@@ -90,67 +90,132 @@ pub(crate) fn read(
     symbol: &str,
     cols: &FastCols,
     kind: TsKind,
-    wanted: &[usize],
     keep: &[usize],
     group_rows: &[usize],
     in_range: impl Fn(i64) -> bool,
     skip_volume: bool,
 ) -> Result<Option<FastBars>, DataError> {
     let total: usize = group_rows.iter().sum();
-    let Some(at) = Positions::of(cols, wanted) else {
+    let groups = Groups::new(path, meta.metadata(), keep, group_rows);
+    let Some(leaves) = Leaves::of(&groups, meta.schema(), cols) else {
         return Ok(None);
     };
     let site = Site {
         path,
         what: "the bar columns",
     };
-    let mut b = columns(&site, symbol, &at, total, skip_volume)?;
-    let chunks = chunk_groups(keep, group_rows);
-    let lens: Vec<usize> = chunks.iter().map(|c| c.1).collect();
-    let dests = split_dest(&mut b, &lens, at.volume.is_some());
-    let midnight: Option<Vec<bool>> = dests
-        .into_par_iter()
-        .zip(chunks.into_par_iter())
-        .map(|(dest, (groups, _))| decode_groups(path, meta, wanted, groups, kind, &at, dest))
-        .collect();
-    Ok(midnight.and_then(|m| finish(b, kind, m.iter().all(|&m| m), in_range)))
+    let mut b = columns(&site, symbol, &leaves, total, skip_volume)?;
+    let Some(instants) = parquet_columns::run(&groups, leaves.jobs(&mut b, kind)) else {
+        return Ok(None);
+    };
+    if leaves.ohlc.is_none() {
+        for c in [&mut b.open, &mut b.high, &mut b.low] {
+            c.extend_from_slice(&b.close);
+        }
+    }
+    Ok(finish(b, kind, instants.midnight, in_range))
 }
 
-/// The output columns of `total` bars, allocated once (fallibly: a file too big for memory is
-/// an error, not an abort). The volume is NaN when the file has none (and is read).
+/// The Parquet leaf columns of the fields the fast path reads.
+struct Leaves {
+    ts: usize,
+    close: usize,
+    ohlc: Option<[usize; 3]>,
+    /// The volume's leaf and whether it is stored as int64.
+    volume: Option<(usize, bool)>,
+    adj: Option<usize>,
+}
+
+impl Leaves {
+    /// The leaves of `cols` (fields of `schema`), when each is a flat column.
+    fn of(groups: &Groups, schema: &Schema, cols: &FastCols) -> Option<Leaves> {
+        let int64 = |i: usize| schema.fields()[i].data_type() == &DataType::Int64;
+        Some(Leaves {
+            ts: groups.leaf(cols.ts)?,
+            close: groups.leaf(cols.close)?,
+            ohlc: match cols.ohlc {
+                Some([o, h, l]) => Some([groups.leaf(o)?, groups.leaf(h)?, groups.leaf(l)?]),
+                None => None,
+            },
+            volume: match cols.volume {
+                Some(v) => Some((groups.leaf(v)?, int64(v))),
+                None => None,
+            },
+            adj: match cols.adj {
+                Some(a) => Some(groups.leaf(a)?),
+                None => None,
+            },
+        })
+    }
+
+    /// One job per decoded column of `b` (open, high and low of a close-only file are copies
+    /// of the close, made afterwards).
+    fn jobs<'a>(&self, b: &'a mut SymbolBars, kind: TsKind) -> Vec<Job<'a>> {
+        let prices = Prices {
+            close: (self.close, &mut b.close),
+            ohlc: self
+                .ohlc
+                .map(|[o, h, l]| [(o, &mut b.open), (h, &mut b.high), (l, &mut b.low)]),
+        };
+        let mut jobs = vec![
+            Job::Instants(self.ts, kind, &mut b.timestamps),
+            Job::Prices(prices),
+        ];
+        match self.volume {
+            Some((v, true)) => jobs.push(Job::IntVolumes(v, &mut b.volume)),
+            Some((v, false)) => jobs.push(Job::Volumes(v, &mut b.volume)),
+            None => {}
+        }
+        if let (Some(a), Some(out)) = (self.adj, b.adj_close.as_mut()) {
+            jobs.push(Job::Copy(a, out));
+        }
+        jobs
+    }
+}
+
+/// The output columns of `total` bars, reserved once (fallibly: a file too big for memory is
+/// an error, not an abort) and empty but for the volume of a file without one (NaN, when
+/// volumes are read).
 fn columns(
     site: &Site,
     symbol: &str,
-    at: &Positions,
+    leaves: &Leaves,
     total: usize,
     skip_volume: bool,
 ) -> Result<SymbolBars, DataError> {
-    let zeros = |n: usize| site.filled(n, 0.0);
+    let room = |n: usize| site.with_capacity::<f64>(n);
     Ok(SymbolBars {
         symbol: symbol.to_string(),
-        timestamps: site.filled(total, 0)?,
-        open: zeros(total)?,
-        high: zeros(total)?,
-        low: zeros(total)?,
-        close: zeros(total)?,
-        volume: match (at.volume, skip_volume) {
-            (Some(_), _) => zeros(total)?,
+        timestamps: site.with_capacity(total)?,
+        open: room(total)?,
+        high: room(total)?,
+        low: room(total)?,
+        close: room(total)?,
+        volume: match (leaves.volume, skip_volume) {
+            (Some(_), _) => room(total)?,
             (None, false) => site.filled(total, f64::NAN)?,
             (None, true) => Vec::new(),
         },
-        adj_close: at.adj.map(|_| zeros(total)).transpose()?,
-        close_only: at.ohlc.is_none(),
+        adj_close: leaves.adj.map(|_| room(total)).transpose()?,
+        close_only: leaves.ohlc.is_none(),
     })
 }
 
-/// The checks across row groups (each group was checked by its worker), then the daily closes.
+/// The checks across the columns (each was checked as it was decoded: prices, volumes,
+/// instants increasing), then the daily closes.
 fn finish(
     mut b: SymbolBars,
     kind: TsKind,
     all_midnight: bool,
     in_range: impl Fn(i64) -> bool,
 ) -> Option<FastBars> {
-    if !strictly_increasing(&b.timestamps) {
+    let total = b.timestamps.len();
+    let lens_agree = [&b.open, &b.high, &b.low, &b.close]
+        .iter()
+        .all(|c| c.len() == total)
+        && (b.volume.is_empty() || b.volume.len() == total)
+        && b.adj_close.as_ref().is_none_or(|a| a.len() == total);
+    if !lens_agree {
         return None;
     }
     // Sorted: the first and last instants bound the rest.
@@ -209,124 +274,6 @@ impl Positions {
             },
         })
     }
-}
-
-/// One row group's share of the output columns.
-struct Dest<'a> {
-    ts: &'a mut [i64],
-    open: &'a mut [f64],
-    high: &'a mut [f64],
-    low: &'a mut [f64],
-    close: &'a mut [f64],
-    volume: Option<&'a mut [f64]>,
-    adj: Option<&'a mut [f64]>,
-}
-
-/// Cuts every output column into consecutive pieces of `lens` rows (the volume only when it
-/// is decoded: without a volume column it is NaN already).
-fn split_dest<'a>(b: &'a mut SymbolBars, lens: &[usize], volume: bool) -> Vec<Dest<'a>> {
-    fn cut<'a, T>(mut rest: &'a mut [T], lens: &[usize]) -> Vec<&'a mut [T]> {
-        let mut out = Vec::with_capacity(lens.len());
-        for &n in lens {
-            let (head, tail) = rest.split_at_mut(n);
-            out.push(head);
-            rest = tail;
-        }
-        out
-    }
-    let ts = cut(&mut b.timestamps, lens);
-    let open = cut(&mut b.open, lens);
-    let high = cut(&mut b.high, lens);
-    let low = cut(&mut b.low, lens);
-    let close = cut(&mut b.close, lens);
-    let mut volume = volume.then(|| cut(&mut b.volume, lens).into_iter());
-    let mut adj = b.adj_close.as_mut().map(|a| cut(a, lens).into_iter());
-    ts.into_iter()
-        .zip(open)
-        .zip(high)
-        .zip(low)
-        .zip(close)
-        .map(|((((ts, open), high), low), close)| Dest {
-            ts,
-            open,
-            high,
-            low,
-            close,
-            volume: volume.as_mut().and_then(Iterator::next),
-            adj: adj.as_mut().and_then(Iterator::next),
-        })
-        .collect()
-}
-
-/// Decodes row groups `groups` (consecutive, in file order) into `dest` and checks them
-/// (values, strictly increasing instants); `Some(all instants are UTC midnights)`, or `None` on
-/// anything the fast path leaves to the row-by-row reader (including a decoder error or
-/// panic). The footer `meta` was parsed once for the whole file.
-fn decode_groups(
-    path: &Path,
-    meta: &ArrowReaderMetadata,
-    wanted: &[usize],
-    groups: Vec<usize>,
-    kind: TsKind,
-    at: &Positions,
-    mut dest: Dest<'_>,
-) -> Option<bool> {
-    quietly(move || {
-        let reader = group_reader(path, meta, wanted, groups)?;
-        let mut row = 0;
-        for batch in reader {
-            let batch = batch.ok()?;
-            let n = batch.num_rows();
-            if row + n > dest.ts.len() || batch.columns().iter().any(|c| c.null_count() > 0) {
-                return None;
-            }
-            let r = row..row + n;
-            let f = |k: usize| {
-                batch
-                    .column(k)
-                    .as_primitive_opt::<Float64Type>()
-                    .map(|a| a.values())
-            };
-            write_instants(batch.column(at.ts).as_ref(), kind, &mut dest.ts[r.clone()])?;
-            let close = f(at.close)?;
-            dest.close[r.clone()].copy_from_slice(close);
-            match at.ohlc {
-                Some([o, h, l]) => {
-                    dest.open[r.clone()].copy_from_slice(f(o)?);
-                    dest.high[r.clone()].copy_from_slice(f(h)?);
-                    dest.low[r.clone()].copy_from_slice(f(l)?);
-                }
-                None => {
-                    dest.open[r.clone()].copy_from_slice(close);
-                    dest.high[r.clone()].copy_from_slice(close);
-                    dest.low[r.clone()].copy_from_slice(close);
-                }
-            }
-            if let (Some(dst), Some(v)) = (dest.volume.as_deref_mut(), at.volume) {
-                let volume = &mut dst[r.clone()];
-                match batch.column(v).as_primitive_opt::<Int64Type>() {
-                    // As the row-by-row path converts it.
-                    Some(ints) => {
-                        for (d, &x) in volume.iter_mut().zip(ints.values().iter()) {
-                            *d = x as f64;
-                        }
-                    }
-                    None => volume.copy_from_slice(f(v)?),
-                }
-            }
-            if let (Some(dst), Some(a)) = (dest.adj.as_deref_mut(), at.adj) {
-                dst[r.clone()].copy_from_slice(f(a)?);
-            }
-            row += n;
-        }
-        if row != dest.ts.len() || !strictly_increasing(dest.ts) {
-            return None;
-        }
-        let ok = bars_pass_checks(dest.open, dest.high, dest.low, dest.close)
-            && dest.volume.as_deref().is_none_or(volumes_pass_checks);
-        ok.then(|| dest.ts.iter().all(|t| t.rem_euclid(NS_PER_DAY) == 0))
-    })
-    .flatten()
 }
 
 /// A reader of the projected columns `wanted` of row groups `groups` of `path`, on the footer
