@@ -6,7 +6,9 @@ use rotor_data::time::{format_ns, ns_to_datetime};
 use rotor_data::{Column, Market, Table};
 use rotor_engine::{FillConfig, RunResult};
 use rotor_report::{money, Block, Section};
-use rotor_strategies::{attribute_events, BuiltStrategy, EventPnl, EventTrade, NewsEvent};
+use rotor_strategies::{
+    attribute_events, BuiltStrategy, EventPnl, EventTrade, NewsEvent, StrategyError,
+};
 
 /// What `rotor run` shows and writes for a `news_event` config.
 pub struct EventPnlOutput {
@@ -37,31 +39,32 @@ fn minute(ns: i64) -> String {
 }
 
 /// The per-event P&L of a run whose strategy is a `news_event`; `None` for any other strategy.
+/// No memory for its per-bar tables is an error ([`StrategyError::is_out_of_memory`]).
 pub fn build(
     market: &Market,
     result: &RunResult,
     strategy: &BuiltStrategy,
     fill_rules: &FillConfig,
-) -> Option<EventPnlOutput> {
+) -> Result<Option<EventPnlOutput>, StrategyError> {
     let BuiltStrategy::NewsEvent(news) = strategy else {
-        return None;
+        return Ok(None);
     };
     let events: &[EventTrade] = &news.log;
-    let pnl = attribute_events(market, fill_rules.adjust, result, events);
+    let pnl = attribute_events(market, fill_rules.adjust, result, events)?;
     let returns = event_returns(market, result, news, &pnl);
     let section = pnl_section(market, result, news, &pnl, &returns);
     let per_event = per_event_table(market, events, &pnl, returns);
     let per_fill = per_fill_table(market, result, &pnl);
     let reaction =
         crate::reaction_report::section(market, fill_rules, result, events, &pnl.fill_events);
-    Some(EventPnlOutput {
+    Ok(Some(EventPnlOutput {
         section,
         reaction,
         tables: vec![
             ("event_pnl.parquet", per_event),
             ("event_fills.parquet", per_fill),
         ],
-    })
+    }))
 }
 
 /// Each event's return: its P&L over the gross it committed at entry (size x gross per unit x

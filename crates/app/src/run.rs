@@ -121,7 +121,8 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
     let (result, built) = rotor_strategies::run_keep(&market, &cfg.strategy, &simulation)
         .map_err(|e| run_error(&loaded.path, e))?;
     // A news_event run: what each headline made (see event_pnl_report).
-    let per_event = crate::event_pnl_report::build(&market, &result, &built, &simulation.execution);
+    let per_event = crate::event_pnl_report::build(&market, &result, &built, &simulation.execution)
+        .map_err(|e| run_error(&loaded.path, e))?;
     let run = summary::build(&loaded, &market, &result, &data.warnings);
     // The event study of the feed, when the config has one (see events_cmd); before any file is
     // written, as it can fail on bad input.

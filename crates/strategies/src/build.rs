@@ -73,16 +73,29 @@ impl StrategyConfig {
 
     /// [`StrategyConfig::build_shared`] with the run's price view: a formula's columns are
     /// computed from adjusted prices when `adjust` (`execution.adjust`) is on, as the engine's
-    /// are.
+    /// are. No memory for them is an error ([`StrategyError::is_out_of_memory`]).
     pub fn build_for(
         &self,
         market: &Market,
         adjust: bool,
         shared: Option<&SharedIndicators<'_>>,
     ) -> Result<BuiltStrategy, StrategyError> {
+        self.build_with(market, adjust, shared, true)
+    }
+
+    /// [`StrategyConfig::build_for`]; with `fallible`, no memory for the strategy's big
+    /// buffers (a formula's columns) is an error ([`StrategyError::is_out_of_memory`]), else
+    /// the global allocator's business.
+    fn build_with(
+        &self,
+        market: &Market,
+        adjust: bool,
+        shared: Option<&SharedIndicators<'_>>,
+        fallible: bool,
+    ) -> Result<BuiltStrategy, StrategyError> {
         self.validate()?;
         let shared = shared.filter(|sh| std::ptr::eq(sh.market(), market));
-        let built = self.build_capped(market, adjust, shared)?;
+        let built = self.build_capped(market, adjust, shared, fallible)?;
         self.check_windows(market.n_bars())?;
         Ok(built)
     }
@@ -93,6 +106,7 @@ impl StrategyConfig {
         market: &Market,
         adjust: bool,
         shared: Option<&SharedIndicators<'_>>,
+        fallible: bool,
     ) -> Result<BuiltStrategy, StrategyError> {
         Ok(match &self.capped(market.n_bars()) {
             StrategyConfig::Rotation(c) => {
@@ -137,7 +151,7 @@ impl StrategyConfig {
                         ),
                     ));
                 }
-                let weights = evaluate_market(&program, market, adjust, &universe);
+                let weights = evaluate_market(&program, market, adjust, &universe, fallible)?;
                 BuiltStrategy::Formula(Formula::new(c, universe, weights, n_bars))
             }
             StrategyConfig::BuyAndHold(c) => {
@@ -221,7 +235,8 @@ impl Strategy for BuiltStrategy {
 }
 
 /// Validates both configs, builds `strategy` for `market` and runs it. No memory for the run's
-/// buffers is an error ([`StrategyError::is_out_of_memory`], see [`rotor_engine::try_run`]).
+/// buffers (the strategy's, e.g. a formula's columns, and the engine's, see
+/// [`rotor_engine::try_run`]) is an error ([`StrategyError::is_out_of_memory`]).
 pub fn run(
     market: &Market,
     strategy: &StrategyConfig,
@@ -261,7 +276,7 @@ fn run_built(
     fallible: bool,
 ) -> Result<(RunResult, BuiltStrategy), StrategyError> {
     sim.validate()?;
-    let mut built = strategy.build_for(market, sim.execution.adjust, shared)?;
+    let mut built = strategy.build_with(market, sim.execution.adjust, shared, fallible)?;
     let result = match fallible {
         true => rotor_engine::try_run(market, sim, &mut built)?,
         false => rotor_engine::run(market, sim, &mut built),

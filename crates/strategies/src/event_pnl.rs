@@ -21,7 +21,12 @@
 
 use rotor_engine::{Market, Prices, RunResult};
 
+use crate::alloc::Alloc;
+use crate::error::StrategyError;
 use crate::news_event::EventTrade;
+
+/// What a failed reservation of the per-bar tables names in its error.
+const TABLES: &str = "the per-event P&L's per-bar tables (news_event)";
 
 /// The attribution.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -60,23 +65,28 @@ fn shares(events: &[EventTrade], set: &[usize], by_abs: bool) -> Vec<(usize, f64
 }
 
 /// Attributes the trading P&L of `result` (a run on `market`, prices adjusted when `adjust`)
-/// to `events`.
+/// to `events`. No memory for the per-bar tables (or the adjusted prices) is an error
+/// ([`StrategyError::is_out_of_memory`]); nothing else can fail.
 pub fn attribute_events(
     market: &Market,
     adjust: bool,
     result: &RunResult,
     events: &[EventTrade],
-) -> EventPnl {
+) -> Result<EventPnl, StrategyError> {
     let n = market.n_bars();
-    let prices = Prices::new(market, adjust);
-    let owners: Vec<Vec<usize>> = (0..n).map(|u| open_at(events, u)).collect();
-    let changers: Vec<Vec<usize>> = (0..n)
-        .map(|t| {
-            (0..events.len())
-                .filter(|&k| events[k].entry == t || events[k].exit == t)
-                .collect()
-        })
-        .collect();
+    let alloc = Alloc::Fallibly;
+    let prices = Prices::try_new(market, adjust)?;
+    let mut owners: Vec<Vec<usize>> = alloc.with_capacity(n, TABLES)?;
+    owners.extend((0..n).map(|u| open_at(events, u)));
+    let mut changers: Vec<Vec<usize>> = alloc.with_capacity(n, TABLES)?;
+    changers.extend((0..n).map(|t| {
+        (0..events.len())
+            .filter(|&k| events[k].entry == t || events[k].exit == t)
+            .collect()
+    }));
+    // Each traded symbol's closes (forward-filled) and positions at each close.
+    let mut c = alloc.with_capacity(n, TABLES)?;
+    let mut q_end = alloc.filled(n, 0.0, TABLES)?;
     let mut out = EventPnl {
         pnl: vec![0.0; events.len()],
         ..EventPnl::default()
@@ -93,7 +103,8 @@ pub fn attribute_events(
     symbols.sort_unstable();
     symbols.dedup();
     for s in symbols {
-        let mut c = prices.close(s).to_vec();
+        c.clear();
+        c.extend_from_slice(prices.close(s));
         for t in 1..c.len() {
             if !c[t].is_finite() {
                 c[t] = c[t - 1];
@@ -103,7 +114,6 @@ pub fn attribute_events(
             .filter(|&i| result.fills[i].symbol == s)
             .collect();
         // Positions at each close, and the short value borrow is charged on.
-        let mut q_end = vec![0.0; n];
         let (mut q, mut next) = (0.0, 0);
         for (t, slot) in q_end.iter_mut().enumerate() {
             while next < fills.len() && result.fills[fills[next]].bar == t {
@@ -158,5 +168,5 @@ pub fn attribute_events(
         }
     }
     out.fill_events.sort_by_key(|&(i, k, _)| (i, k));
-    out
+    Ok(out)
 }

@@ -11,6 +11,7 @@
 // Unit tests see every dev-dependency, not all of which each crate's unit tests use.
 #![cfg_attr(test, allow(unused_crate_dependencies))]
 
+mod alloc;
 pub mod build;
 pub mod buy_and_hold;
 pub mod config;

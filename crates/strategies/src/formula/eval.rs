@@ -10,6 +10,8 @@ use rotor_engine::Prices;
 use super::compile::{Field, Node, Program};
 use super::scalar;
 use super::{cs, ts};
+use crate::alloc::Alloc;
+use crate::error::StrategyError;
 
 /// What a program reads: the run's price view (adjusted when the run adjusts) and the
 /// universe's market indices, in config order.
@@ -61,27 +63,29 @@ impl Col {
     }
 }
 
-fn returns(close: &[f64]) -> Vec<f64> {
-    (0..close.len())
-        .map(|t| {
-            if t == 0 {
-                f64::NAN
-            } else {
-                scalar::finite(close[t] / close[t - 1] - 1.0)
-            }
-        })
-        .collect()
-}
+/// What a failed column reservation names in its error (with the size of that column).
+const COLUMN: &str =
+    "the formula strategy's columns (strategy.weights: one value per bar and universe symbol)";
 
-fn field(src: &Source<'_>, f: Field, s: usize) -> Vec<f64> {
+/// Appends `f` of symbol `s` (every bar) to `out`, which has room for it.
+fn extend_field(out: &mut Vec<f64>, src: &Source<'_>, f: Field, s: usize) {
     let p = src.prices;
     match f {
-        Field::Open => p.open(s).to_vec(),
-        Field::High => p.high(s).to_vec(),
-        Field::Low => p.low(s).to_vec(),
-        Field::Close => p.close(s).to_vec(),
-        Field::Volume => p.volume(s).to_vec(),
-        Field::Returns => returns(p.close(s)),
+        Field::Open => out.extend_from_slice(p.open(s)),
+        Field::High => out.extend_from_slice(p.high(s)),
+        Field::Low => out.extend_from_slice(p.low(s)),
+        Field::Close => out.extend_from_slice(p.close(s)),
+        Field::Volume => out.extend_from_slice(p.volume(s)),
+        Field::Returns => {
+            let close = p.close(s);
+            out.extend((0..close.len()).map(|t| {
+                if t == 0 {
+                    f64::NAN
+                } else {
+                    scalar::finite(close[t] / close[t - 1] - 1.0)
+                }
+            }));
+        }
     }
 }
 
@@ -94,60 +98,131 @@ fn lanes<'a>(inputs: &[&'a Col], k: usize, n: usize) -> [Lane<'a>; 3] {
     l
 }
 
-/// Element-wise map over up to three inputs, broadcasting constants and series.
-fn map(inputs: &[&Col], n: usize, members: usize, f: impl Fn(&[f64; 3]) -> f64) -> Col {
-    let top = inputs.iter().map(|c| c.rank()).max().unwrap_or(0);
-    let run = |k: usize, out: &mut Vec<f64>| {
-        let l = lanes(inputs, k, n);
-        out.extend((0..n).map(|t| f(&[l[0].at(t), l[1].at(t), l[2].at(t)])));
-    };
-    match top {
-        0 => Col::Const(f(&lanes(inputs, 0, n).map(|l| l.at(0)))),
-        1 => {
-            let mut out = Vec::with_capacity(n);
-            run(0, &mut out);
-            Col::Series(out)
-        }
-        _ => {
-            let mut out = Vec::with_capacity(n * members);
-            for k in 0..members {
-                run(k, &mut out);
-            }
-            Col::Panel(out)
-        }
-    }
+/// Sizes of the columns and how they are reserved.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Bars.
+    n: usize,
+    /// Universe members.
+    m: usize,
+    alloc: Alloc,
 }
 
-/// Rolling op per member (a constant becomes a series first).
-fn per_lane(c: &Col, n: usize, members: usize, f: impl Fn(&[f64]) -> Vec<f64>) -> Col {
-    match c {
-        Col::Const(v) => Col::Series(f(&vec![*v; n])),
-        Col::Series(s) => Col::Series(f(s)),
-        Col::Panel(p) => {
-            let mut out = Vec::with_capacity(n * members);
-            for k in 0..members {
-                out.extend(f(&p[k * n..(k + 1) * n]));
-            }
-            Col::Panel(out)
-        }
+impl Shape {
+    /// An empty column with room for `len` values.
+    fn column(self, len: usize) -> Result<Vec<f64>, StrategyError> {
+        self.alloc.with_capacity(len, COLUMN)
     }
-}
 
-/// Row-wise op across members at each bar.
-fn per_row(c: &Col, n: usize, members: usize, f: impl Fn(&mut [f64], &mut Vec<usize>)) -> Col {
-    let mut out = vec![0.0; n * members];
-    let mut row = vec![0.0; members];
-    let mut order = Vec::with_capacity(members);
-    for t in 0..n {
-        for (k, r) in row.iter_mut().enumerate() {
-            *r = c.lane(k, n).at(t);
-        }
-        f(&mut row, &mut order);
-        for (k, r) in row.iter().enumerate() {
-            out[k * n + t] = *r;
-        }
+    /// A column of `len` copies of `v`.
+    fn filled(self, len: usize, v: f64) -> Result<Vec<f64>, StrategyError> {
+        self.alloc.filled(len, v, COLUMN)
     }
-    Col::Panel(out)
+
+    /// Element-wise map over up to three inputs, broadcasting constants and series.
+    fn map(self, inputs: &[&Col], f: impl Fn(&[f64; 3]) -> f64) -> Result<Col, StrategyError> {
+        let Shape { n, m, .. } = self;
+        let top = inputs.iter().map(|c| c.rank()).max().unwrap_or(0);
+        let run = |k: usize, out: &mut Vec<f64>| {
+            let l = lanes(inputs, k, n);
+            out.extend((0..n).map(|t| f(&[l[0].at(t), l[1].at(t), l[2].at(t)])));
+        };
+        Ok(match top {
+            0 => Col::Const(f(&lanes(inputs, 0, n).map(|l| l.at(0)))),
+            1 => {
+                let mut out = self.column(n)?;
+                run(0, &mut out);
+                Col::Series(out)
+            }
+            _ => {
+                let mut out = self.column(n * m)?;
+                for k in 0..m {
+                    run(k, &mut out);
+                }
+                Col::Panel(out)
+            }
+        })
+    }
+
+    /// Rolling op per member, written into each member's slice of the output (a constant
+    /// becomes a series first); `members` is `m`, or 1 to make a panel's first lane a series.
+    fn per_lane(
+        self,
+        c: &Col,
+        members: usize,
+        f: impl Fn(&[f64], &mut [f64]),
+    ) -> Result<Col, StrategyError> {
+        let n = self.n;
+        Ok(match c {
+            Col::Const(v) => {
+                let x = self.filled(n, *v)?;
+                let mut out = self.filled(n, f64::NAN)?;
+                f(&x, &mut out);
+                Col::Series(out)
+            }
+            Col::Series(s) => {
+                let mut out = self.filled(n, f64::NAN)?;
+                f(s, &mut out);
+                Col::Series(out)
+            }
+            Col::Panel(p) => {
+                let mut out = self.filled(n * members, f64::NAN)?;
+                for k in 0..members {
+                    f(&p[k * n..(k + 1) * n], &mut out[k * n..(k + 1) * n]);
+                }
+                Col::Panel(out)
+            }
+        })
+    }
+
+    /// Row-wise op across members at each bar.
+    fn per_row(
+        self,
+        c: &Col,
+        f: impl Fn(&mut [f64], &mut Vec<usize>),
+    ) -> Result<Col, StrategyError> {
+        let Shape { n, m, .. } = self;
+        let mut out = self.filled(n * m, 0.0)?;
+        let mut row = vec![0.0; m];
+        let mut order = Vec::with_capacity(m);
+        for t in 0..n {
+            for (k, r) in row.iter_mut().enumerate() {
+                *r = c.lane(k, n).at(t);
+            }
+            f(&mut row, &mut order);
+            for (k, r) in row.iter().enumerate() {
+                out[k * n + t] = *r;
+            }
+        }
+        Ok(Col::Panel(out))
+    }
+
+    /// Rolling correlation of `a` and `b` over `w` bars, per member.
+    fn corr(self, ca: &Col, cb: &Col, w: usize) -> Result<Col, StrategyError> {
+        let Shape { n, m, .. } = self;
+        if ca.rank() < 2 && cb.rank() < 2 {
+            let copy = |x: &[f64], o: &mut [f64]| o.copy_from_slice(x);
+            let (x, y) = (self.per_lane(ca, 1, copy)?, self.per_lane(cb, 1, copy)?);
+            let (Col::Series(x), Col::Series(y)) = (&x, &y) else {
+                unreachable!("per_lane of a constant or series is a series")
+            };
+            let mut out = self.filled(n, f64::NAN)?;
+            ts::corr_into(x, y, w, &mut out);
+            return Ok(Col::Series(out));
+        }
+        let mut out = self.filled(n * m, f64::NAN)?;
+        let mut xa = self.filled(n, 0.0)?;
+        let mut xb = self.filled(n, 0.0)?;
+        for k in 0..m {
+            let (la, lb) = (ca.lane(k, n), cb.lane(k, n));
+            for t in 0..n {
+                xa[t] = la.at(t);
+                xb[t] = lb.at(t);
+            }
+            ts::corr_into(&xa, &xb, w, &mut out[k * n..(k + 1) * n]);
+        }
+        Ok(Col::Panel(out))
+    }
 }
 
 fn inputs(node: &Node) -> Vec<usize> {
@@ -159,9 +234,66 @@ fn inputs(node: &Node) -> Vec<usize> {
     }
 }
 
-/// The program's output for every universe member: symbol-major, `n_bars` per member.
-pub fn evaluate(program: &Program, src: &Source<'_>) -> Vec<f64> {
+impl Shape {
+    /// The column of `node`, from its inputs' columns (`get`).
+    fn node<'c>(
+        self,
+        node: &Node,
+        src: &Source<'_>,
+        get: impl Fn(usize) -> &'c Col,
+    ) -> Result<Col, StrategyError> {
+        let Shape { n, m, .. } = self;
+        Ok(match *node {
+            Node::Const(bits) => Col::Const(f64::from_bits(bits)),
+            Node::Field(f, Some(s)) => {
+                let mut out = self.column(n)?;
+                extend_field(&mut out, src, f, s);
+                Col::Series(out)
+            }
+            Node::Field(f, None) => {
+                let mut p = self.column(n * m)?;
+                for &s in src.universe {
+                    extend_field(&mut p, src, f, s);
+                }
+                Col::Panel(p)
+            }
+            Node::Unary(op, a) => self.map(&[get(a)], |v| scalar::unary(op, v[0]))?,
+            Node::Binary(op, a, b) => {
+                self.map(&[get(a), get(b)], |v| scalar::binary(op, v[0], v[1]))?
+            }
+            Node::MinMax(mx, a, b) => {
+                self.map(&[get(a), get(b)], |v| scalar::min_max(mx, v[0], v[1]))?
+            }
+            Node::Where(c, a, b) => self.map(&[get(c), get(a), get(b)], |v| {
+                scalar::select(v[0], v[1], v[2])
+            })?,
+            Node::Clip(x, a, b) => self.map(&[get(x), get(a), get(b)], |v| {
+                scalar::clip(v[0], v[1], v[2])
+            })?,
+            Node::Ts(op, a, w) => self.per_lane(get(a), m, |x, o| ts::apply_into(op, x, w, o))?,
+            Node::Corr(a, b, w) => self.corr(get(a), get(b), w)?,
+            Node::Cs(op, a) => self.per_row(get(a), |row, order| cs::apply(op, row, order))?,
+            Node::Pick(top, a, k) => {
+                self.per_row(get(a), |row, order| cs::pick(top, k, row, order))?
+            }
+        })
+    }
+}
+
+/// The program's output for every universe member: symbol-major, `n_bars` per member. With
+/// `fallible`, no memory for a column is an error saying how much the column needed
+/// ([`StrategyError::is_out_of_memory`]); without, the global allocator handles it.
+pub fn evaluate(
+    program: &Program,
+    src: &Source<'_>,
+    fallible: bool,
+) -> Result<Vec<f64>, StrategyError> {
     let (n, m) = (src.prices.market().n_bars(), src.universe.len());
+    let shape = Shape {
+        n,
+        m,
+        alloc: Alloc::new(fallible),
+    };
     let count = program.nodes.len();
     let mut needed = vec![false; count];
     let mut last_use = vec![0usize; count];
@@ -185,61 +317,7 @@ pub fn evaluate(program: &Program, src: &Source<'_>) -> Vec<f64> {
                 .as_ref()
                 .expect("inputs are computed before their nodes")
         };
-        let col = match program.nodes[i] {
-            Node::Const(bits) => Col::Const(f64::from_bits(bits)),
-            Node::Field(f, Some(s)) => Col::Series(field(src, f, s)),
-            Node::Field(f, None) => {
-                let mut p = Vec::with_capacity(n * m);
-                for &s in src.universe {
-                    p.extend(field(src, f, s));
-                }
-                Col::Panel(p)
-            }
-            Node::Unary(op, a) => map(&[get(a)], n, m, |v| scalar::unary(op, v[0])),
-            Node::Binary(op, a, b) => {
-                map(&[get(a), get(b)], n, m, |v| scalar::binary(op, v[0], v[1]))
-            }
-            Node::MinMax(mx, a, b) => {
-                map(&[get(a), get(b)], n, m, |v| scalar::min_max(mx, v[0], v[1]))
-            }
-            Node::Where(c, a, b) => map(&[get(c), get(a), get(b)], n, m, |v| {
-                scalar::select(v[0], v[1], v[2])
-            }),
-            Node::Clip(x, a, b) => map(&[get(x), get(a), get(b)], n, m, |v| {
-                scalar::clip(v[0], v[1], v[2])
-            }),
-            Node::Ts(op, a, w) => per_lane(get(a), n, m, |x| ts::apply(op, x, w)),
-            Node::Corr(a, b, w) => {
-                let (ca, cb) = (get(a), get(b));
-                if ca.rank() < 2 && cb.rank() < 2 {
-                    let (x, y) = (
-                        per_lane(ca, n, 1, |x| x.to_vec()),
-                        per_lane(cb, n, 1, |x| x.to_vec()),
-                    );
-                    let (Col::Series(x), Col::Series(y)) = (&x, &y) else {
-                        unreachable!("per_lane of a constant or series is a series")
-                    };
-                    Col::Series(ts::corr(x, y, w))
-                } else {
-                    let mut out = Vec::with_capacity(n * m);
-                    let mut xa = vec![0.0; n];
-                    let mut xb = vec![0.0; n];
-                    for k in 0..m {
-                        let (la, lb) = (ca.lane(k, n), cb.lane(k, n));
-                        for t in 0..n {
-                            xa[t] = la.at(t);
-                            xb[t] = lb.at(t);
-                        }
-                        out.extend(ts::corr(&xa, &xb, w));
-                    }
-                    Col::Panel(out)
-                }
-            }
-            Node::Cs(op, a) => per_row(get(a), n, m, |row, order| cs::apply(op, row, order)),
-            Node::Pick(top, a, k) => {
-                per_row(get(a), n, m, |row, order| cs::pick(top, k, row, order))
-            }
-        };
+        let col = shape.node(&program.nodes[i], src, get)?;
         cols[i] = Some(col);
         for j in inputs(&program.nodes[i]) {
             if last_use[j] == i && j != program.output {
@@ -247,33 +325,39 @@ pub fn evaluate(program: &Program, src: &Source<'_>) -> Vec<f64> {
             }
         }
     }
-    match cols[program.output].take() {
+    Ok(match cols[program.output].take() {
         Some(Col::Panel(p)) => p,
         Some(c) => {
-            let mut p = Vec::with_capacity(n * m);
+            let mut p = shape.column(n * m)?;
             for k in 0..m {
                 let l = c.lane(k, n);
                 p.extend((0..n).map(|t| l.at(t)));
             }
             p
         }
-        None => vec![f64::NAN; n * m],
-    }
+        None => shape.filled(n * m, f64::NAN)?,
+    })
 }
 
-/// [`evaluate`] on `market`'s prices, adjusted when `adjust` (the run's `execution.adjust`).
+/// [`evaluate`] on `market`'s prices, adjusted when `adjust` (the run's `execution.adjust`;
+/// with `fallible`, no memory for the adjusted columns is an error too).
 pub fn evaluate_market(
     program: &Program,
     market: &rotor_data::Market,
     adjust: bool,
     universe: &[usize],
-) -> Vec<f64> {
-    let prices = Prices::new(market, adjust);
+    fallible: bool,
+) -> Result<Vec<f64>, StrategyError> {
+    let prices = match fallible {
+        true => Prices::try_new(market, adjust)?,
+        false => Prices::new(market, adjust),
+    };
     evaluate(
         program,
         &Source {
             prices: &prices,
             universe,
         },
+        fallible,
     )
 }

@@ -40,7 +40,7 @@ fn weights(m: &Market, c: &FormulaConfig) -> Vec<Vec<f64>> {
         .collect();
     let program = c.program(&|s| m.symbol_index(s)).expect("compiles");
     let n = m.n_bars();
-    let flat = evaluate_market(&program, m, false, &universe);
+    let flat = evaluate_market(&program, m, false, &universe, true).unwrap();
     flat.chunks(n).map(<[f64]>::to_vec).collect()
 }
 

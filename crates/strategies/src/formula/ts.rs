@@ -9,22 +9,32 @@ use super::scalar::finite;
 
 /// `op(x, n)` for every bar.
 pub fn apply(op: TsOp, x: &[f64], n: usize) -> Vec<f64> {
+    let mut out = vec![f64::NAN; x.len()];
+    apply_into(op, x, n, &mut out);
+    out
+}
+
+/// [`apply`], written into `out` (as long as `x`), so a caller can reserve it beforehand.
+pub fn apply_into(op: TsOp, x: &[f64], n: usize, out: &mut [f64]) {
+    out.fill(f64::NAN);
     match op {
-        TsOp::Delay => shifted(x, n, |_, old| old),
-        TsOp::PctChange => shifted(x, n, |cur, old| finite(cur / old - 1.0)),
-        TsOp::Sum => rolling_sum(x, n, 1.0),
-        TsOp::Mean => rolling_sum(x, n, 1.0 / n as f64),
-        TsOp::Ema => ema(x, n),
-        TsOp::Min => window(x, n, |w| w.iter().copied().fold(f64::INFINITY, f64::min)),
-        TsOp::Max => window(x, n, |w| {
+        TsOp::Delay => shifted(x, n, out, |_, old| old),
+        TsOp::PctChange => shifted(x, n, out, |cur, old| finite(cur / old - 1.0)),
+        TsOp::Sum => rolling_sum(x, n, 1.0, out),
+        TsOp::Mean => rolling_sum(x, n, 1.0 / n as f64, out),
+        TsOp::Ema => ema(x, n, out),
+        TsOp::Min => window(x, n, out, |w| {
+            w.iter().copied().fold(f64::INFINITY, f64::min)
+        }),
+        TsOp::Max => window(x, n, out, |w| {
             w.iter().copied().fold(f64::NEG_INFINITY, f64::max)
         }),
-        TsOp::Std => window(x, n, |w| mean_std(w).1),
-        TsOp::Zscore => window(x, n, |w| {
+        TsOp::Std => window(x, n, out, |w| mean_std(w).1),
+        TsOp::Zscore => window(x, n, out, |w| {
             let (m, s) = mean_std(w);
             finite((w[w.len() - 1] - m) / s)
         }),
-        TsOp::Rank => window(x, n, |w| {
+        TsOp::Rank => window(x, n, out, |w| {
             let last = w[w.len() - 1];
             let below = w.iter().filter(|&&v| v < last).count() as f64;
             let equal = w.iter().filter(|&&v| v == last).count() as f64;
@@ -33,15 +43,15 @@ pub fn apply(op: TsOp, x: &[f64], n: usize) -> Vec<f64> {
     }
 }
 
-fn shifted(x: &[f64], n: usize, f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
-    (0..x.len())
-        .map(|t| if t < n { f64::NAN } else { f(x[t], x[t - n]) })
-        .collect()
+/// `f(x[t], x[t - n])` from bar `n` on (`out` is NaN before).
+fn shifted(x: &[f64], n: usize, out: &mut [f64], f: impl Fn(f64, f64) -> f64) {
+    for t in n..x.len() {
+        out[t] = f(x[t], x[t - n]);
+    }
 }
 
 /// `f` of every full window without NaN.
-fn window(x: &[f64], n: usize, f: impl Fn(&[f64]) -> f64) -> Vec<f64> {
-    let mut out = vec![f64::NAN; x.len()];
+fn window(x: &[f64], n: usize, out: &mut [f64], f: impl Fn(&[f64]) -> f64) {
     let mut nan_run_end = 0; // windows starting before this index contain a NaN
     for t in 0..x.len() {
         if x[t].is_nan() {
@@ -51,7 +61,6 @@ fn window(x: &[f64], n: usize, f: impl Fn(&[f64]) -> f64) -> Vec<f64> {
             out[t] = finite(f(&x[t + 1 - n..=t]));
         }
     }
-    out
 }
 
 /// Mean and sample standard deviation (ddof 1) by two passes.
@@ -63,8 +72,7 @@ fn mean_std(w: &[f64]) -> (f64, f64) {
 }
 
 /// Rolling sum times `scale`, with a compensated running sum (O(1) per bar).
-fn rolling_sum(x: &[f64], n: usize, scale: f64) -> Vec<f64> {
-    let mut out = vec![f64::NAN; x.len()];
+fn rolling_sum(x: &[f64], n: usize, scale: f64, out: &mut [f64]) {
     let (mut sum, mut comp) = (0.0f64, 0.0f64);
     let mut nans = 0usize;
     let add = |v: f64, sum: &mut f64, comp: &mut f64| {
@@ -95,14 +103,12 @@ fn rolling_sum(x: &[f64], n: usize, scale: f64) -> Vec<f64> {
             out[t] = finite((sum + comp) * scale);
         }
     }
-    out
 }
 
 /// EMA with alpha `2/(n+1)`, seeded with the mean of the first `n` consecutive values; a NaN
 /// gives NaN at its bar and restarts the seeding.
-fn ema(x: &[f64], n: usize) -> Vec<f64> {
+fn ema(x: &[f64], n: usize, out: &mut [f64]) {
     let alpha = 2.0 / (n as f64 + 1.0);
-    let mut out = vec![f64::NAN; x.len()];
     let mut seen = 0usize;
     let mut acc = 0.0;
     for t in 0..x.len() {
@@ -124,12 +130,18 @@ fn ema(x: &[f64], n: usize) -> Vec<f64> {
             out[t] = finite(acc);
         }
     }
-    out
 }
 
 /// Rolling Pearson correlation of `x` and `y` over `n` (NaN when either varies by 0).
 pub fn corr(x: &[f64], y: &[f64], n: usize) -> Vec<f64> {
     let mut out = vec![f64::NAN; x.len()];
+    corr_into(x, y, n, &mut out);
+    out
+}
+
+/// [`corr`], written into `out` (as long as `x`, NaN where undefined).
+pub fn corr_into(x: &[f64], y: &[f64], n: usize, out: &mut [f64]) {
+    out.fill(f64::NAN);
     let mut nan_run_end = 0;
     for t in 0..x.len() {
         if x[t].is_nan() || y[t].is_nan() {
@@ -154,7 +166,6 @@ pub fn corr(x: &[f64], y: &[f64], n: usize) -> Vec<f64> {
             };
         }
     }
-    out
 }
 
 #[cfg(test)]

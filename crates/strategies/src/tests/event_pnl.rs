@@ -56,7 +56,7 @@ fn attribute(m: &Market, c: NewsEventConfig, borrow_bps: f64) -> (EventPnl, Vec<
     let BuiltStrategy::NewsEvent(news) = built else {
         panic!("not a news_event")
     };
-    let pnl = attribute_events(m, false, &r, &news.log);
+    let pnl = attribute_events(m, false, &r, &news.log).unwrap();
     let total = r.final_equity() - r.initial_cash - r.interest_earned;
     (pnl, news.log, total)
 }
