@@ -121,7 +121,8 @@ impl StrategyConfig {
                     resolve(market, "strategy.short", &c.short)?,
                     benchmark,
                     c.clone(),
-                ))
+                    fallible,
+                )?)
             }
             StrategyConfig::NewsEvent(c) => {
                 let hedge = match &c.hedge {
@@ -177,7 +178,7 @@ impl StrategyConfig {
                 });
                 BuiltStrategy::SmaCross(match columns {
                     Some((fast, slow)) => SmaCross::with_columns(s, fast, slow),
-                    None => SmaCross::new(s, c.fast, c.slow),
+                    None => SmaCross::reserved(s, c.fast, c.slow, fallible)?,
                 })
             }
         })

@@ -28,8 +28,14 @@ use chrono::Datelike;
 use rotor_data::time::{ns_to_date, NS_PER_DAY};
 use rotor_engine::{Context, Strategy};
 
+use crate::alloc::Alloc;
 use crate::config::{Rebalance, RotationConfig, Signal, Weighting};
+use crate::error::StrategyError;
 use crate::indicators::{RollingBeta, RollingStd, Sma, ZScore};
+
+/// What a failed reservation of the rolling windows names in its error.
+const WINDOWS: &str =
+    "the rotation strategy's rolling windows (strategy.vol_window per member, strategy.window)";
 
 /// Calendar period of a bar's close, for rebalancing.
 pub(crate) fn period(rebalance: Rebalance, ts: i64) -> i64 {
@@ -75,23 +81,28 @@ pub struct Rotation {
 
 impl Rotation {
     /// A rotation between symbol indices `long` and `short` (disjoint, non-empty), with the
-    /// beta benchmark's index when `cfg.benchmark` is set.
+    /// beta benchmark's index when `cfg.benchmark` is set. With `fallible`, no memory for its
+    /// rolling windows (4 x `vol_window` values per member, 3 x `window`) is an error
+    /// ([`StrategyError::is_out_of_memory`]); without, the global allocator's business.
     pub fn new(
         long: Vec<usize>,
         short: Vec<usize>,
         benchmark: Option<usize>,
         cfg: RotationConfig,
-    ) -> Self {
-        let members = (0..long.len() + short.len())
-            .map(|_| MemberStats {
-                vol: RollingStd::new(cfg.vol_window),
-                beta: RollingBeta::new(cfg.vol_window),
-            })
-            .collect();
-        Rotation {
+        fallible: bool,
+    ) -> Result<Self, StrategyError> {
+        let alloc = Alloc::new(fallible);
+        let mut members = Vec::with_capacity(long.len() + short.len());
+        for _ in 0..long.len() + short.len() {
+            members.push(MemberStats {
+                vol: RollingStd::reserved(cfg.vol_window, alloc, WINDOWS)?,
+                beta: RollingBeta::reserved(cfg.vol_window, alloc, WINDOWS)?,
+            });
+        }
+        Ok(Rotation {
             targets: Vec::with_capacity(long.len() + short.len()),
-            zscore: ZScore::new(cfg.window),
-            trend: Sma::new(cfg.window),
+            zscore: ZScore::reserved(cfg.window, alloc, WINDOWS)?,
+            trend: Sma::reserved(cfg.window, alloc, WINDOWS)?,
             long,
             short,
             benchmark,
@@ -102,7 +113,7 @@ impl Rotation {
             held: 0.0,
             stopped: None,
             entry_equity: f64::NAN,
-        }
+        })
     }
 
     /// Mean momentum of a basket as of bar `t`, NaN when undefined.

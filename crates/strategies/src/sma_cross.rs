@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use rotor_engine::{Context, Strategy};
 
+use crate::alloc::Alloc;
+use crate::error::StrategyError;
 use crate::indicators::Sma as RollingMean;
 
 /// The two moving averages: updated by the strategy, or read from columns a sweep computed
@@ -46,6 +48,26 @@ impl SmaCross {
             },
             prev: (f64::NAN, f64::NAN),
         }
+    }
+
+    /// [`SmaCross::new`], with no memory for its two windows an error when `fallible`
+    /// ([`StrategyError::is_out_of_memory`]).
+    pub(crate) fn reserved(
+        symbol: usize,
+        fast: usize,
+        slow: usize,
+        fallible: bool,
+    ) -> Result<Self, StrategyError> {
+        let alloc = Alloc::new(fallible);
+        let what = "the sma_cross strategy's windows (strategy.fast, strategy.slow)";
+        Ok(SmaCross {
+            symbol,
+            averages: Averages::Own {
+                fast: RollingMean::reserved(fast, alloc, what)?,
+                slow: RollingMean::reserved(slow, alloc, what)?,
+            },
+            prev: (f64::NAN, f64::NAN),
+        })
     }
 
     /// Trades symbol index `symbol` reading its fast and slow SMAs from precomputed columns

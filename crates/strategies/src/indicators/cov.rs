@@ -5,6 +5,9 @@
 //! recomputed exactly from the ring buffer (O(n) every n pushes, so amortized O(1)), which keeps
 //! rounding drift bounded however long the run.
 
+use crate::alloc::Alloc;
+use crate::error::StrategyError;
+
 /// Rolling mean, variances and covariance of pairs `(x, y)` over the last `n` pairs.
 #[derive(Debug, Clone)]
 pub struct RollingCov {
@@ -27,9 +30,27 @@ impl RollingCov {
     /// If `n < 2`.
     pub fn new(n: usize) -> Self {
         assert!(n >= 2, "window must be at least 2");
+        Self::over(vec![0.0; n], vec![0.0; n])
+    }
+
+    /// [`RollingCov::new`], its windows reserved by `alloc` (`what` names them in the error).
+    pub(crate) fn reserved(
+        n: usize,
+        alloc: Alloc,
+        what: &'static str,
+    ) -> Result<Self, StrategyError> {
+        assert!(n >= 2, "window must be at least 2");
+        Ok(Self::over(
+            alloc.filled(n, 0.0, what)?,
+            alloc.filled(n, 0.0, what)?,
+        ))
+    }
+
+    /// Moments over `xs.len()` pairs, both windows zeroed and as long.
+    fn over(xs: Vec<f64>, ys: Vec<f64>) -> Self {
         RollingCov {
-            xs: vec![0.0; n],
-            ys: vec![0.0; n],
+            xs,
+            ys,
             next: 0,
             count: 0,
             since_resync: 0,
@@ -163,6 +184,15 @@ impl RollingStd {
     pub fn new(n: usize) -> Self {
         RollingStd(RollingCov::new(n))
     }
+
+    /// [`RollingStd::new`], its window reserved by `alloc`.
+    pub(crate) fn reserved(
+        n: usize,
+        alloc: Alloc,
+        what: &'static str,
+    ) -> Result<Self, StrategyError> {
+        Ok(RollingStd(RollingCov::reserved(n, alloc, what)?))
+    }
     /// Pushes a value.
     pub fn push(&mut self, x: f64) {
         self.0.push(x, x);
@@ -193,6 +223,18 @@ impl ZScore {
             last: f64::NAN,
         }
     }
+
+    /// [`ZScore::new`], its window reserved by `alloc`.
+    pub(crate) fn reserved(
+        n: usize,
+        alloc: Alloc,
+        what: &'static str,
+    ) -> Result<Self, StrategyError> {
+        Ok(ZScore {
+            std: RollingStd::reserved(n, alloc, what)?,
+            last: f64::NAN,
+        })
+    }
     /// Pushes a value.
     pub fn push(&mut self, x: f64) {
         self.std.push(x);
@@ -217,6 +259,15 @@ impl RollingBeta {
     /// Over the last `n >= 2` pairs.
     pub fn new(n: usize) -> Self {
         RollingBeta(RollingCov::new(n))
+    }
+
+    /// [`RollingBeta::new`], its windows reserved by `alloc`.
+    pub(crate) fn reserved(
+        n: usize,
+        alloc: Alloc,
+        what: &'static str,
+    ) -> Result<Self, StrategyError> {
+        Ok(RollingBeta(RollingCov::reserved(n, alloc, what)?))
     }
     /// Pushes `(x, y)` = (market return, asset return).
     pub fn push(&mut self, x: f64, y: f64) {

@@ -1,5 +1,8 @@
 //! Simple moving average over the last `n` values.
 
+use crate::alloc::Alloc;
+use crate::error::StrategyError;
+
 /// Simple moving average with a ring buffer and a Neumaier-compensated running sum, so that
 /// long runs do not drift and crossovers match a direct recomputation.
 #[derive(Debug, Clone)]
@@ -18,8 +21,23 @@ impl Sma {
     /// If `n == 0`.
     pub fn new(n: usize) -> Self {
         assert!(n >= 1, "window must be at least 1");
+        Self::over(vec![0.0; n])
+    }
+
+    /// [`Sma::new`], its window reserved by `alloc` (`what` names it in the error).
+    pub(crate) fn reserved(
+        n: usize,
+        alloc: Alloc,
+        what: &'static str,
+    ) -> Result<Self, StrategyError> {
+        assert!(n >= 1, "window must be at least 1");
+        Ok(Self::over(alloc.filled(n, 0.0, what)?))
+    }
+
+    /// A mean over `window.len()` values, `window` zeroed.
+    fn over(window: Vec<f64>) -> Self {
         Sma {
-            window: vec![0.0; n],
+            window,
             next: 0,
             count: 0,
             sum: 0.0,

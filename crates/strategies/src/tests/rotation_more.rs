@@ -213,3 +213,24 @@ fn stop_loss_cuts_a_losing_pair() {
     assert!(p[0] < 0.0 && p[1] > 0.0);
     assert!(bars[2] > 15);
 }
+
+#[test]
+fn rolling_windows_without_memory_are_an_out_of_memory_error_naming_them() {
+    let huge = RotationConfig {
+        vol_window: usize::MAX / 64,
+        ..pair("A", "B")
+    };
+    let err = crate::Rotation::new(vec![0], vec![1], None, huge.clone(), true).unwrap_err();
+    assert!(err.is_out_of_memory());
+    assert_eq!(
+        err.to_string(),
+        "out of memory: the rotation strategy's rolling windows (strategy.vol_window per member, \
+         strategy.window) need 2305843009.21 GB; give rotor more memory (ulimit -v, the \
+         container's limit), or run fewer symbols or a shorter date range"
+    );
+    let small = RotationConfig {
+        vol_window: 20,
+        ..huge
+    };
+    assert!(crate::Rotation::new(vec![0], vec![1], None, small, true).is_ok());
+}
