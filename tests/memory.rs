@@ -1,8 +1,8 @@
 //! Out of memory (issue 17 #15): the loader allocates the bar columns fallibly, the strategies
-//! their big buffers (a formula's columns) and the engine the run's per-bar curves, so a
-//! `ulimit -v` too small for the data, or enough for the data but not for the run, gives one
-//! `error: out of memory ...` line saying what and how much, exit code 1 (the machine's limit,
-//! not bad input), and no output written.
+//! their big buffers (a formula's columns), the engine the run's per-bar curves and the report
+//! its per-bar vectors, so a `ulimit -v` too small for the data, or enough for the data but not
+//! for the run or its report, gives one `error: out of memory ...` line saying what and how
+//! much, exit code 1 (the machine's limit, not bad input), and no output written.
 
 use std::path::Path;
 use std::process::Command;
@@ -67,19 +67,22 @@ fn write_minutes(path: &std::path::Path, batches: i64) {
 /// `rotor run` of buy-and-hold over `batches` x 250,000 minutes of one symbol under
 /// `ulimit -v kb`, writing to `out`: the process's output.
 fn run_under_ulimit(dir: &Path, batches: i64, kb: u64) -> std::process::Output {
-    let strategy = "kind = \"buy_and_hold\"\nsymbols = [\"BIG\"]\n";
-    run_strategy_under_ulimit(dir, batches, kb, strategy)
+    run_strategy_under_ulimit(dir, batches, kb, BUY_AND_HOLD, true)
 }
 
+/// The `[strategy]` table of buy-and-hold BIG.
+const BUY_AND_HOLD: &str = "kind = \"buy_and_hold\"\nsymbols = [\"BIG\"]\n";
+
 /// `rotor run` of the `[strategy]` table `strategy` over `batches` x 250,000 minutes of one
-/// symbol (BIG) under `ulimit -v kb`, writing to `out`: the process's output. One worker
-/// thread and one malloc arena keep the process's own footprint (~40 MB) the same on any
-/// machine.
+/// symbol (BIG) under `ulimit -v kb`, writing to `dir/out` when `out`: the process's output.
+/// One worker thread and one malloc arena keep the process's own footprint (~40 MB) the same
+/// on any machine.
 fn run_strategy_under_ulimit(
     dir: &Path,
     batches: i64,
     kb: u64,
     strategy: &str,
+    out: bool,
 ) -> std::process::Output {
     write_minutes(&dir.join("BIG.parquet"), batches);
     let config = dir.join("oom.toml");
@@ -88,13 +91,16 @@ fn run_strategy_under_ulimit(
         format!("name = \"oom\"\n[data]\nbars = \"BIG.parquet\"\n[strategy]\n{strategy}"),
     )
     .unwrap();
+    let out = match out {
+        true => format!("--out '{}'", dir.join("out").display()),
+        false => String::new(),
+    };
     Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "ulimit -v {kb} && exec '{}' run '{}' --out '{}' --quiet",
+            "ulimit -v {kb} && exec '{}' run '{}' {out} --quiet",
             env!("CARGO_BIN_EXE_rotor"),
             config.display(),
-            dir.join("out").display()
         ))
         .env("RAYON_NUM_THREADS", "1")
         .env("MALLOC_ARENA_MAX", "1")
@@ -145,6 +151,20 @@ fn a_run_whose_curves_do_not_fit_in_memory_is_one_error_line_exit_1_and_no_outpu
     assert_eq!(written, 0, "nothing may be written to --out");
 }
 
+/// The single stderr line of a process that must have failed with exit code 1; `None` (the
+/// test is skipped) when it succeeded, i.e. `ulimit -v` is not honoured here.
+fn the_one_error_line(o: &std::process::Output) -> Option<String> {
+    let err = stderr(o);
+    if o.status.success() {
+        eprintln!("skipped: ulimit -v is not honoured here");
+        return None;
+    }
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    Some(lines[0].to_string())
+}
+
 /// A formula whose evaluation keeps seven of its 16 MB columns (2,000,000 bars x 1 member) live
 /// at once: the five fields (each read again at the end), a running sum and a product.
 const BIG_FORMULA: &str = "kind = \"formula\"\nuniverse = [\"BIG\"]\n\
@@ -158,23 +178,46 @@ const FORMULA_ULIMIT_KB: u64 = 210_000;
 #[test]
 fn a_formula_whose_columns_do_not_fit_in_memory_is_one_error_line_exit_1_and_no_output() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run_strategy_under_ulimit(dir.path(), 8, FORMULA_ULIMIT_KB, BIG_FORMULA);
-    let err = stderr(&o);
-    if o.status.success() {
-        eprintln!("skipped: ulimit -v is not honoured here");
+    let o = run_strategy_under_ulimit(dir.path(), 8, FORMULA_ULIMIT_KB, BIG_FORMULA, true);
+    let Some(line) = the_one_error_line(&o) else {
         return;
-    }
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "{err}");
+    };
     assert_eq!(
-        lines[0],
+        line,
         "error: out of memory: the formula strategy's columns (strategy.weights: one value per \
          bar and universe symbol) need 16.0 MB; give rotor more memory (ulimit -v, the \
          container's limit), or run fewer symbols or a shorter date range",
-        "{err}"
     );
     let out = dir.path().join("out");
     let written = std::fs::read_dir(&out).map_or(0, |d| d.count());
     assert_eq!(written, 0, "nothing may be written to --out");
+}
+
+/// An address space that holds the 2,000,000-bar market, the run and the report's copy of its
+/// curves, but not the report's own per-bar vectors: measured on the debug binary (no `--out`),
+/// they are what fails from 310 to 410 MB (returns, finite returns, then the bootstrap's 64 MB
+/// of prefix sums), and the whole report fits from 420 MB; the middle is taken.
+const REPORT_ULIMIT_KB: u64 = 360_000;
+
+#[test]
+fn a_report_whose_vectors_do_not_fit_in_memory_is_one_error_line_exit_1_and_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // Without --out: the Parquet tables are written on a thread of their own, beside the
+    // statistics, and their buffers are not the report's.
+    let o = run_strategy_under_ulimit(dir.path(), 8, REPORT_ULIMIT_KB, BUY_AND_HOLD, false);
+    let Some(line) = the_one_error_line(&o) else {
+        return;
+    };
+    let named = [
+        "the report's per-bar returns need 16.0 MB",
+        "the report's finite returns need 16.0 MB",
+        "the report's bootstrap prefix sums need 64.0 MB",
+    ];
+    assert!(
+        named
+            .iter()
+            .any(|n| line == format!("error: out of memory: {n}; give rotor more memory (ulimit -v, the container's limit), or run fewer symbols or a shorter date range")),
+        "{line}"
+    );
+    assert!(o.stdout.is_empty(), "no report may be printed");
 }

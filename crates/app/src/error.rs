@@ -21,8 +21,8 @@ pub enum AppError {
     /// Reading or writing data failed (boxed: the variant stays small).
     #[error(transparent)]
     Data(Box<DataError>),
-    /// A run had no memory for its buffers (the machine's limit; boxed: the variant stays
-    /// small).
+    /// A run (or its report) had no memory for its buffers (the machine's limit; boxed: the
+    /// variant stays small).
     #[error(transparent)]
     Run(Box<StrategyError>),
     /// The sweep machinery failed.

@@ -16,6 +16,7 @@
 // Unit tests see every dev-dependency, not all of which each crate's unit tests use.
 #![cfg_attr(test, allow(unused_crate_dependencies))]
 
+mod alloc;
 pub mod config;
 pub mod error;
 pub mod error_hint;

@@ -9,8 +9,8 @@ use rotor_data::warmup::load_market_with_warmup;
 use rotor_data::{Market, Table};
 use rotor_engine::RunResult;
 use rotor_report::{
-    compute_stats, render_json, render_markdown, render_text, stats_json, ReportOptions,
-    RunSummary, Stats,
+    compute_stats_in, render_json, render_markdown, render_text, stats_json, Intervals,
+    ReportOptions, RunSummary, Stats,
 };
 use rotor_strategies::Registry;
 
@@ -62,7 +62,8 @@ fn stats_and_tables(
     let (stats, tables) = std::thread::scope(|s| {
         let tables =
             out.map(|o| s.spawn(|| crate::outputs::write_tables(o, market, result, extra)));
-        let stats = compute_stats(run);
+        // The report's per-bar vectors fail as an error naming them when memory runs out.
+        let stats = compute_stats_in(run, Intervals::Bootstrap, &crate::alloc::Fallibly);
         let tables = tables.map(|h| {
             h.join().unwrap_or_else(|_| {
                 Err(AppError::Internal(
@@ -73,7 +74,7 @@ fn stats_and_tables(
         (stats, tables)
     });
     tables.transpose()?;
-    Ok(stats)
+    stats
 }
 
 /// Runs one backtest; returns its report in `cmd.format` (for stdout). Warnings and "wrote
@@ -123,7 +124,7 @@ pub fn run(cmd: &ConfigCommand, registry: &Registry, reporter: &dyn Reporter) ->
     // A news_event run: what each headline made (see event_pnl_report).
     let per_event = crate::event_pnl_report::build(&market, &result, &built, &simulation.execution)
         .map_err(|e| run_error(&loaded.path, e))?;
-    let run = summary::build(&loaded, &market, &result, &data.warnings);
+    let run = summary::build(&loaded, &market, &result, &data.warnings)?;
     // The event study of the feed, when the config has one (see events_cmd); before any file is
     // written, as it can fail on bad input.
     let study = crate::events::study_for_run(&loaded, reporter)?;

@@ -5,18 +5,19 @@ use rotor_data::Market;
 use rotor_engine::RunResult;
 use rotor_report::RunSummary;
 use rotor_strategies::StrategyConfig;
-use rotor_sweep::trial::{summarize, Spec};
+use rotor_sweep::trial::{summarize_in, Spec};
 
 use crate::config::LoadedConfig;
 
 /// The report's input for one run: the same view a sweep builds for each parameter set
-/// (`rotor_sweep::trial::summarize`), so `rotor run` and a sweep row agree by construction.
+/// (`rotor_sweep::trial::summarize`), so `rotor run` and a sweep row agree by construction. No
+/// memory for its copies of the per-bar curves is an error (exit code 1).
 pub fn build(
     loaded: &LoadedConfig,
     market: &Market,
     result: &RunResult,
     _warnings: &[String],
-) -> RunSummary {
+) -> crate::error::Result<RunSummary> {
     let cfg = &loaded.config;
     let spec = Spec {
         warmup: cfg.warmup(),
@@ -27,7 +28,7 @@ pub fn build(
         risk_free: cfg.report.risk_free,
         periods_per_year: cfg.report.periods_per_year,
     };
-    summarize(&spec, market, result)
+    summarize_in(&spec, market, result, &crate::alloc::Fallibly)
 }
 
 /// Warnings about what the run's numbers leave out, for stderr and the report: positions closed

@@ -12,6 +12,7 @@
 // Unit tests see every dev-dependency, not all of which each crate's unit tests use.
 #![cfg_attr(test, allow(unused_crate_dependencies))]
 
+pub mod alloc;
 pub mod event_study;
 pub mod input;
 pub mod metrics;
@@ -30,6 +31,6 @@ pub use render::{
     render_sections_text, render_text, stats_json, Block, Report, ReportOptions, Section,
 };
 pub use stats::{
-    compute_benchmark_stats, compute_stats, compute_stats_with, Intervals, MetricKind, Stats,
-    INTERVAL_METRICS,
+    compute_benchmark_stats, compute_stats, compute_stats_in, compute_stats_with, Intervals,
+    MetricKind, Stats, INTERVAL_METRICS,
 };

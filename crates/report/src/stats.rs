@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::alloc::{never_fails, Grow, Reserve};
 use crate::input::RunSummary;
 use crate::metrics::onepass::ReturnPass;
 use crate::metrics::util::per_period_rate;
@@ -182,15 +183,16 @@ pub enum Intervals {
 
 /// The returns-based and confidence metrics of a return series (NaN = no return that bar),
 /// from a few passes over it (see [`crate::metrics::onepass`]).
-fn fill_return_metrics(
+fn fill_return_metrics<R: Reserve>(
     s: &mut Stats,
     r: &[f64],
     timestamps: &[i64],
-    a: f64,
-    rf: f64,
+    (a, rf): (f64, f64),
     intervals: Intervals,
-) {
-    let mut p = ReturnPass::new(r, rf, a);
+    res: &R,
+) -> Result<(), R::Error> {
+    let finite = res.with_capacity(r.len(), "the report's finite returns")?;
+    let mut p = ReturnPass::in_buffer(r, rf, a, finite);
     let cagr = p.cagr();
     let dd = dd::summary(r);
     let mdd = dd.max_drawdown;
@@ -224,7 +226,7 @@ fn fill_return_metrics(
     s.set("psr", p.psr());
     if intervals == Intervals::Bootstrap {
         // Before the tails: the bootstrap reads the finite returns in their order.
-        let (ci, stability) = bootstrap::intervals_and_stability(p.finite(), rf, a);
+        let (ci, stability) = bootstrap::intervals_and_stability_in(p.finite(), rf, a, res)?;
         s.set("stability", stability);
         s.set("sharpe_ci_low", ci.sharpe.map(|c| c.0));
         s.set("sharpe_ci_high", ci.sharpe.map(|c| c.1));
@@ -237,6 +239,7 @@ fn fill_return_metrics(
     s.set("var_95", tails.var_95);
     s.set("cvar_95", tails.cvar_95);
     s.set("tail_ratio", tails.tail_ratio);
+    Ok(())
 }
 
 /// The run's per-bar simple returns (see [`crate::metrics::returns::simple_returns`]).
@@ -246,11 +249,19 @@ pub fn run_returns(run: &RunSummary) -> Vec<f64> {
 
 /// The benchmark's per-bar returns aligned to the run (first bar NaN), if there is a benchmark.
 pub fn benchmark_returns(run: &RunSummary) -> Option<Vec<f64>> {
-    run.benchmark.as_ref().map(|b| {
-        let mut v = rt::price_returns(&b.prices);
-        v.resize(run.equity.len(), f64::NAN);
-        v
-    })
+    never_fails(benchmark_returns_in(run, &Grow))
+}
+
+/// [`benchmark_returns`], reserved by `r`.
+fn benchmark_returns_in<R: Reserve>(run: &RunSummary, r: &R) -> Result<Option<Vec<f64>>, R::Error> {
+    let Some(b) = run.benchmark.as_ref() else {
+        return Ok(None);
+    };
+    let n = b.prices.len().max(run.equity.len());
+    let mut v = r.with_capacity(n, "the report's benchmark returns")?;
+    rt::extend_price_returns(&mut v, &b.prices);
+    v.resize(run.equity.len(), f64::NAN);
+    Ok(Some(v))
 }
 
 /// Computes every metric of the run. Never panics: empty series, NaN and zero equity give `None`
@@ -262,16 +273,28 @@ pub fn compute_stats(run: &RunSummary) -> Stats {
 /// [`compute_stats`], with or without the bootstrap intervals (the costly part of a short
 /// run's statistics; every other metric is the same either way).
 pub fn compute_stats_with(run: &RunSummary, intervals: Intervals) -> Stats {
+    never_fails(compute_stats_in(run, intervals, &Grow))
+}
+
+/// [`compute_stats_with`], its per-bar vectors (returns, finite returns, bootstrap prefix sums,
+/// benchmark returns: up to 56 bytes a bar) reserved by `res`, whose error is returned when
+/// one does not fit. The same statistics, bit for bit.
+pub fn compute_stats_in<R: Reserve>(
+    run: &RunSummary,
+    intervals: Intervals,
+    res: &R,
+) -> Result<Stats, R::Error> {
     let a = run.periods_per_year;
     let rf = rf_per_period(run);
-    let r = run_returns(run);
+    let mut r = res.with_capacity(run.equity.len(), "the report's per-bar returns")?;
+    rt::extend_simple_returns(&mut r, run.initial_equity, &run.equity);
     let mut s = Stats {
         periods: r.len(),
         fills: run.fills,
         ..Default::default()
     };
-    fill_return_metrics(&mut s, &r, &run.timestamps, a, rf, intervals);
-    if let Some(b) = benchmark_returns(run) {
+    fill_return_metrics(&mut s, &r, &run.timestamps, (a, rf), intervals, res)?;
+    if let Some(b) = benchmark_returns_in(run, res)? {
         s.set("alpha", bm::alpha(&r, &b, rf, a));
         s.set("beta", bm::beta(&r, &b));
         s.set("information_ratio", bm::information_ratio(&r, &b, a));
@@ -304,7 +327,7 @@ pub fn compute_stats_with(run: &RunSummary, intervals: Intervals) -> Stats {
     s.set("slippage_paid", Some(run.slippage_paid));
     s.set("borrow_paid", Some(run.borrow_paid));
     s.set("interest_earned", Some(run.interest_earned));
-    s
+    Ok(s)
 }
 
 /// The benchmark's own returns-based statistics (as if it were the strategy: total return,
@@ -316,13 +339,13 @@ pub fn compute_benchmark_stats(run: &RunSummary) -> Option<Stats> {
         periods: b.iter().filter(|x| x.is_finite()).count(),
         ..Default::default()
     };
-    fill_return_metrics(
+    never_fails(fill_return_metrics(
         &mut s,
         &b,
         &run.timestamps,
-        run.periods_per_year,
-        rf_per_period(run),
+        (run.periods_per_year, rf_per_period(run)),
         Intervals::Bootstrap,
-    );
+        &Grow,
+    ));
     Some(s)
 }

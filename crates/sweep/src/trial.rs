@@ -7,6 +7,7 @@
 
 use rotor_data::Market;
 use rotor_engine::{RunResult, SimulationConfig};
+use rotor_report::alloc::{never_fails, Grow, Reserve};
 use rotor_report::stats::{compute_stats_with, Intervals, INTERVAL_METRICS};
 use rotor_report::{Benchmark, RunSummary, Stats, TradeRecord};
 use rotor_strategies::{SharedIndicators, StrategyConfig};
@@ -107,13 +108,31 @@ pub fn interval_values(market: &Market, spec: &Spec) -> Result<Vec<f64>, String>
 
 /// The report's plain-data view of one run (what `rotor run` reports).
 pub fn summarize(spec: &Spec, market: &Market, result: &RunResult) -> RunSummary {
-    RunSummary {
-        timestamps: result.timestamps.clone(),
-        equity: result.equity.clone(),
-        long_exposure: result.long_exposure.clone(),
-        short_exposure: result.short_exposure.clone(),
+    never_fails(summarize_in(spec, market, result, &Grow))
+}
+
+/// [`summarize`], its copies of the four per-bar series (32 bytes a bar) reserved by `r`.
+pub fn summarize_in<R: Reserve>(
+    spec: &Spec,
+    market: &Market,
+    result: &RunResult,
+    r: &R,
+) -> Result<RunSummary, R::Error> {
+    let what = "the report's copy of the run's per-bar curves";
+    let copy = |v: &[f64]| -> Result<Vec<f64>, R::Error> {
+        let mut c = r.with_capacity(v.len(), what)?;
+        c.extend_from_slice(v);
+        Ok(c)
+    };
+    let mut timestamps = r.with_capacity(result.timestamps.len(), what)?;
+    timestamps.extend_from_slice(&result.timestamps);
+    Ok(RunSummary {
+        timestamps,
+        equity: copy(&result.equity)?,
+        long_exposure: copy(&result.long_exposure)?,
+        short_exposure: copy(&result.short_exposure)?,
         ..summary_without_series(spec, market, result)
-    }
+    })
 }
 
 /// [`summarize`] taking the per-bar series out of `result` instead of copying them.

@@ -7,6 +7,8 @@
 use rayon::prelude::*;
 use rotor_rng::SplitMix64;
 
+use crate::alloc::{never_fails, Grow, Reserve};
+
 use super::returns::{ln_1p_flat, stability_from_log_wealth};
 use super::util::{finite, negligible, percentile_select, positive, some_finite};
 
@@ -78,10 +80,16 @@ struct Prefix {
 
 impl Prefix {
     fn new(x: &[f64]) -> Prefix {
+        Prefix::in_buffer(x, Vec::with_capacity(x.len() + 1))
+    }
+
+    /// The prefix sums of `x`, written into `sums` (emptied; room for `x.len() + 1` entries
+    /// makes this allocate nothing).
+    fn in_buffer(x: &[f64], mut sums: Vec<[f64; 4]>) -> Prefix {
         let n = x.len();
         let center = x.iter().sum::<f64>() / n as f64;
         let has_log_growth = x.iter().all(|v| *v > -1.0);
-        let mut sums = Vec::with_capacity(n + 1);
+        sums.clear();
         let mut acc = [0.0; 4];
         sums.push(acc);
         for v in x {
@@ -145,10 +153,21 @@ pub fn intervals_and_stability(
     rf: f64,
     periods_per_year: f64,
 ) -> (Intervals, Option<f64>) {
+    never_fails(intervals_and_stability_in(x, rf, periods_per_year, &Grow))
+}
+
+/// [`intervals_and_stability`], its prefix sums (32 bytes a return) reserved by `r`.
+pub fn intervals_and_stability_in<R: Reserve>(
+    x: &[f64],
+    rf: f64,
+    periods_per_year: f64,
+    r: &R,
+) -> Result<(Intervals, Option<f64>), R::Error> {
     if x.len() < 2 {
-        return (Intervals::default(), None);
+        return Ok((Intervals::default(), None));
     }
-    let prefix = Prefix::new(x);
+    let sums = r.with_capacity(x.len() + 1, "the report's bootstrap prefix sums")?;
+    let prefix = Prefix::in_buffer(x, sums);
     let stability = if prefix.has_log_growth {
         stability_from_log_wealth(x.len(), |i| prefix.sums[i + 1][2])
     } else {
@@ -159,7 +178,7 @@ pub fn intervals_and_stability(
     } else {
         intervals_of(x, &prefix, rf, periods_per_year)
     };
-    (ci, stability)
+    Ok((ci, stability))
 }
 
 /// The intervals of finite returns `x` (at least 3) with their prefix sums.

@@ -50,7 +50,18 @@ impl ReturnPass {
     /// Gathers the sums of `r` (non-finite returns dropped) for the per-period risk-free rate
     /// `rf` and `periods_per_year` (which sets the number of autocorrelation lags).
     pub fn new(r: &[f64], rf: f64, periods_per_year: f64) -> ReturnPass {
-        let mut finite = Vec::with_capacity(r.len());
+        ReturnPass::in_buffer(r, rf, periods_per_year, Vec::with_capacity(r.len()))
+    }
+
+    /// [`ReturnPass::new`], keeping the finite returns in `finite` (emptied; room for
+    /// `r.len()` values makes this allocate nothing but the few lag sums).
+    pub fn in_buffer(
+        r: &[f64],
+        rf: f64,
+        periods_per_year: f64,
+        mut finite: Vec<f64>,
+    ) -> ReturnPass {
+        finite.clear();
         let (mut sum, mut sum_adj, mut down_sq) = (-0.0f64, -0.0f64, -0.0f64);
         let (mut up, mut down) = (0.0f64, 0.0f64);
         let mut wealth = 1.0f64;

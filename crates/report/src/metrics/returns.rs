@@ -11,25 +11,35 @@ use super::util::{finite, mean, negligible, percentile, positive, some_finite, s
 /// A return is NaN when the previous value is not a positive finite number or the current one is
 /// not finite (e.g. every bar after equity reached zero): such bars carry no return.
 pub fn simple_returns(initial: f64, equity: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(equity.len());
+    extend_simple_returns(&mut out, initial, equity);
+    out
+}
+
+/// Appends [`simple_returns`] of `equity` to `out`.
+pub fn extend_simple_returns(out: &mut Vec<f64>, initial: f64, equity: &[f64]) {
     let mut prev = initial;
-    equity
-        .iter()
-        .map(|&e| {
-            let r = if prev.is_finite() && prev > 0.0 && e.is_finite() {
-                e / prev - 1.0
-            } else {
-                f64::NAN
-            };
-            prev = e;
-            r
-        })
-        .collect()
+    out.extend(equity.iter().map(|&e| {
+        let r = if prev.is_finite() && prev > 0.0 && e.is_finite() {
+            e / prev - 1.0
+        } else {
+            f64::NAN
+        };
+        prev = e;
+        r
+    }));
 }
 
 /// Returns of a price series: `b_t = p_t / p_{t-1} - 1`; the first bar (no earlier price) and any
 /// bar next to a missing or non-positive price are NaN.
 pub fn price_returns(prices: &[f64]) -> Vec<f64> {
     let mut out = Vec::with_capacity(prices.len());
+    extend_price_returns(&mut out, prices);
+    out
+}
+
+/// Appends [`price_returns`] of `prices` to `out`.
+pub fn extend_price_returns(out: &mut Vec<f64>, prices: &[f64]) {
     for (i, &p) in prices.iter().enumerate() {
         let r = match i.checked_sub(1).map(|j| prices[j]) {
             Some(q) if q.is_finite() && q > 0.0 && p.is_finite() && p > 0.0 => p / q - 1.0,
@@ -37,7 +47,6 @@ pub fn price_returns(prices: &[f64]) -> Vec<f64> {
         };
         out.push(r);
     }
-    out
 }
 
 /// Total return `prod(1 + r) - 1` (empyrical `cum_returns_final`). `None` for no returns.

@@ -74,8 +74,7 @@ pub fn avg_holding_sessions(trades: &[TradeRecord]) -> Option<f64> {
 /// Annualized turnover: `traded_notional / mean(equity) / years`, `years = n / A` with n the
 /// number of bars. `None` when the mean equity is not positive.
 pub fn turnover(traded_notional: f64, equity: &[f64], periods_per_year: f64) -> Option<f64> {
-    let e: Vec<f64> = equity.iter().copied().filter(|x| x.is_finite()).collect();
-    let m = mean(&e)?;
+    let m = mean_of(equity.iter().copied().filter(|x| x.is_finite()))?;
     if !positive(m) || !positive(periods_per_year) || equity.is_empty() {
         return None;
     }
@@ -89,13 +88,23 @@ fn exposure(
     short: &[f64],
     f: impl Fn(f64, f64) -> f64,
 ) -> Option<f64> {
-    let v: Vec<f64> = equity
-        .iter()
-        .zip(long.iter().zip(short))
-        .filter(|(e, (l, s))| e.is_finite() && **e > 0.0 && l.is_finite() && s.is_finite())
-        .map(|(e, (l, s))| f(l.abs(), s.abs()) / e)
-        .collect();
-    mean(&v)
+    mean_of(
+        equity
+            .iter()
+            .zip(long.iter().zip(short))
+            .filter(|(e, (l, s))| e.is_finite() && **e > 0.0 && l.is_finite() && s.is_finite())
+            .map(|(e, (l, s))| f(l.abs(), s.abs()) / e),
+    )
+}
+
+/// [`mean`] of the values `xs` yields (the same sum, in the same order), without collecting
+/// them: no per-bar vector.
+fn mean_of(xs: impl Iterator<Item = f64> + Clone) -> Option<f64> {
+    let n = xs.clone().count();
+    if n == 0 {
+        return None;
+    }
+    some_finite(xs.sum::<f64>() / n as f64)
 }
 
 /// Average gross exposure: `mean((long + short) / equity)` over bars with positive equity.
