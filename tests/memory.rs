@@ -221,3 +221,49 @@ fn a_report_whose_vectors_do_not_fit_in_memory_is_one_error_line_exit_1_and_no_r
     );
     assert!(o.stdout.is_empty(), "no report may be printed");
 }
+
+/// `rotor sweep` of the big formula over two cash levels under `ulimit -v kb`, into `dir/out`
+/// (with `--resume` when `resume`).
+fn sweep_under_ulimit(dir: &Path, kb: u64, resume: bool) -> std::process::Output {
+    let resume = if resume { "--resume" } else { "" };
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {kb} && exec '{}' sweep '{}' --grid portfolio.cash=100000,200000 \
+             --out '{}' {resume} --quiet",
+            env!("CARGO_BIN_EXE_rotor"),
+            dir.join("oom.toml").display(),
+            dir.join("out").display()
+        ))
+        .env("RAYON_NUM_THREADS", "1")
+        .env("MALLOC_ARENA_MAX", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_sweep_set_out_of_memory_stops_the_sweep_and_is_not_saved_as_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    // Writes the market and the config (the run itself fails the same way).
+    run_strategy_under_ulimit(dir.path(), 8, FORMULA_ULIMIT_KB, BIG_FORMULA, false);
+    let expected = "error: out of memory: the formula strategy's columns (strategy.weights: one \
+                    value per bar and universe symbol) need 16.0 MB; give rotor more memory \
+                    (ulimit -v, the container's limit), or run fewer symbols or a shorter date \
+                    range";
+    let o = sweep_under_ulimit(dir.path(), FORMULA_ULIMIT_KB, false);
+    let Some(line) = the_one_error_line(&o) else {
+        return;
+    };
+    assert_eq!(line, expected);
+    // Only the checkpoint (its header) is left: no results, no set recorded.
+    let out = dir.path().join("out");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["sweep.checkpoint"], "{names:?}");
+    // Were the set saved as invalid, --resume would have nothing to run and finish (exit 0);
+    // it runs the set again and stops the same way.
+    let o = sweep_under_ulimit(dir.path(), FORMULA_ULIMIT_KB, true);
+    assert_eq!(the_one_error_line(&o).as_deref(), Some(expected));
+}

@@ -420,10 +420,13 @@ fn execute(
         reporter.advance()
     });
     reporter.finish();
-    let ran = ran?;
     let secs = started.elapsed().as_secs_f64();
     let failed = ck.writer.failed();
-    ck.writer.finish().map_err(bad)?;
+    // The sets saved before a failure (e.g. a set out of memory) are flushed first, so
+    // `--resume` finds them.
+    let finished = ck.writer.finish().map_err(bad);
+    let ran = ran?;
+    finished?;
     if failed {
         return Err(bad(format!("{}: writing failed", ck.path.display())));
     }

@@ -258,6 +258,18 @@ pub fn run_shared(
     run_built(market, strategy, sim, shared, false).map(|(r, _)| r)
 }
 
+/// [`run_shared`], with no memory for the run's buffers (the strategy's and the engine's) an
+/// error ([`StrategyError::is_out_of_memory`]) as in [`run`]: for a sweep's sets, which must
+/// stop on it rather than record it as the set's own (it is the machine's limit).
+pub fn try_run_shared(
+    market: &Market,
+    strategy: &StrategyConfig,
+    sim: &SimulationConfig,
+    shared: Option<&SharedIndicators<'_>>,
+) -> Result<RunResult, StrategyError> {
+    run_built(market, strategy, sim, shared, true).map(|(r, _)| r)
+}
+
 /// Like [`run`], and also returns the strategy in its final state (e.g. the events a
 /// [`NewsEvent`] acted on).
 pub fn run_keep(

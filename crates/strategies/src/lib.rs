@@ -32,7 +32,7 @@ pub mod sma_cross;
 #[cfg(test)]
 mod tests;
 
-pub use build::{run, run_keep, run_shared, BuiltStrategy};
+pub use build::{run, run_keep, run_shared, try_run_shared, BuiltStrategy};
 pub use buy_and_hold::BuyAndHold;
 pub use config::{
     BuyAndHoldConfig, Direction, FormulaConfig, MatchMode, NewsEventConfig, Rebalance,

@@ -45,6 +45,10 @@ pub enum SweepError {
         /// What is wrong.
         reason: String,
     },
+    /// A set's buffers did not fit in memory: the sweep stops (the machine's limit, not the
+    /// set's: it is not saved, so `--resume` runs it again).
+    #[error(transparent)]
+    OutOfMemory(Box<rotor_strategies::StrategyError>),
     /// Shards are missing from a merge.
     #[error(
         "missing {} {} of {count} (merging {dirs}): run {} and merge again",

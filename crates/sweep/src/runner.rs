@@ -5,10 +5,11 @@
 //! done; nothing here decides output order, so the thread count cannot change any result.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use rotor_data::Market;
-use rotor_strategies::SharedIndicators;
+use rotor_strategies::{SharedIndicators, StrategyError};
 
 use crate::checkpoint::{encode, Writer};
 use crate::error::SweepError;
@@ -46,8 +47,8 @@ pub fn pbo_subsample(len: usize, cap: usize) -> Vec<usize> {
     }
 }
 
-/// Runs one set.
-pub fn run_one(job: &Job<'_>, i: usize) -> Outcome {
+/// Runs one set; `Err` when its buffers did not fit in memory (see [`outcome`]).
+pub fn run_one(job: &Job<'_>, i: usize) -> Result<Outcome, StrategyError> {
     match (job.resolve)(i) {
         Ok(spec) => outcome(
             job.market,
@@ -56,13 +57,15 @@ pub fn run_one(job: &Job<'_>, i: usize) -> Outcome {
             job.keep_returns.binary_search(&i).is_ok(),
             job.keep_curves,
         ),
-        Err(reason) => Outcome::Invalid(reason),
+        Err(reason) => Ok(Outcome::Invalid(reason)),
     }
 }
 
 /// Runs the sets in `todo` on `threads` threads (rayon's default when `None`), sending each
 /// outcome to `writer` and calling `progress` once per finished set. Stops starting new sets
-/// when `cancel` is set or the writer failed. Returns the number of sets run.
+/// when `cancel` is set or the writer failed. Returns the number of sets run; a set whose
+/// buffers did not fit in memory stops the sweep with [`SweepError::OutOfMemory`], that set
+/// not saved (the sets saved before it stay, for `--resume`).
 pub fn run(
     job: &Job<'_>,
     todo: &[usize],
@@ -71,22 +74,36 @@ pub fn run(
     cancel: &AtomicBool,
     progress: &(dyn Fn() + Sync),
 ) -> Result<usize, SweepError> {
+    // The first set that ran out of memory; no set starts after it.
+    let oom: Mutex<Option<StrategyError>> = Mutex::new(None);
+    let stop = AtomicBool::new(false);
     let work = || {
         todo.par_iter()
             .with_max_len(1)
             .map(|&i| {
-                if cancel.load(Ordering::Relaxed) || writer.failed() {
+                if cancel.load(Ordering::Relaxed) || writer.failed() || stop.load(Ordering::Relaxed)
+                {
                     return 0;
                 }
-                let o = run_one(job, i);
-                writer.send(encode(i, &o));
+                match run_one(job, i) {
+                    Ok(o) => writer.send(encode(i, &o)),
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        let mut first = oom.lock().unwrap_or_else(PoisonError::into_inner);
+                        first.get_or_insert(e);
+                        return 0;
+                    }
+                }
                 progress();
                 1
             })
             .sum::<usize>()
     };
     let n = in_pool(threads, work)?;
-    Ok(n)
+    match oom.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        Some(e) => Err(SweepError::OutOfMemory(Box::new(e))),
+        None => Ok(n),
+    }
 }
 
 /// Runs `f` on a pool of `threads` threads (the global pool when `None`).

@@ -10,7 +10,7 @@ use rotor_engine::{RunResult, SimulationConfig};
 use rotor_report::alloc::{never_fails, Grow, Reserve};
 use rotor_report::stats::{compute_stats_with, Intervals, INTERVAL_METRICS};
 use rotor_report::{Benchmark, RunSummary, Stats, TradeRecord};
-use rotor_strategies::{SharedIndicators, StrategyConfig};
+use rotor_strategies::{SharedIndicators, StrategyConfig, StrategyError};
 
 /// Everything a run needs from a resolved config.
 #[derive(Debug, Clone)]
@@ -236,25 +236,28 @@ pub fn intervals_to_rank_by(metric: &str) -> Intervals {
 }
 
 /// Runs one set and keeps what the sweep asked for: every point metric, the interval columns
-/// NaN (the output stage fills them for the sets it shows, see [`interval_values`]).
+/// NaN (the output stage fills them for the sets it shows, see [`interval_values`]). No memory
+/// for the run's buffers is `Err` ([`StrategyError::is_out_of_memory`]), never an
+/// [`Outcome::Invalid`]: the machine's limit, not the set's.
 pub fn outcome(
     market: &Market,
     spec: &Spec,
     shared: Option<&SharedIndicators<'_>>,
     keep_returns: bool,
     keep_equity: bool,
-) -> Outcome {
-    let result =
-        match rotor_strategies::run_shared(market, &spec.strategy, &spec.simulation, shared) {
-            Ok(r) => r,
-            Err(e) => return Outcome::Invalid(e.to_string()),
-        };
+) -> Result<Outcome, StrategyError> {
+    let run = rotor_strategies::try_run_shared(market, &spec.strategy, &spec.simulation, shared);
+    let result = match run {
+        Ok(r) => r,
+        Err(e) if e.is_out_of_memory() => return Err(e),
+        Err(e) => return Ok(Outcome::Invalid(e.to_string())),
+    };
     let returns = keep_returns.then(|| result.returns().iter().map(|&r| r as f32).collect());
     let summary = into_summary(spec, market, result);
     let stats = compute_stats_with(&summary, Intervals::Skip);
-    Outcome::Done {
+    Ok(Outcome::Done {
         metrics: metric_values(&stats),
         returns,
         equity: keep_equity.then_some(summary.equity),
-    }
+    })
 }
