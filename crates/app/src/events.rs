@@ -13,7 +13,7 @@ use rotor_data::load::{load_market, LoadOptions};
 use rotor_data::Event;
 use rotor_data::Market;
 use rotor_report::{
-    event_study, render_sections_markdown, render_sections_text, Block, EventStudyInput,
+    event_study_in, render_sections_markdown, render_sections_text, Block, EventStudyInput,
     EventStudyReport, Report, ReportOptions, Section, StudyEvent, StudyGroup,
 };
 use rotor_strategies::{Registry, StrategyConfig};
@@ -148,9 +148,8 @@ pub fn study(loaded: &LoadedConfig, reporter: &dyn Reporter) -> Result<Option<St
     let feed = rotor_data::events_io::load_events(events_path).map_err(bad)?;
     let p = plan(&cfg.strategy, &feed, &cfg.report.event_tags);
     let market = load_study_market(loaded, &p, &feed, &bench, reporter)?;
-    let prices: Vec<Vec<f64>> = (0..market.n_symbols())
-        .map(|s| market.close(s).to_vec())
-        .collect();
+    // The market's own close columns, borrowed (no per-symbol copy of the bars).
+    let prices: Vec<&[f64]> = (0..market.n_symbols()).map(|s| market.close(s)).collect();
     let Some(b) = market.symbol_index(&bench) else {
         return Err(bad(format!(
             "{shown}: report.benchmark `{bench}` is not in the bars"
@@ -202,9 +201,10 @@ pub fn study(loaded: &LoadedConfig, reporter: &dyn Reporter) -> Result<Option<St
     let input = EventStudyInput {
         timestamps: market.timestamps(),
         prices: &prices,
-        benchmark: &prices[b],
+        benchmark: prices[b],
     };
-    let results = event_study(&input, &groups, &windows);
+    // Its table of abnormal returns (events x window days) fails as an error naming it.
+    let results = event_study_in(&input, &groups, &windows, &crate::alloc::Fallibly)?;
     let note = match &cfg.strategy {
         StrategyConfig::NewsEvent(_) => {
             "Abnormal returns signed as the strategy trades them (short trades flipped)."

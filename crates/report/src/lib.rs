@@ -21,8 +21,8 @@ pub mod render;
 pub mod stats;
 
 pub use event_study::{
-    event_study, DayRow, EventOutcome, EventStudyInput, EventStudyReport, EventWindows, GroupStudy,
-    StudyEvent, StudyGroup,
+    event_study, event_study_in, DayRow, EventOutcome, EventStudyInput, EventStudyReport,
+    EventWindows, GroupStudy, StudyEvent, StudyGroup,
 };
 pub use input::{Benchmark, RunSummary, TradeRecord};
 pub use overfit::{deflated_sharpe, pbo_cscv, Dsr, Pbo};

@@ -16,8 +16,8 @@ mod render;
 mod robust;
 
 pub use model::{
-    event_study, DayRow, EventOutcome, EventStudyInput, EventWindows, GroupStudy, StudyEvent,
-    StudyGroup, FEW_EVENTS,
+    event_study, event_study_in, DayRow, EventOutcome, EventStudyInput, EventWindows, GroupStudy,
+    StudyEvent, StudyGroup, FEW_EVENTS,
 };
 pub use render::EventStudyReport;
 

@@ -17,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::robust;
+use crate::alloc::{never_fails, Grow, Reserve};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Estimation and event windows, in sessions relative to day 0 (inclusive).
@@ -46,8 +47,8 @@ impl Default for EventWindows {
 pub struct EventStudyInput<'a> {
     /// Bar close instants (ns UTC), one per bar.
     pub timestamps: &'a [i64],
-    /// Close prices per series.
-    pub prices: &'a [Vec<f64>],
+    /// Close prices per series (borrowed: e.g. the market's own columns, no copy).
+    pub prices: &'a [&'a [f64]],
     /// Benchmark closes.
     pub benchmark: &'a [f64],
 }
@@ -276,13 +277,29 @@ pub fn event_study(
     groups: &[StudyGroup],
     windows: &EventWindows,
 ) -> Vec<GroupStudy> {
+    never_fails(event_study_in(input, groups, windows, &Grow))
+}
+
+/// [`event_study`], each group's table of abnormal and benchmark returns (16 bytes per event
+/// and event-window day) reserved by `r`, whose error is returned when it does not fit.
+pub fn event_study_in<R: Reserve>(
+    input: &EventStudyInput<'_>,
+    groups: &[StudyGroup],
+    windows: &EventWindows,
+    r: &R,
+) -> Result<Vec<GroupStudy>, R::Error> {
     groups
         .iter()
-        .map(|g| study_group(input, g, windows))
+        .map(|g| study_group(input, g, windows, r))
         .collect()
 }
 
-fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindows) -> GroupStudy {
+fn study_group<R: Reserve>(
+    input: &EventStudyInput<'_>,
+    g: &StudyGroup,
+    windows: &EventWindows,
+    r: &R,
+) -> Result<GroupStudy, R::Error> {
     let (lo, hi) = windows.event;
     let width = if hi >= lo { (hi - lo + 1) as usize } else { 0 };
     let Abnormal {
@@ -290,8 +307,8 @@ fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindo
         rms,
         fits,
         used_idx,
-    } = abnormal_returns(input, g, windows);
-    let used = ars.len();
+    } = abnormal_returns(input, g, windows, r)?;
+    let used = fits.len();
     let mean_corr = robust::mean_correlation(&fits);
     let mut cars = vec![0.0; used];
     let mut scars = vec![f64::NAN; used];
@@ -302,10 +319,10 @@ fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindo
             let mut day_cars = Vec::with_capacity(used);
             let mut day_scars = Vec::with_capacity(used);
             for i in 0..used {
-                let x = ars[i][k];
+                let x = ars[i * width + k];
                 if x.is_finite() {
                     cars[i] += x;
-                    acc[i].add(rms[i][k], &fits[i]);
+                    acc[i].add(rms[i * width + k], &fits[i]);
                     scars[i] = cars[i] / acc[i].sd(&fits[i]);
                     day_ars.push(x);
                     day_cars.push(cars[i]);
@@ -353,7 +370,7 @@ fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindo
     let warnings = group_warnings(input, g, overlap.as_ref(), mean_corr, used);
     let mean =
         |f: fn(&Fit) -> f64| (used > 0).then(|| fits.iter().map(f).sum::<f64>() / used as f64);
-    GroupStudy {
+    Ok(GroupStudy {
         label: g.label.clone(),
         basket: g.basket.clone(),
         events: used,
@@ -365,61 +382,62 @@ fn study_group(input: &EventStudyInput<'_>, g: &StudyGroup, windows: &EventWindo
         rows,
         outcomes,
         warnings,
-    }
+    })
 }
 
 /// The used events of a group (those with a market-model fit) and, per event `i` and event
-/// day `lo + k`, its abnormal return `ars[i][k]` (signed by the event's direction) and
-/// benchmark return `rms[i][k]` (NaN where the day is outside the data).
+/// day `lo + k`, its abnormal return `ars[i * width + k]` (signed by the event's direction) and
+/// benchmark return `rms[i * width + k]` (NaN where the day is outside the data), `width` the
+/// event window's days.
 struct Abnormal {
-    ars: Vec<Vec<f64>>,
-    rms: Vec<Vec<f64>>,
+    ars: Vec<f64>,
+    rms: Vec<f64>,
     fits: Vec<Fit>,
     /// Index in the group's events of each used event.
     used_idx: Vec<usize>,
 }
 
 /// The [`Abnormal`] returns of group `g` over the event window.
-fn abnormal_returns(
+fn abnormal_returns<R: Reserve>(
     input: &EventStudyInput<'_>,
     g: &StudyGroup,
     windows: &EventWindows,
-) -> Abnormal {
+    r: &R,
+) -> Result<Abnormal, R::Error> {
     let (lo, hi) = windows.event;
     let width = if hi >= lo { (hi - lo + 1) as usize } else { 0 };
     let n_bars = input.timestamps.len() as i64;
-    let mut ars: Vec<Vec<f64>> = Vec::new();
-    let mut rms: Vec<Vec<f64>> = Vec::new();
+    let cells = g.events.len().saturating_mul(width);
+    let what = "the event study's abnormal returns (events x event-window days)";
+    let mut ars: Vec<f64> = r.with_capacity(cells, what)?;
+    let mut rms: Vec<f64> = r.with_capacity(cells, what)?;
     let mut fits: Vec<Fit> = Vec::new();
     let mut used_idx: Vec<usize> = Vec::new();
     for (idx, ev) in g.events.iter().enumerate() {
         let Some(f) = fit(input, ev, windows) else {
             continue;
         };
-        let (mut ar_row, mut rm_row) = (Vec::with_capacity(width), Vec::with_capacity(width));
         for k in 0..width {
             let t = ev.day0 as i64 + lo + k as i64;
             if t < 1 || t >= n_bars {
-                ar_row.push(f64::NAN);
-                rm_row.push(f64::NAN);
+                ars.push(f64::NAN);
+                rms.push(f64::NAN);
                 continue;
             }
             let rm = bench_return(input, t as usize);
             let ar = basket_return(input, &ev.members, t as usize) - f.alpha - f.beta * rm;
-            ar_row.push(ev.sign * ar);
-            rm_row.push(rm);
+            ars.push(ev.sign * ar);
+            rms.push(rm);
         }
-        ars.push(ar_row);
-        rms.push(rm_row);
         fits.push(f);
         used_idx.push(idx);
     }
-    Abnormal {
+    Ok(Abnormal {
         ars,
         rms,
         fits,
         used_idx,
-    }
+    })
 }
 
 /// The caveats of a group: overlapping event windows (with the closest pair), too few events.

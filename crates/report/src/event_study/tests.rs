@@ -40,8 +40,26 @@ fn planted(
     (ts, vec![ps], pm, day0s)
 }
 
+/// The series as the borrowed slices [`EventStudyInput`] reads.
+fn slices(p: &[Vec<f64>]) -> Vec<&[f64]> {
+    p.iter().map(Vec::as_slice).collect()
+}
+
 fn study(n_events: usize, idio: f64, signs: &[f64], flip: bool) -> GroupStudy {
+    study_in(n_events, idio, signs, flip, &crate::alloc::Grow)
+        .unwrap_or_else(|never| match never {})
+}
+
+/// [`study`], its tables reserved by `r`.
+fn study_in<R: crate::alloc::Reserve>(
+    n_events: usize,
+    idio: f64,
+    signs: &[f64],
+    flip: bool,
+    r: &R,
+) -> Result<GroupStudy, R::Error> {
     let (ts, prices, bench, day0s) = planted(n_events, idio, signs);
+    let prices = slices(&prices);
     let input = EventStudyInput {
         timestamps: &ts,
         prices: &prices,
@@ -61,7 +79,22 @@ fn study(n_events: usize, idio: f64, signs: &[f64], flip: bool) -> GroupStudy {
         basket: "S".into(),
         events,
     };
-    event_study(&input, &[g], &EventWindows::default()).remove(0)
+    Ok(crate::event_study_in(&input, &[g], &EventWindows::default(), r)?.remove(0))
+}
+
+#[test]
+fn the_abnormal_returns_table_goes_through_the_callers_reservation() {
+    // 30 events x 26 window days x 8 bytes = 6240 bytes a table.
+    let err = study_in(30, 0.01, &[1.0], false, &crate::alloc::Capped(6_239)).unwrap_err();
+    assert_eq!(
+        err,
+        "the event study's abnormal returns (events x event-window days) need 6240 bytes"
+    );
+    let fits = study_in(30, 0.01, &[1.0], false, &crate::alloc::Capped(6_240)).unwrap();
+    assert_eq!(
+        format!("{fits:?}"),
+        format!("{:?}", study(30, 0.01, &[1.0], false))
+    );
 }
 
 /// The text rendering of a study's section.
@@ -148,6 +181,7 @@ fn signs_flip_negative_news_into_the_same_effect() {
 #[test]
 fn incomplete_windows_are_excluded_or_truncated() {
     let (ts, prices, bench, _) = planted(2, 0.0, &[1.0]);
+    let prices = slices(&prices);
     let input = EventStudyInput {
         timestamps: &ts,
         prices: &prices,
@@ -241,6 +275,7 @@ fn bmp_and_kolari_pynnonen_match_the_python_reference() {
         event: pair(&fx["event"]),
         min_estimation: fx["min_estimation"].as_u64().unwrap() as usize,
     };
+    let prices = slices(&prices);
     let input = EventStudyInput {
         timestamps: &ts,
         prices: &prices,
@@ -296,6 +331,7 @@ fn two_overlapping_events_warn_and_deflate_the_t() {
     // Two events on one basket five sessions apart: the plain t of their nearly identical CARs is
     // huge; the residual correlation is near 1, so the adjusted t collapses.
     let (ts, prices, bench, _) = planted(3, 0.005, &[1.0]);
+    let prices = slices(&prices);
     let input = EventStudyInput {
         timestamps: &ts,
         prices: &prices,
