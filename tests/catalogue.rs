@@ -1105,6 +1105,7 @@ fn catalogue() -> Vec<Case> {
     ));
 
     loader_cases(&mut c);
+    sibling_cases(&mut c);
 
     // ---------------------------------------------------------------- issue 17 (reliability)
     for (name, v) in [("price of 1e-300", 1e-300), ("price of 1e300", 1e300)] {
@@ -2299,6 +2300,61 @@ fn loader_cases(c: &mut Vec<Case>) {
         vec![("X.csv", csv("2024-01-03,nan,2,0.5,1,1,10\n"))],
         &import("{d}/X.csv"),
         &["X.csv", "non-finite price in column `Open`", "row 2"],
+    ));
+}
+
+/// Siblings of issue 17's failures found later: each failed (or panicked) before its fix.
+fn sibling_cases(c: &mut Vec<Case>) {
+    // Walk-forward spans: a multibyte unit panicked, 12 x 357913942 months wrapped to 8.
+    let wf = |span: &'static str| -> Vec<&'static str> {
+        let mut a = vec![
+            "walkforward",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=1000,2000",
+        ];
+        a.extend(["--train", span, "--quiet"]);
+        a
+    };
+    c.push(case(
+        "walkforward --train with a multibyte unit",
+        good_bars(bh(""), vec![]),
+        &wf("3é"),
+        &["--train", "`3é`", "expected a span"],
+    ));
+    c.push(case(
+        "walkforward --train wrapping past u32 months",
+        good_bars(bh(""), vec![]),
+        &wf("357913942y"),
+        &["--train", "`357913942y`", "at most 1000 years"],
+    ));
+    // Ten thousand and one windows were cut silently to the first ten thousand.
+    let mut far = standard_cols(1, None);
+    set(
+        &mut far,
+        "timestamp",
+        Arc::new(Date32Array::from(
+            (0..N as i32).map(|i| 7305 + i).collect::<Vec<_>>(),
+        )),
+    );
+    c.push(case(
+        "walkforward cutting the data into more than 10000 windows",
+        vec![
+            ("bars/AAA.parquet", Input::Parquet(standard_cols(0, None))),
+            ("bars/BBB.parquet", Input::Parquet(far)),
+            ("c.toml", bh("")),
+        ],
+        &[
+            "walkforward",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=1000,2000",
+            "--train",
+            "1d",
+            "--test",
+            "1d",
+        ],
+        &["c.toml", "--test 1d", "more than 10000 windows"],
     ));
 }
 

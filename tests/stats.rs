@@ -82,6 +82,65 @@ fn stats_of_a_csv_curve_with_a_benchmark() {
     assert!(st["sharpe"].as_f64().is_some());
 }
 
+/// A curve benchmarked against itself gets the benchmark column of its own figures, and a
+/// benchmark file that lacks some of the curve's dates still earns the move across them (at
+/// the next date it has). Before, the benchmark lost its first return (-9.45% against the
+/// curve's own -10.64% for one file given twice) and every move across a missing date.
+#[test]
+fn stats_benchmark_against_itself_and_across_missing_dates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, gap) = (tmp.path().join("curve.csv"), tmp.path().join("gap.csv"));
+    let (mut ca, mut cg) = (String::from("date,equity\n"), String::from("Date,Close\n"));
+    let mut x = 100.0_f64;
+    for d in 1..=29 {
+        x *= 1.0 + ((d * 7 % 5) as f64 - 2.0) / 100.0;
+        ca += &format!("2024-02-{d:02},{x}\n");
+        if !(10..=12).contains(&d) {
+            cg += &format!("2024-02-{d:02},{x}\n");
+        }
+    }
+    std::fs::write(&a, ca).unwrap();
+    std::fs::write(&gap, cg).unwrap();
+    let stats = |bench: &std::path::Path| {
+        json(&run(&[
+            "stats",
+            a.to_str().unwrap(),
+            "--benchmark",
+            bench.to_str().unwrap(),
+            "--format",
+            "json",
+        ]))
+    };
+    let own = stats(&a);
+    for key in [
+        "total_return",
+        "cagr",
+        "sharpe",
+        "sortino",
+        "max_drawdown",
+        "annual_volatility",
+    ] {
+        let (s, b) = (
+            own[key].as_f64().unwrap(),
+            own[format!("benchmark_{key}")].as_f64().unwrap(),
+        );
+        assert!(
+            (s - b).abs() <= 1e-12 * s.abs().max(1e-12),
+            "{key}: {s} vs benchmark {b}"
+        );
+    }
+    assert!((own["beta"].as_f64().unwrap() - 1.0).abs() < 1e-12, "{own}");
+    let with_gap = stats(&gap);
+    let (s, b) = (
+        with_gap["total_return"].as_f64().unwrap(),
+        with_gap["benchmark_total_return"].as_f64().unwrap(),
+    );
+    assert!(
+        (s - b).abs() < 1e-12,
+        "total return {s} vs benchmark {b} across missing dates"
+    );
+}
+
 #[test]
 fn stats_bad_input() {
     let tmp = tempfile::tempdir().unwrap();

@@ -130,6 +130,61 @@ fn adjusted_run_benchmarks_against_adjusted_prices() {
     );
 }
 
+/// A benchmark symbol halted for three sessions the other symbols trade (NaN closes there)
+/// earns the move across the halt at its first close after it, as holding it does: its total
+/// return is its last close over its first. Before, each return next to a missing close was
+/// dropped: a +20% reopening vanished from the benchmark (5.4% instead of 25.6% in one case)
+/// and from its beta and alpha.
+#[test]
+fn a_benchmark_halted_for_sessions_keeps_the_move_across_the_halt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let days = weekdays(60);
+    let (mut fund, mut other) = (String::new(), String::new());
+    let mut closes = Vec::new();
+    for (i, d) in days.iter().enumerate() {
+        let o = 50.0 + i as f64 * 0.1;
+        other += &format!("{d},{o},{o},{o},{o},1000\n");
+        if (20..23).contains(&i) {
+            continue;
+        }
+        let jump = if i >= 23 { 1.2 } else { 1.0 };
+        let c = 100.0 * 1.001_f64.powi(i as i32) * jump;
+        closes.push(c);
+        fund += &format!("{d},{c},{c},{c},{c},1000\n");
+    }
+    let head = "Date,Open,High,Low,Close,Volume\n";
+    for (name, body) in [("FUND.csv", &fund), ("OTHER.csv", &other)] {
+        std::fs::write(tmp.path().join(name), format!("{head}{body}")).unwrap();
+    }
+    let bars = tmp.path().join("bars");
+    let o = run(&[
+        "data",
+        "import",
+        tmp.path().join("FUND.csv").to_str().unwrap(),
+        tmp.path().join("OTHER.csv").to_str().unwrap(),
+        "--out",
+        bars.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "import: {}", stderr(&o));
+    let cfg = tmp.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "name = \"halt\"\n[data]\nbars = \"{}\"\n[strategy]\nkind = \"buy_and_hold\"\n\
+             symbols = [\"OTHER\", \"FUND\"]\n[report]\nbenchmark = \"FUND\"\n",
+            bars.display()
+        ),
+    )
+    .unwrap();
+    let s = run_stats(&cfg);
+    let want = closes[closes.len() - 1] / closes[0] - 1.0;
+    let got = num(&s, "benchmark_total_return");
+    assert!(
+        (got - want).abs() < 1e-9,
+        "benchmark total return {got}, held {want}"
+    );
+}
+
 /// The same on real SPY prices (Yahoo, 2000-2022, dividends in `adj_close`); skipped when the
 /// shared real data is absent.
 #[test]

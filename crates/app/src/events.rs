@@ -10,8 +10,8 @@
 
 use crate::error::Context as _;
 use rotor_data::load::{load_market, LoadOptions};
-use rotor_data::Event;
 use rotor_data::Market;
+use rotor_data::{DataError, Event};
 use rotor_report::{
     event_study_in, render_sections_markdown, render_sections_text, Block, EventStudyInput,
     EventStudyReport, Report, ReportOptions, Section, StudyEvent, StudyGroup,
@@ -108,15 +108,18 @@ fn load_study_market(
     };
     match load_market(&cfg.data.bars, None, &opts(symbols.clone())) {
         Ok(d) => Ok(d.market),
-        Err(_) if p.basket.is_none() => {
+        Err(e) if p.basket.is_none() && absent(&e).is_some() => {
             let mut keep = vec![bench.to_string()];
             for s in symbols.iter().skip(1) {
-                if load_market(&cfg.data.bars, None, &opts(vec![s.clone()])).is_ok() {
-                    keep.push(s.clone());
-                } else {
-                    reporter.note(&format!(
-                        "warning: event study: symbol `{s}` is not in the bars; skipped"
-                    ));
+                match load_market(&cfg.data.bars, None, &opts(vec![s.clone()])) {
+                    Ok(_) => keep.push(s.clone()),
+                    Err(e) => {
+                        // Only a symbol the bars lack is skipped: bad bars stay an error.
+                        let why = absent(&e).ok_or_else(|| data_error(e))?;
+                        reporter.note(&format!(
+                            "warning: event study: symbol `{s}` {why}; skipped"
+                        ));
+                    }
                 }
             }
             Ok(load_market(&cfg.data.bars, None, &opts(keep))
@@ -124,6 +127,16 @@ fn load_study_market(
                 .market)
         }
         Err(e) => Err(data_error(e)),
+    }
+}
+
+/// Why a symbol asked of the bars is absent from them, when that is the error (not in the bars,
+/// or no bar in the date range); `None` for any other error (bad or unreadable bars).
+fn absent(e: &DataError) -> Option<&'static str> {
+    match e {
+        DataError::UnknownSymbol { .. } => Some("is not in the bars"),
+        DataError::Empty { .. } => Some("has no bars in the date range"),
+        _ => None,
     }
 }
 

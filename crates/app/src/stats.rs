@@ -53,8 +53,14 @@ pub fn run(args: &StatsOptions, reporter: &dyn Reporter) -> Result<String> {
     if let Some(e) = args.periods.and_then(crate::config::periods_problem) {
         return Err(bad(format!("--periods {e}")));
     }
+    // The instant the curve starts from: the first level's row (a returns series starts from
+    // before its first row, at no known instant).
+    let start = match series.kind {
+        SeriesKind::Levels => series.timestamps.first().copied(),
+        SeriesKind::Returns => None,
+    };
     let benchmark = match &args.benchmark {
-        Some(path) => Some(benchmark_on(args, path, &timestamps, &mut warnings)?),
+        Some(path) => Some(benchmark_on(args, path, &timestamps, start, &mut warnings)?),
         None => None,
     };
     let periods = args
@@ -91,11 +97,15 @@ pub fn run(args: &StatsOptions, reporter: &dyn Reporter) -> Result<String> {
 }
 
 /// The benchmark series at `path` as levels on the strategy's `timestamps` (NaN where it has
-/// none); an error when they share no timestamp.
+/// none: the move across such a gap counts at the next level it has) and, as its base, its
+/// level at the strategy's `start` instant, so that its first return is there like the
+/// strategy's (a series benchmarked against itself gets the same figures); an error when they
+/// share no timestamp.
 fn benchmark_on(
     args: &StatsOptions,
     path: &Path,
     timestamps: &[i64],
+    start: Option<i64>,
     warnings: &mut Vec<String>,
 ) -> Result<Benchmark> {
     let b = load_series(path, args.benchmark_returns).map_err(bad)?;
@@ -103,14 +113,12 @@ fn benchmark_on(
         b.returns_read_as_levels_warning(path)
             .map(|w| w.replace("--returns", "--benchmark-returns")),
     );
-    let (bt, bv, _) = curve(&b);
-    let mut prices = Vec::with_capacity(timestamps.len());
-    for t in timestamps {
-        prices.push(match bt.binary_search(t) {
-            Ok(i) => bv[i],
-            Err(_) => f64::NAN,
-        });
-    }
+    let bv = levels(&b);
+    let at = |t: &i64| match b.timestamps.binary_search(t) {
+        Ok(i) => bv[i],
+        Err(_) => f64::NAN,
+    };
+    let prices: Vec<f64> = timestamps.iter().map(at).collect();
     if prices.iter().all(|p| p.is_nan()) {
         return Err(bad(format!(
             "{}: no timestamp in common with {}",
@@ -124,6 +132,7 @@ fn benchmark_on(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "benchmark".into()),
         prices,
+        base: start.as_ref().map(at).filter(|p| p.is_finite()),
     })
 }
 
@@ -170,23 +179,26 @@ fn report_options(
 /// Levels: the first level is the starting equity and gives no return of its own. Returns:
 /// compounded from 1.
 fn curve(s: &Series) -> (Vec<i64>, Vec<f64>, f64) {
+    let v = levels(s);
     match s.kind {
-        SeriesKind::Levels => (
-            s.timestamps[1..].to_vec(),
-            s.values[1..].to_vec(),
-            s.values[0],
-        ),
+        SeriesKind::Levels => (s.timestamps[1..].to_vec(), v[1..].to_vec(), v[0]),
+        SeriesKind::Returns => (s.timestamps.clone(), v, 1.0),
+    }
+}
+
+/// The level at each row: as given, or the returns compounded from 1 through that row.
+fn levels(s: &Series) -> Vec<f64> {
+    match s.kind {
+        SeriesKind::Levels => s.values.clone(),
         SeriesKind::Returns => {
             let mut level = 1.0;
-            let equity = s
-                .values
+            s.values
                 .iter()
                 .map(|r| {
                     level *= 1.0 + r;
                     level
                 })
-                .collect();
-            (s.timestamps.clone(), equity, 1.0)
+                .collect()
         }
     }
 }

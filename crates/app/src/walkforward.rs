@@ -9,7 +9,9 @@ use rotor_data::table::write_atomic;
 use rotor_data::{Column, Table};
 use rotor_report::{compute_stats, render_text, stats_json, ReportOptions, Stats};
 use rotor_sweep::assemble::{fmt_metric, param_column_nullable, show_value, RankBy};
-use rotor_sweep::walkforward::{walk_forward, windows, ymd, Span, WalkForward, WindowResult};
+use rotor_sweep::walkforward::{
+    walk_forward, windows, ymd, Span, WalkForward, WindowResult, MAX_WINDOWS,
+};
 
 use rotor_strategies::Registry;
 
@@ -76,6 +78,15 @@ pub fn run(
             ymd(date_of(first)),
             ymd(date_of(last)),
             args.train
+        )));
+    }
+    if wins.len() > MAX_WINDOWS {
+        return Err(bad(format!(
+            "{}: --test {} cuts the data ({} .. {}) into more than {MAX_WINDOWS} windows; use a longer --test",
+            args.grid.config.display(),
+            args.test,
+            ymd(date_of(first)),
+            ymd(date_of(last)),
         )));
     }
     drop(full);

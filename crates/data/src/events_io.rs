@@ -414,7 +414,25 @@ fn read_parquet_inner(path: &Path) -> Result<Vec<Event>, DataError> {
             out.push(finish(path, row, raw)?);
         }
     }
+    if matches!(schema.fields()[ts].data_type(), DataType::Timestamp(..)) {
+        dates_when_all_midnights(&mut out);
+    }
     Ok(out)
+}
+
+/// A timestamp column whose every value is a UTC midnight holds dates (pandas writes a parsed
+/// date column so), as for bars (README, "Time conventions"): such events are date-only, taken
+/// as published after that day's close. Read as instants they were traded at that day's open,
+/// a session earlier than the same feed as CSV.
+fn dates_when_all_midnights(events: &mut [Event]) {
+    if events
+        .iter()
+        .all(|e| e.timestamp.rem_euclid(time::NS_PER_DAY) == 0)
+    {
+        for e in events {
+            e.timestamp = date_only_event_ns(ns_to_date(e.timestamp));
+        }
+    }
 }
 
 /// Per-row event time of a Parquet column.
@@ -556,7 +574,9 @@ mod tests {
     use std::sync::Arc;
 
     use arrow_array::builder::{ListBuilder, StringBuilder};
-    use arrow_array::{ArrayRef, Float64Array, StringArray, TimestampMillisecondArray};
+    use arrow_array::{
+        ArrayRef, Float64Array, StringArray, TimestampMicrosecondArray, TimestampMillisecondArray,
+    };
 
     use super::*;
     use crate::parquet_bars::test_util::{d, write};
@@ -651,6 +671,45 @@ mod tests {
         assert_eq!(ev[0].timestamp, t0 * 1_000_000);
         assert_eq!(ev[1].sentiment, Some(-1.0));
         assert_eq!(ev[1].symbols, vec!["SPY"]);
+    }
+
+    /// A Parquet timestamp column of midnights (a date column written by pandas) is a date
+    /// column: its events come after that day's close, as the same feed's CSV dates do; one
+    /// value with a time of day keeps every value an instant.
+    #[test]
+    fn parquet_midnight_timestamps_are_date_only_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let midnight = |s: &str| crate::time::date_to_ns(d(s)) / 1_000;
+        let feed = |name: &str, us: Vec<i64>| {
+            let p = dir.path().join(name);
+            let n = us.len();
+            let cols: Vec<(&str, ArrayRef)> = vec![
+                ("timestamp", Arc::new(TimestampMicrosecondArray::from(us))),
+                ("headline", Arc::new(StringArray::from(vec!["h"; n]))),
+            ];
+            write(&p, cols);
+            load_events(&p).unwrap()
+        };
+        let dates = feed(
+            "dates.parquet",
+            vec![midnight("2026-01-05"), midnight("2026-01-07")],
+        );
+        let csv = load_text(
+            "dates.csv",
+            "timestamp,headline\n2026-01-05,h\n2026-01-07,h\n",
+        )
+        .unwrap();
+        let ts = |ev: &[Event]| ev.iter().map(|e| e.timestamp).collect::<Vec<_>>();
+        assert_eq!(ts(&dates), ts(&csv));
+        assert_eq!(dates[0].timestamp, date_only_event_ns(d("2026-01-05")));
+        let mixed = feed(
+            "mixed.parquet",
+            vec![
+                midnight("2026-01-05"),
+                midnight("2026-01-07") + 3_600_000_000,
+            ],
+        );
+        assert_eq!(mixed[0].timestamp, midnight("2026-01-05") * 1_000);
     }
 
     #[test]

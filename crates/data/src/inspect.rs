@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use crate::load::{load_bars, LoadOptions};
 use crate::parquet_bars::{discover, schema_of};
 use crate::suspicious::{self, Finding};
+use crate::symbol_text::shown;
 use crate::time::format_ns;
 use crate::DataError;
 
@@ -126,10 +127,11 @@ impl fmt::Display for Inspection {
         for (name, ty) in &self.schema {
             writeln!(f, "  {name:<w$}  {ty}")?;
         }
+        // As messages show them: "AAA " or an invisible character would print like another.
         let sw = self
             .symbols
             .iter()
-            .map(|s| s.symbol.len())
+            .map(|s| shown(&s.symbol).chars().count())
             .max()
             .unwrap_or(0)
             .max(6);
@@ -142,7 +144,7 @@ impl fmt::Display for Inspection {
             writeln!(
                 f,
                 "{:<sw$}  {:>8}  {:<20}  {:<20}  {:>5}  {}",
-                s.symbol,
+                shown(&s.symbol),
                 s.rows,
                 format_ns(s.first),
                 format_ns(s.last),
@@ -175,7 +177,7 @@ impl fmt::Display for Inspection {
             writeln!(
                 f,
                 "  {:<sw$}  {}: {}; first: {}",
-                x.symbol,
+                shown(&x.symbol),
                 x.kind,
                 x.count,
                 examples.join(", ")

@@ -303,6 +303,7 @@ fn symbol_order(
         }
         None => grouped.per_symbol.keys().cloned().collect(),
     };
+    check_padded_twins(path, &order, &grouped.seen)?;
     if order.is_empty() {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
@@ -310,6 +311,32 @@ fn symbol_order(
         });
     }
     Ok(order)
+}
+
+/// Refuses data holding a symbol with a space at either end (`"AAA "`) beside one of the
+/// symbols used once trimmed (`AAA`): they would be two symbols, and the bars of the padded one
+/// were left out of the run without a word.
+fn check_padded_twins(
+    path: &Path,
+    order: &[String],
+    seen: &BTreeSet<String>,
+) -> Result<(), DataError> {
+    let used: BTreeSet<&str> = order.iter().map(String::as_str).collect();
+    match seen
+        .iter()
+        .find(|s| crate::symbol_text::padded(s) && used.contains(s.trim_matches(' ')))
+    {
+        None => Ok(()),
+        Some(twin) => Err(DataError::Invalid {
+            path: path.to_path_buf(),
+            detail: format!(
+                "holds symbol {} beside {}: a space at either end makes them two symbols; \
+                 trim the symbol in the data",
+                shown(twin),
+                twin.trim_matches(' ')
+            ),
+        }),
+    }
 }
 
 /// The error for symbol `sym`, asked for but without bars: no bars in the range, unknown, or

@@ -39,10 +39,16 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
-/// `symbol` as a message shows it: unchanged when every character is visible, otherwise in
-/// double quotes with each invisible character written `\u{XXXX}` (and `"`, `\` escaped).
+/// True when `symbol` starts or ends with a space (which prints as nothing at its ends).
+pub fn padded(symbol: &str) -> bool {
+    symbol.starts_with(' ') || symbol.ends_with(' ')
+}
+
+/// `symbol` as a message shows it: unchanged when every character is visible and it has no
+/// space at either end, otherwise in double quotes with each invisible character written
+/// `\u{XXXX}` (and `"`, `\` escaped).
 pub fn shown(symbol: &str) -> Cow<'_, str> {
-    if !symbol.chars().any(is_invisible) {
+    if !symbol.chars().any(is_invisible) && !padded(symbol) {
         return Cow::Borrowed(symbol);
     }
     let mut s = String::with_capacity(symbol.len() + 8);
@@ -61,10 +67,18 @@ pub fn shown(symbol: &str) -> Cow<'_, str> {
     Cow::Owned(s)
 }
 
-/// Refuses a symbol with an invisible character (see [`is_invisible`]); `place` says where it
-/// was found (", row 3 of column `symbol`", " (from the file name)").
+/// Refuses a symbol with an invisible character (see [`is_invisible`]) or a space at either
+/// end; `place` says where it was found (", row 3 of column `symbol`", " (from the file name)").
 pub fn check(path: &Path, symbol: &str, place: &str) -> Result<(), DataError> {
     match symbol.chars().find(|&c| is_invisible(c)) {
+        None if padded(symbol) => Err(DataError::Invalid {
+            path: path.to_path_buf(),
+            detail: format!(
+                "symbol {}{place} starts or ends with a space; symbols must be trimmed (fix \
+                 the data)",
+                shown(symbol)
+            ),
+        }),
         None => Ok(()),
         Some(c) => Err(DataError::Invalid {
             path: path.to_path_buf(),
@@ -88,6 +102,21 @@ mod tests {
             assert_eq!(shown(s), s);
             assert!(check(Path::new("f"), s, "").is_ok());
         }
+    }
+
+    /// "AAA " printed as AAA, so two symbols looked like one (and half a history was left
+    /// out unseen): a space at either end is shown quoted and refused.
+    #[test]
+    fn spaces_at_the_ends_are_shown_and_refused() {
+        assert_eq!(shown("AAA "), "\"AAA \"");
+        assert_eq!(shown(" AAA"), "\" AAA\"");
+        let m = check(Path::new("b.parquet"), "AAA ", " at row 2")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.contains("\"AAA \" at row 2 starts or ends with a space"),
+            "{m}"
+        );
     }
 
     #[test]

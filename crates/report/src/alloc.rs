@@ -85,6 +85,7 @@ mod tests {
                 name: "B".into(),
                 // One price more than bars (cut to the run's length): 8008 bytes of returns.
                 prices: equity.iter().chain([&1.0]).map(|e| e * 2.0).collect(),
+                base: None,
             }),
             equity,
             ..RunSummary::default()

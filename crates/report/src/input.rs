@@ -50,8 +50,15 @@ pub struct Benchmark {
     /// Display name (e.g. the symbol).
     pub name: String,
     /// Close prices aligned to `RunSummary::timestamps`; NaN where missing. Its returns are
-    /// `prices[t] / prices[t-1] - 1`, so the first bar has no benchmark return.
+    /// `prices[t] / prices[t-1] - 1` (across a missing price, from the last one before it), so
+    /// the first bar has no benchmark return unless `base` is known.
     pub prices: Vec<f64>,
+    /// The price at the instant the run's equity starts from (`initial_equity`, before
+    /// `timestamps[0]`), when known: the first return is then `prices[0] / base - 1`, as the
+    /// run's own. `rotor stats` knows it (the level on the series' first row); a backtest's
+    /// benchmark is held from its first close (`None`).
+    #[serde(default)]
+    pub base: Option<f64>,
 }
 
 /// One closed round trip.

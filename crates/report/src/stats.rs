@@ -247,7 +247,8 @@ pub fn run_returns(run: &RunSummary) -> Vec<f64> {
     rt::simple_returns(run.initial_equity, &run.equity)
 }
 
-/// The benchmark's per-bar returns aligned to the run (first bar NaN), if there is a benchmark.
+/// The benchmark's per-bar returns aligned to the run (first bar NaN unless its `base` is known),
+/// if there is a benchmark.
 pub fn benchmark_returns(run: &RunSummary) -> Option<Vec<f64>> {
     never_fails(benchmark_returns_in(run, &Grow))
 }
@@ -259,7 +260,7 @@ fn benchmark_returns_in<R: Reserve>(run: &RunSummary, r: &R) -> Result<Option<Ve
     };
     let n = b.prices.len().max(run.equity.len());
     let mut v = r.with_capacity(n, "the report's benchmark returns")?;
-    rt::extend_price_returns(&mut v, &b.prices);
+    rt::extend_price_returns_from(&mut v, b.base, &b.prices);
     v.resize(run.equity.len(), f64::NAN);
     Ok(Some(v))
 }

@@ -57,6 +57,7 @@ fn run_of(doc: &Value) -> RunSummary {
         benchmark: Some(Benchmark {
             name: "BENCH".into(),
             prices: floats(&doc["benchmark_prices"]),
+            base: None,
         }),
         ..Default::default()
     }

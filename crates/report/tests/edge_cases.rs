@@ -131,6 +131,7 @@ fn empty_and_garbage_inputs() {
     r.benchmark = Some(Benchmark {
         name: "B".into(),
         prices: vec![f64::NAN, 0.0, -1.0],
+        base: None,
     });
     r.trades = vec![TradeRecord {
         pnl: f64::NAN,

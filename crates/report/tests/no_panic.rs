@@ -55,6 +55,7 @@ fn run() -> impl Strategy<Value = RunSummary> {
                 benchmark: bench.map(|prices| Benchmark {
                     name: "B".into(),
                     prices,
+                    base: None,
                 }),
                 ..Default::default()
             },

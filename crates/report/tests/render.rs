@@ -66,6 +66,7 @@ fn sample_run(n: usize, trades: usize) -> RunSummary {
         benchmark: Some(Benchmark {
             name: "SPY".into(),
             prices,
+            base: None,
         }),
     }
 }

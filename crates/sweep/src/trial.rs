@@ -172,6 +172,8 @@ fn summary_without_series(spec: &Spec, market: &Market, result: &RunResult) -> R
             prices: rotor_engine::prices::closes(market, s, spec.simulation.execution.adjust)
                 [market.trading_start()..]
                 .to_vec(),
+            // Held from the first close: the first bar has no benchmark return.
+            base: None,
         })
     });
     RunSummary {

@@ -29,34 +29,55 @@ pub enum Span {
 }
 
 impl Span {
-    /// Parses `Ny`, `Nm`, `Nw` or `Nd` (N > 0).
+    /// Parses `Ny`, `Nm`, `Nw` or `Nd` (N > 0, at most [`MAX_SPAN_YEARS`] years).
     pub fn parse(s: &str) -> Result<Span, String> {
         let s = s.trim();
         let err = || format!("`{s}`: expected a span like 3y, 6m, 8w or 90d");
-        let (num, unit) = s.split_at(s.len().saturating_sub(1));
-        let n: u32 = num.parse().map_err(|_| err())?;
+        // The unit is the last character, whatever its width (slicing at a byte panicked).
+        let unit = s.chars().next_back().ok_or_else(err)?;
+        let n: u32 = s[..s.len() - unit.len_utf8()].parse().map_err(|_| err())?;
         if n == 0 {
             return Err(err());
         }
-        match unit {
-            "y" => Ok(Span::Months(12 * n)),
-            "m" => Ok(Span::Months(n)),
-            "w" => Ok(Span::Days(7 * n)),
-            "d" => Ok(Span::Days(n)),
-            _ => Err(err()),
+        let (span, days) = match unit {
+            'y' => (Span::Months(n.saturating_mul(12)), u64::from(n) * 366),
+            'm' => (Span::Months(n), u64::from(n) * 31),
+            'w' => (Span::Days(n.saturating_mul(7)), u64::from(n) * 7),
+            'd' => (Span::Days(n), u64::from(n)),
+            _ => return Err(err()),
+        };
+        if days > u64::from(MAX_SPAN_YEARS) * 366 {
+            return Err(format!(
+                "`{s}`: a span is at most {MAX_SPAN_YEARS} years (dates end in 2262)"
+            ));
         }
+        Ok(span)
     }
 
     /// `d` moved forward by this span.
     pub fn add(&self, d: NaiveDate) -> NaiveDate {
-        match self {
-            Span::Months(m) => d
-                .checked_add_months(Months::new(*m))
-                .unwrap_or(NaiveDate::MAX),
-            Span::Days(n) => d + chrono::Days::new(u64::from(*n)),
-        }
+        self.add_times(d, 1)
+    }
+
+    /// `d` moved forward by `k` times this span, computed from `d` in one step (so month-end
+    /// clamping does not accumulate); [`NaiveDate::MAX`] past the calendar.
+    pub fn add_times(&self, d: NaiveDate, k: u32) -> NaiveDate {
+        let later = match self {
+            Span::Months(m) => m
+                .checked_mul(k)
+                .and_then(|m| d.checked_add_months(Months::new(m))),
+            Span::Days(n) => d.checked_add_days(chrono::Days::new(u64::from(*n) * u64::from(k))),
+        };
+        later.unwrap_or(NaiveDate::MAX)
     }
 }
+
+/// Longest `--train` or `--test`, in years: longer than any data i64 nanoseconds can date.
+pub const MAX_SPAN_YEARS: u32 = 1000;
+
+/// Most walk-forward windows [`windows`] lists (one more means "too many": the caller refuses
+/// the spans rather than stitching a truncated run).
+pub const MAX_WINDOWS: usize = 10_000;
 
 /// One train/test split; `*_end` dates are exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,21 +105,31 @@ impl Window {
 }
 
 /// Rolling windows over `[first, last]`: training `train` long, testing `test` long, stepping by
-/// `test`, while the test window starts on or before `last` (the last one may be short).
+/// `test`, while the test window starts on or before `last` (the last one may be short); at
+/// most [`MAX_WINDOWS`] + 1 of them.
+///
+/// Window k trains from `first` + k x `test` and tests from that date + `train` to where window
+/// k + 1 tests from, so the test windows tile the data with no gap and no overlap even where
+/// month ends clamp (adding months one window at a time dropped or repeated a session there).
+/// A test window that clamping leaves empty is skipped: its next window tests the same days.
 pub fn windows(first: NaiveDate, last: NaiveDate, train: Span, test: Span) -> Vec<Window> {
-    let mut out = Vec::new();
-    let mut start = first;
-    loop {
-        let test_start = train.add(start);
-        if test_start > last || out.len() > 10_000 {
+    let test_start = |k: u32| train.add(test.add_times(first, k));
+    let mut out: Vec<Window> = Vec::new();
+    let mut k = 0u32;
+    while out.len() <= MAX_WINDOWS {
+        let start = test_start(k);
+        if start > last || start == NaiveDate::MAX {
             break;
         }
-        out.push(Window {
-            train_start: start,
-            test_start,
-            test_end: test.add(test_start),
-        });
-        start = test.add(start);
+        let test_end = test_start(k + 1);
+        if test_end > start {
+            out.push(Window {
+                train_start: test.add_times(first, k),
+                test_start: start,
+                test_end,
+            });
+        }
+        k += 1;
     }
     out
 }
@@ -269,6 +300,7 @@ pub fn walk_forward(
                 let e = bench.get_or_insert_with(|| Benchmark {
                     name: b.name.clone(),
                     prices: Vec::new(),
+                    base: None,
                 });
                 e.prices.extend_from_slice(&b.prices[first..]);
             }
@@ -485,6 +517,74 @@ mod tests {
         assert_eq!(w.len(), 4);
         assert_eq!(w[0].test_start, d("2017-01-01"));
         assert_eq!(w[3].test_end, d("2021-01-01"));
+    }
+
+    /// From any first date (month ends and leap days included), the test windows tile the data:
+    /// each starts where the previous one ended, none is empty. Adding the test span to the
+    /// previous start, as before, lost 2003-03-28 (a Friday) from a 3y/1m walk-forward over
+    /// data from 2000-01-29, and a 2m/1m one over data from 2000-05-31 tested 2000-08-30 twice.
+    #[test]
+    fn test_windows_tile_the_data_without_gap_or_overlap() {
+        let spans = [
+            (Span::Months(36), Span::Months(1)),
+            (Span::Months(36), Span::Months(6)),
+            (Span::Months(2), Span::Months(1)),
+            (Span::Months(12), Span::Days(1)),
+            (Span::Days(90), Span::Months(1)),
+        ];
+        let w = windows(d("2000-01-29"), d("2006-01-01"), spans[0].0, spans[0].1);
+        assert_eq!(w[0].test_start, d("2003-01-29"));
+        assert_eq!(
+            (w[1].test_start, w[1].test_end),
+            (d("2003-02-28"), d("2003-03-29"))
+        );
+        assert_eq!(w[2].test_start, d("2003-03-29"));
+        let w = windows(d("2000-05-31"), d("2001-01-01"), spans[2].0, spans[2].1);
+        assert_eq!(
+            (w[0].test_end, w[1].test_start),
+            (d("2000-08-30"), d("2000-08-30"))
+        );
+        let mut first = d("1999-12-01");
+        while first < d("2001-04-01") {
+            for (train, test) in spans {
+                let w = windows(first, d("2004-12-31"), train, test);
+                assert!(!w.is_empty());
+                assert_eq!(w[0].test_start, train.add(first), "{first} {train:?}");
+                for (a, b) in w.iter().zip(&w[1..]) {
+                    assert_eq!(a.test_end, b.test_start, "{first} {train:?} {test:?}");
+                    assert!(a.train_start < a.test_start && a.test_start < a.test_end);
+                }
+                assert!(w.last().unwrap().test_start <= d("2004-12-31"));
+            }
+            first = first.succ_opt().unwrap();
+        }
+    }
+
+    /// Spans that do not fit the calendar are refused, whatever the unit's width, and a span
+    /// short enough to cut the data into more than MAX_WINDOWS windows is listed one past it.
+    #[test]
+    fn absurd_spans_are_refused_and_windows_bounded() {
+        // 12 x 357913942 wrapped to 8 months in u32; "3é" sliced inside `é` and panicked.
+        for s in [
+            "357913942y",
+            "613566757w",
+            "1001y",
+            "4294967295d",
+            "3é",
+            "é",
+            "",
+            "-1m",
+        ] {
+            assert!(Span::parse(s).is_err(), "{s}");
+        }
+        assert_eq!(Span::parse("1000y"), Ok(Span::Months(12_000)));
+        let w = windows(
+            d("1980-01-01"),
+            d("2026-01-01"),
+            Span::Days(1),
+            Span::Days(1),
+        );
+        assert_eq!(w.len(), MAX_WINDOWS + 1);
     }
 
     /// The choices of every window whose test window starts on or after the perturbation are

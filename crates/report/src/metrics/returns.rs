@@ -30,8 +30,10 @@ pub fn extend_simple_returns(out: &mut Vec<f64>, initial: f64, equity: &[f64]) {
     }));
 }
 
-/// Returns of a price series: `b_t = p_t / p_{t-1} - 1`; the first bar (no earlier price) and any
-/// bar next to a missing or non-positive price are NaN.
+/// Returns of a price series as a buy-and-hold of it earns them: `b_t = p_t / p_s - 1`, `p_s` the
+/// last price before t. A bar with a missing price has no return, and the move across it counts
+/// at the next bar that has one (a dropped move lost a benchmark's whole jump across a halt, or
+/// a session its file lacks); the first price, and a price after a non-positive one, give NaN.
 pub fn price_returns(prices: &[f64]) -> Vec<f64> {
     let mut out = Vec::with_capacity(prices.len());
     extend_price_returns(&mut out, prices);
@@ -40,13 +42,25 @@ pub fn price_returns(prices: &[f64]) -> Vec<f64> {
 
 /// Appends [`price_returns`] of `prices` to `out`.
 pub fn extend_price_returns(out: &mut Vec<f64>, prices: &[f64]) {
-    for (i, &p) in prices.iter().enumerate() {
-        let r = match i.checked_sub(1).map(|j| prices[j]) {
-            Some(q) if q.is_finite() && q > 0.0 && p.is_finite() && p > 0.0 => p / q - 1.0,
+    extend_price_returns_from(out, None, prices);
+}
+
+/// [`extend_price_returns`], the first price's return taken from `base` (the price just
+/// before it) when that is known, positive and finite.
+pub fn extend_price_returns_from(out: &mut Vec<f64>, base: Option<f64>, prices: &[f64]) {
+    let mut last = base.filter(|b| b.is_finite() && *b > 0.0);
+    out.extend(prices.iter().map(|&p| {
+        if p.is_nan() {
+            return f64::NAN;
+        }
+        let ok = p.is_finite() && p > 0.0;
+        let r = match last {
+            Some(q) if ok => p / q - 1.0,
             _ => f64::NAN,
         };
-        out.push(r);
-    }
+        last = ok.then_some(p);
+        r
+    }));
 }
 
 /// Total return `prod(1 + r) - 1` (empyrical `cum_returns_final`). `None` for no returns.
@@ -280,9 +294,29 @@ mod tests {
         assert!((r[0] - 0.1).abs() < 1e-15);
         assert_eq!(r[1], -1.0);
         assert!(r[2].is_nan() && r[3].is_nan());
-        let b = price_returns(&[10.0, 11.0, f64::NAN, 12.0, 6.0]);
-        assert!(b[0].is_nan() && b[2].is_nan() && b[3].is_nan());
+        let b = price_returns(&[
+            10.0,
+            11.0,
+            f64::NAN,
+            12.0,
+            6.0,
+            0.0,
+            5.0,
+            f64::INFINITY,
+            4.0,
+        ]);
+        assert!(b[0].is_nan() && b[2].is_nan());
+        // The move across the missing bar counts at the next price (11 -> 12), as held.
+        assert!((b[3] - (12.0 / 11.0 - 1.0)).abs() < 1e-15);
         assert!((b[4] + 0.5).abs() < 1e-15);
+        assert!(b[5].is_nan() && b[6].is_nan() && b[7].is_nan() && b[8].is_nan());
+        let total: f64 = b
+            .iter()
+            .take(5)
+            .filter(|r| r.is_finite())
+            .map(|r| 1.0 + r)
+            .product();
+        assert!((total - 0.6).abs() < 1e-12);
     }
 
     #[test]
