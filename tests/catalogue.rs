@@ -2305,6 +2305,46 @@ fn loader_cases(c: &mut Vec<Case>) {
 
 /// Siblings of issue 17's failures found later: each failed (or panicked) before its fix.
 fn sibling_cases(c: &mut Vec<Case>) {
+    // Importing into a folder that already holds the symbol's Parquet replaced it silently.
+    c.push(case(
+        "data import over an existing SYMBOL.parquet",
+        vec![
+            ("AAA.csv", csv("")),
+            ("o/AAA.parquet", Input::Parquet(standard_cols(0, None))),
+        ],
+        &import("{d}/AAA.csv"),
+        &["o/AAA.parquet", "already exists", "AAA.csv", "--force"],
+    ));
+    // "AAA " printed as AAA: a second, padded symbol's bars were left out of the run unseen.
+    c.push(case(
+        "symbol column value \"AAA \" beside AAA",
+        vec![
+            ("all.parquet", Input::Parquet(one_file_with_symbol("AAA "))),
+            (
+                "c.toml",
+                text("name = \"t\"\n[data]\nbars = \"all.parquet\"\n[strategy]\nkind = \"buy_and_hold\"\nsymbols = [\"AAA\"]\n"),
+            ),
+        ],
+        RUN,
+        &["all.parquet", "\"AAA \" beside AAA", "trim"],
+    ));
+    // The event study skipped an event's symbol whose bars are bad, saying it is not in them.
+    let mut bad_close = standard_cols(1, None);
+    set_f64(&mut bad_close, "close", 11, -3.0);
+    c.push(case(
+        "events: an event's symbol with a negative close",
+        vec![
+            ("bars/AAA.parquet", Input::Parquet(standard_cols(0, None))),
+            ("bars/BBB.parquet", Input::Parquet(bad_close)),
+            ("ev.csv", text("timestamp,headline,tags,sentiment,symbols\n2024-01-20,x,oil,0.5,BBB\n")),
+            (
+                "c.toml",
+                text("name = \"t\"\n[data]\nbars = \"bars\"\nevents = \"ev.csv\"\n[strategy]\nkind = \"buy_and_hold\"\nsymbols = [\"AAA\"]\n[report]\nbenchmark = \"AAA\"\n"),
+            ),
+        ],
+        &["events", "{d}/c.toml"],
+        &["BBB.parquet", "non-positive", "`close`", "row 12"],
+    ));
     // Walk-forward spans: a multibyte unit panicked, 12 x 357913942 months wrapped to 8.
     let wf = |span: &'static str| -> Vec<&'static str> {
         let mut a = vec![
@@ -2328,6 +2368,38 @@ fn sibling_cases(c: &mut Vec<Case>) {
         &wf("357913942y"),
         &["--train", "`357913942y`", "at most 1000 years"],
     ));
+    // A grid value given twice ran one set twice and counted it twice in DSR and PBO.
+    c.push(case(
+        "sweep grid value given twice (1000 and 1e3)",
+        good_bars(bh(""), vec![]),
+        &[
+            "sweep",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=1000,2000,1e3",
+            "--quiet",
+        ],
+        &["portfolio.cash=1000,2000,1e3", "1e3", "given twice"],
+    ));
+    // --pbo-sets 0 or 1 was taken, and PBO then said "needs at least 2 sets" of a 2-set sweep.
+    for (name, n) in [("sweep --pbo-sets 0", "0"), ("sweep --pbo-sets 1", "1")] {
+        c.push(Case {
+            name,
+            files: good_bars(bh(""), vec![]),
+            args: vec![
+                "sweep",
+                "{d}/c.toml",
+                "--grid",
+                "portfolio.cash=1000,2000",
+                "--pbo-sets",
+                n,
+                "--out",
+                "{d}/sw",
+            ],
+            expect: vec!["--pbo-sets", "at least 2"],
+            absent: vec!["sw/sweep.parquet", "sw/.rotor-output"],
+        });
+    }
     // Ten thousand and one windows were cut silently to the first ten thousand.
     let mut far = standard_cols(1, None);
     set(

@@ -123,6 +123,9 @@ pub enum DataCommand {
         /// Output folder.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Replace existing SYMBOL.parquet files in --out.
+        #[arg(long)]
+        force: bool,
     },
     /// Show schema, symbols, date range, rows and gaps of a bar file or folder.
     #[command(after_help = "Example:\n  rotor data inspect data/bars")]

@@ -37,8 +37,9 @@ pub fn run(cmd: &DataCommand) -> anyhow::Result<()> {
                 summary.seed
             ))
         }
-        DataCommand::Import { files, out } => {
+        DataCommand::Import { files, out, force } => {
             csv_import::check_distinct_symbols(files).map_err(bad)?;
+            csv_import::check_outputs_free(files, out, *force).map_err(bad)?;
             let dir = OutDir::open_data(out, &Stderr::new(false))?;
             for file in files {
                 let s = csv_import::import_csv(file, out).map_err(bad)?;

@@ -242,6 +242,7 @@ pub fn sweep(
     }
     let by = RankBy::new(&opts.rank_by).map_err(bad)?;
     check_pbo_blocks(opts.pbo_blocks)?;
+    check_pbo_sets(opts.pbo_sets)?;
     let mut out = open_out(opts, shard, reporter)?;
     let (symbols, invalid, warmup) = p.symbols(opts.threads)?;
     let data = p.load_market(&symbols, None, None, warmup)?;
@@ -454,6 +455,17 @@ pub fn check_pbo_blocks(s: usize) -> Result<()> {
     if s < 2 || s % 2 == 1 || s > 30 {
         return Err(bad(format!(
             "--pbo-blocks {s}: must be an even number from 2 to 30 (CSCV puts half of the blocks in sample)"
+        )));
+    }
+    Ok(())
+}
+
+/// `--pbo-sets N`: PBO ranks sets against each other, so it needs at least 2 (0 and 1 were
+/// taken and the diagnostics said the sweep had too few sets).
+pub fn check_pbo_sets(n: usize) -> Result<()> {
+    if n < 2 {
+        return Err(bad(format!(
+            "--pbo-sets {n}: must be at least 2 (PBO ranks the sets against each other)"
         )));
     }
     Ok(())

@@ -186,6 +186,28 @@ pub fn check_distinct_symbols(files: &[PathBuf]) -> Result<(), DataError> {
     Ok(())
 }
 
+/// Refuses, before anything is written, inputs whose output `out_dir/<SYMBOL>.parquet` already
+/// exists (unless `force`): importing `AAA.csv` into a bars folder holding another source's
+/// `AAA.parquet` replaced that history silently.
+pub fn check_outputs_free(files: &[PathBuf], out_dir: &Path, force: bool) -> Result<(), DataError> {
+    if force {
+        return Ok(());
+    }
+    for file in files {
+        let output = out_dir.join(format!("{}.parquet", symbol_of(file)?));
+        if std::fs::symlink_metadata(&output).is_ok() {
+            return Err(DataError::Invalid {
+                path: output,
+                detail: format!(
+                    "already exists; importing {} would replace it (use --force to overwrite)",
+                    file.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 struct Layout {
     has_ohlc: bool,
     has_adj: bool,

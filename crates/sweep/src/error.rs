@@ -52,13 +52,15 @@ pub enum SweepError {
     /// Shards are missing from a merge.
     #[error(
         "missing {} {} of {count} (merging {dirs}): run {} and merge again",
-        plural(missing.len(), "shard"),
-        list(missing),
-        if missing.len() == 1 { "it" } else { "them" }
+        plural(*total, "shard"),
+        list(missing, *total),
+        if *total == 1 { "it" } else { "them" }
     )]
     MissingShards {
-        /// The missing shard indices, ascending.
+        /// The first missing shard indices (at most [`MISSING_LISTED`]), ascending.
         missing: Vec<usize>,
+        /// How many shards are missing in all.
+        total: usize,
         /// The shard count N.
         count: usize,
         /// The folders that were given, for the message.
@@ -74,11 +76,18 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
-/// `1, 3, 5`, cut after 20 entries (`..., 1000 in all`).
-fn list(v: &[usize]) -> String {
-    let mut s: Vec<String> = v.iter().take(20).map(|i| i.to_string()).collect();
-    if v.len() > 20 {
-        s.push(format!("... ({} in all)", v.len()));
+/// Missing shards a merge error lists before it says how many there are in all.
+pub const MISSING_LISTED: usize = 20;
+
+/// `1, 3, 5`, or the first [`MISSING_LISTED`] then `... (1000 in all)`.
+fn list(v: &[usize], total: usize) -> String {
+    let mut s: Vec<String> = v
+        .iter()
+        .take(MISSING_LISTED)
+        .map(|i| i.to_string())
+        .collect();
+    if total > s.len() {
+        s.push(format!("... ({total} in all)"));
     }
     s.join(", ")
 }

@@ -212,6 +212,15 @@ impl Grid {
         if axis.values.is_empty() {
             return Err(SweepError::grid(spec, "no values"));
         }
+        if let Some(v) = repeated_value(&axis.values) {
+            return Err(SweepError::grid(
+                spec,
+                format!(
+                    "the value {v} is given twice (both sets would run, and count twice in the \
+                     overfitting diagnostics)"
+                ),
+            ));
+        }
         if self.axes.iter().any(|a| a.key == axis.key) {
             return Err(SweepError::grid(
                 spec,
@@ -239,6 +248,36 @@ impl Grid {
         }
         d
     }
+}
+
+/// The first value equal to an earlier one (numbers by value: `1000`, `1e3` and `1000.0` are
+/// one value), if any. A range (strictly monotone numbers, up to [`MAX_SETS`] of them) is
+/// checked in one pass without allocating; other lists through a set of canonical keys.
+fn repeated_value(values: &[Value]) -> Option<&Value> {
+    let num = |v: &Value| match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    };
+    let monotone = |up: bool| {
+        values.windows(2).all(|w| match (num(&w[0]), num(&w[1])) {
+            (Some(a), Some(b)) => (a < b) == up && a != b,
+            _ => false,
+        })
+    };
+    if monotone(true) || monotone(false) {
+        return None;
+    }
+    let key = |v: &Value| match v {
+        Value::Integer(i) => format!("n{i}"),
+        // An integral float in i64's range is the integer it equals (exact: f as i64 is).
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => format!("n{}", *f as i64),
+        Value::Float(f) => format!("f{}", f.to_bits()),
+        Value::String(s) => format!("s{s}"),
+        other => format!("o{other}"),
+    };
+    let mut seen = std::collections::HashSet::with_capacity(values.len());
+    values.iter().find(|v| !seen.insert(key(v)))
 }
 
 fn flatten(prefix: &str, t: &Table, out: &mut Vec<(String, Value)>) {
@@ -376,6 +415,40 @@ mod tests {
 
     fn ints(a: &Axis) -> Vec<i64> {
         a.values.iter().map(|v| v.as_integer().unwrap()).collect()
+    }
+
+    /// A value given twice on an axis (as typed, or as numbers equal by value, or collapsed by
+    /// a range's rounding) is refused: it ran the same set twice and counted it as two trials
+    /// in the Deflated Sharpe Ratio and PBO. Ranges of up to MAX_SETS values stay one pass.
+    #[test]
+    fn a_value_given_twice_is_refused() {
+        for spec in [
+            "portfolio.cash=1000,2000,1000",
+            "portfolio.cash=1000,1e3",
+            "costs.slippage_bps=1.0,2,1",
+            "strategy.rebalance=weekly,monthly,weekly",
+            r#"strategy.long=["IWM"],["QQQ"],["IWM"]"#,
+            "costs.slippage_bps=1..1.0000000000001:0.00000000000001",
+        ] {
+            let e = Grid::from_args(&[spec.to_string()])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("given twice"), "{spec}: {e}");
+        }
+        let table: Table = "[strategy]\nlookback = [20, 60, 20]\n".parse().unwrap();
+        let e = Grid::from_table(&table).unwrap_err().to_string();
+        assert!(
+            e.contains("[sweep] strategy.lookback") && e.contains("20 is given twice"),
+            "{e}"
+        );
+        for ok in [
+            "portfolio.cash=1000,1000.5",
+            "x.y=1..999999",
+            "x.y=5..-5:-1",
+            "x.y=1,\"1\"",
+        ] {
+            assert!(Grid::from_args(&[ok.to_string()]).is_ok(), "{ok}");
+        }
     }
 
     #[test]

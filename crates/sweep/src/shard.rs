@@ -284,8 +284,12 @@ pub fn check(found: &[(PathBuf, Manifest)]) -> Result<Vec<usize>, SweepError> {
         }
         by_shard.insert(m.shard, k);
     }
+    // Only the first few are listed: N may be far above the shards given (a 0/99999999999
+    // shard listed every missing one, for minutes and gigabytes).
+    let present = by_shard.range(..m0.shards).count();
     let missing: Vec<usize> = (0..m0.shards)
         .filter(|i| !by_shard.contains_key(i))
+        .take(crate::error::MISSING_LISTED)
         .collect();
     if !missing.is_empty() {
         let mut dirs: Vec<String> = found
@@ -298,6 +302,7 @@ pub fn check(found: &[(PathBuf, Manifest)]) -> Result<Vec<usize>, SweepError> {
         }
         return Err(SweepError::MissingShards {
             missing,
+            total: m0.shards - present,
             count: m0.shards,
             dirs: dirs.join(", "),
         });
@@ -410,6 +415,14 @@ mod tests {
         );
         let e = check(&[f(0, 2, 7), f(0, 2, 7)]).unwrap_err().to_string();
         assert!(e.contains("given twice"), "{e}");
+        // One shard of 99,999,999,999: the message lists 20 and counts the rest, at once (it
+        // listed every missing shard, for minutes and gigabytes).
+        let e = check(&[f(1, 99_999_999_999, 7)]).unwrap_err().to_string();
+        assert!(
+            e.starts_with("missing shards 0, 2, 3,")
+                && e.contains(", 20, ... (99999999998 in all) of 99999999999 (merging d1)"),
+            "{e}"
+        );
         let e = check(&[f(0, 2, 7), f(1, 2, 8)]).unwrap_err().to_string();
         assert!(e.starts_with("d1: ") && e.contains("the config"), "{e}");
         let e = check(&[f(0, 2, 7), f(1, 3, 7)]).unwrap_err().to_string();
