@@ -2328,6 +2328,19 @@ fn sibling_cases(c: &mut Vec<Case>) {
         RUN,
         &["all.parquet", "\"AAA \" beside AAA", "trim"],
     ));
+    // An unbounded minimum commission: a final equity of -2e300, reported as such.
+    c.push(case(
+        "commission_min of 1e300",
+        good_bars(
+            strategy(
+                "[costs]\ncommission_min = 1e300\n",
+                "kind = \"buy_and_hold\"\nsymbols = [\"AAA\"]",
+            ),
+            vec![],
+        ),
+        RUN,
+        &["c.toml", "costs.commission_min", "at most 1e15"],
+    ));
     // The event study skipped an event's symbol whose bars are bad, saying it is not in them.
     let mut bad_close = standard_cols(1, None);
     set_f64(&mut bad_close, "close", 11, -3.0);

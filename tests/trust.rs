@@ -185,6 +185,29 @@ fn a_benchmark_halted_for_sessions_keeps_the_move_across_the_halt() {
     );
 }
 
+/// The report's `costs` line names the costs the run charges: it said "slippage 0 bps" of a
+/// square-root impact run and nothing of per-share or minimum commissions or cash interest.
+#[test]
+fn the_costs_line_names_every_cost_charged() {
+    let cfg = root().join("strategies/sma_cross.toml");
+    let o = run(&[
+        "run",
+        cfg.to_str().unwrap(),
+        "--set",
+        "costs.slippage_model=sqrt_impact",
+        "costs.commission_per_share=0.005",
+        "costs.commission_min=1",
+        "costs.cash_interest_rate=0.02",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The header wraps long values: compare with the whitespace folded.
+    let text = stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ");
+    let want = "costs commission 0.5 bps + 0.005 per share (min 1 a fill), slippage sqrt impact \
+                (half spread 1 bps, k 1), borrow 0 bps/yr, cash interest 2%/yr capital";
+    assert!(text.contains(want), "{text}");
+}
+
 /// The same on real SPY prices (Yahoo, 2000-2022, dividends in `adj_close`); skipped when the
 /// shared real data is absent.
 #[test]

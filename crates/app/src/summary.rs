@@ -109,13 +109,7 @@ pub fn header(loaded: &LoadedConfig, market: &Market) -> Vec<(String, String)> {
         ("config".into(), loaded.path.display().to_string()),
         ("data".into(), span),
         ("symbols".into(), market.symbols().join(" ")),
-        (
-            "costs".into(),
-            format!(
-                "commission {} bps, slippage {} bps, borrow {} bps/yr",
-                c.commission_bps, c.slippage_bps, c.borrow_bps
-            ),
-        ),
+        ("costs".into(), costs_line(c)),
         ("capital".into(), format!("{:.0}", cfg.portfolio.cash)),
     ];
     // A static book with shorts: its weights, gross and net.
@@ -139,4 +133,28 @@ pub fn header(loaded: &LoadedConfig, market: &Market) -> Vec<(String, String)> {
         }
     }
     lines
+}
+
+/// The report's `costs` line: every cost the run charges, as configured. It said "slippage 0 bps"
+/// of a square-root impact run and nothing of per-share and minimum commissions.
+fn costs_line(c: &rotor_engine::CostsConfig) -> String {
+    let mut commission = format!("commission {} bps", c.commission_bps);
+    if c.commission_per_share > 0.0 {
+        commission += &format!(" + {} per share", c.commission_per_share);
+    }
+    if c.commission_min > 0.0 {
+        commission += &format!(" (min {} a fill)", c.commission_min);
+    }
+    let slippage = match c.slippage_model {
+        rotor_engine::SlippageModel::Fixed => format!("slippage {} bps", c.slippage_bps),
+        rotor_engine::SlippageModel::SqrtImpact => format!(
+            "slippage sqrt impact (half spread {} bps, k {})",
+            c.half_spread_bps, c.impact_k
+        ),
+    };
+    let mut line = format!("{commission}, {slippage}, borrow {} bps/yr", c.borrow_bps);
+    if c.cash_interest_rate != 0.0 {
+        line += &format!(", cash interest {}%/yr", c.cash_interest_rate * 100.0);
+    }
+    line
 }

@@ -227,7 +227,8 @@ impl SimulationConfig {
     }
 
     /// Checks ranges, naming the key of the first bad value: `portfolio.cash` finite, > 0 and
-    /// at most 1e15; every cost finite and >= 0; commission and slippage bps below 10 000
+    /// at most 1e15; every cost finite and >= 0, commissions in money at most 1e15; commission
+    /// and slippage bps below 10 000
     /// (100%); `costs.borrow_bps` at most 100 000 (1000% a year); `costs.cash_interest_rate` in
     /// (-1, 10]; `execution.volume_cap` finite and >= 0; caps finite and > 0. The upper bounds
     /// keep every account value far from f64 overflow.
@@ -267,6 +268,15 @@ impl SimulationConfig {
                 r,
                 "must be an annual rate above -1 and at most 10 (1000%)",
             ));
+        }
+        // A commission is money, like the cash: 1e300 a fill gave a final equity of -2e300.
+        for (key, value) in [
+            ("costs.commission_min", c.commission_min),
+            ("costs.commission_per_share", c.commission_per_share),
+        ] {
+            if value > MAX_CASH {
+                return Err(invalid(key, value, "must be at most 1e15"));
+            }
         }
         if c.borrow_bps > MAX_BORROW_BPS {
             return Err(invalid(

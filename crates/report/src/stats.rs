@@ -60,7 +60,9 @@ macro_rules! define_stats {
             }
 
             fn set(&mut self, key: &str, v: Option<f64>) {
-                let v = v.filter(|x| x.is_finite());
+                // `+ 0.0` makes -0.0 (an empty f64 sum is -0.0) the 0 it is: "-0.00" and
+                // `-0.0` in stats.json read as a tiny negative figure.
+                let v = v.filter(|x| x.is_finite()).map(|x| x + 0.0);
                 match key {
                     $( stringify!($key) => self.$key = v, )*
                     _ => {}

@@ -65,6 +65,28 @@ fn flat_equity_has_no_sharpe() {
     all_finite_or_none(&s);
 }
 
+/// A run that never trades, against a falling benchmark: every zero is +0 (an empty f64 sum is
+/// -0.0, printed "Turnover -0.00" and `"turnover": -0.0` in stats.json).
+#[test]
+fn zeros_are_never_negative_zeros() {
+    let mut r = run(vec![1000.0; 30]);
+    r.traded_notional = -0.0;
+    r.benchmark = Some(Benchmark {
+        name: "B".into(),
+        prices: (0..30)
+            .map(|i| 100.0 - i as f64 * ((i % 3) as f64))
+            .collect(),
+        base: None,
+    });
+    let s = compute_stats(&r);
+    for k in Stats::metric_names() {
+        if let Some(v) = s.get(k) {
+            assert!(v != 0.0 || v.is_sign_positive(), "{k} = -0.0");
+        }
+    }
+    assert_eq!(s.turnover.map(f64::is_sign_positive), Some(true));
+}
+
 #[test]
 fn single_bar() {
     // one return of +1%: total 1%, CAGR 1.01^252 - 1, no dispersion statistics
