@@ -141,6 +141,40 @@ fn stats_benchmark_against_itself_and_across_missing_dates() {
     );
 }
 
+/// A monthly curve is annualized with 12 periods a year, a weekly one with 52: read as 252 a
+/// year, a curve doubling in ten years showed a CAGR of 329% (monthly) or 40% (weekly).
+#[test]
+fn stats_of_monthly_and_weekly_curves_are_annualized_by_the_calendar() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, dates, periods) in [("monthly", 121, 12.0), ("weekly", 521, 52.0)] {
+        let file = tmp.path().join(format!("{name}.csv"));
+        let mut text = String::from("date,equity\n");
+        let start = chrono::NaiveDate::from_ymd_opt(2015, 1, 2).unwrap();
+        for k in 0..dates {
+            let d = if periods == 12.0 {
+                start.checked_add_months(chrono::Months::new(k)).unwrap()
+            } else {
+                start + chrono::Days::new(7 * u64::from(k))
+            };
+            let level = 100.0 * 2f64.powf(f64::from(k) / f64::from(dates - 1));
+            text += &format!("{d},{level}\n");
+        }
+        std::fs::write(&file, text).unwrap();
+        let st = json(&run(&["stats", file.to_str().unwrap(), "--format", "json"]));
+        let (total, cagr) = (
+            st["total_return"].as_f64().unwrap(),
+            st["cagr"].as_f64().unwrap(),
+        );
+        assert!((total - 1.0).abs() < 1e-9, "{name}: total {total}");
+        let years = f64::from(dates - 1) / periods;
+        let want = 2f64.powf(1.0 / years) - 1.0;
+        assert!(
+            (cagr - want).abs() < 1e-9,
+            "{name}: CAGR {cagr}, want {want}"
+        );
+    }
+}
+
 #[test]
 fn stats_bad_input() {
     let tmp = tempfile::tempdir().unwrap();
