@@ -2394,6 +2394,21 @@ fn sibling_cases(c: &mut Vec<Case>) {
         ],
         &["portfolio.cash=1000,2000,1e3", "1e3", "given twice"],
     ));
+    // A --set of a swept key was overwritten by every set, silently.
+    c.push(case(
+        "sweep --set of a key the grid sweeps",
+        good_bars(bh(""), vec![]),
+        &[
+            "sweep",
+            "{d}/c.toml",
+            "--grid",
+            "portfolio.cash=1000,2000",
+            "--set",
+            "portfolio.cash=5000",
+            "--quiet",
+        ],
+        &["c.toml", "--set portfolio.cash=5000", "swept by the grid"],
+    ));
     // --pbo-sets 0 or 1 was taken, and PBO then said "needs at least 2 sets" of a 2-set sweep.
     for (name, n) in [("sweep --pbo-sets 0", "0"), ("sweep --pbo-sets 1", "1")] {
         c.push(Case {

@@ -129,6 +129,7 @@ pub fn prepare(g: &GridOptions, registry: &Registry) -> Result<Prepared> {
             "{shown}: nothing to sweep: give --grid KEY=VALUES or a [sweep] table in the config"
         )));
     };
+    check_set_not_swept(&grid, set).map_err(|e| bad(format!("{shown}: {e}")))?;
     let sets = ParamSets::new(grid, random.map(|n| (n, seed)))
         .map_err(|e| bad(format!("{shown}: {e}")))?;
     let mut base = loaded.table.clone();
@@ -456,6 +457,35 @@ pub fn check_pbo_blocks(s: usize) -> Result<()> {
         return Err(bad(format!(
             "--pbo-blocks {s}: must be an even number from 2 to 30 (CSCV puts half of the blocks in sample)"
         )));
+    }
+    Ok(())
+}
+
+/// Refuses a `--set` of a key the grid sweeps (or of a table holding it, or a key inside a
+/// swept table): every set overwrote it, so the `--set` was silently ignored.
+fn check_set_not_swept(grid: &Grid, set: &[String]) -> std::result::Result<(), String> {
+    let dotted = |k: &str| -> String {
+        rotor_sweep::overrides::split_key(k)
+            .map(|p| p.join("."))
+            .unwrap_or_default()
+    };
+    for assignment in set {
+        let Some((key, _)) = assignment.split_once('=') else {
+            continue;
+        };
+        let key = dotted(key);
+        let nested = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}."));
+        if let Some(axis) = grid
+            .axes
+            .iter()
+            .find(|a| nested(&key, &dotted(&a.key)) || nested(&dotted(&a.key), &key))
+        {
+            return Err(format!(
+                "--set {assignment}: `{}` is swept by the grid, which sets it in every set \
+                 (drop the --set, or the key from the grid)",
+                axis.key
+            ));
+        }
     }
     Ok(())
 }
