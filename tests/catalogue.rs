@@ -237,6 +237,23 @@ fn catalogue() -> Vec<Case> {
         RUN,
         &["BBB.parquet"],
     ));
+    // Found by fuzzing: the parquet crate took 0.5 s (release) to skip the 216,370,171
+    // booleans its footer declares in 939 bytes; refused by the footer guard before decoding.
+    c.push(case(
+        "parquet footer declaring a huge list of booleans",
+        good_bars(
+            bh(""),
+            vec![(
+                "bars/BBB.parquet",
+                Input::Bytes(include_bytes!("fixtures/slow_footer/9241b6e9.parquet").to_vec()),
+            )],
+        ),
+        RUN,
+        &[
+            "BBB.parquet",
+            "corrupt Parquet footer: a list of Bool declares 216370171 elements in 939 bytes",
+        ],
+    ));
     c.push(case(
         "parquet of zero bytes",
         good_bars(bh(""), vec![("bars/BBB.parquet", Input::Bytes(Vec::new()))]),

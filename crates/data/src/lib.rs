@@ -24,6 +24,7 @@ pub mod parquet_bars;
 mod parquet_columns;
 mod parquet_fast;
 mod parquet_fast_symbols;
+mod parquet_footer;
 mod parquet_rows;
 pub mod series;
 pub mod suspicious;

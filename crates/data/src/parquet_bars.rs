@@ -559,9 +559,12 @@ pub(crate) fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>,
 }
 
 /// Opens a Parquet file and parses its footer (once: readers of its row groups share it).
+/// Every Parquet file rotor reads is opened here, its footer checked by
+/// [`crate::parquet_footer::check`] first so that refusing a corrupt one is bounded by its size.
 pub(crate) fn open_meta(path: &Path) -> Result<(File, ArrowReaderMetadata), DataError> {
     crate::input_file::check_regular(path)?;
     let file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    crate::parquet_footer::check(path, &file)?;
     let meta = quietly(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
         .unwrap_or_else(|| {
             Err(parquet::errors::ParquetError::General(
