@@ -497,7 +497,7 @@ mod tests {
         // Without a volume column the file has none (volumes unknown), not a NaN column.
         let (_d, r) = import("x.csv", "Date,Close\n2024-01-02,1\n");
         let out = r.unwrap().output;
-        let cols = crate::parquet_bars::schema_of(&out).unwrap();
+        let cols = crate::parquet_open::schema_of(&out).unwrap();
         assert!(cols.iter().all(|(n, _)| n != "volume"), "{cols:?}");
     }
 

@@ -17,9 +17,10 @@ use arrow_array::cast::AsArray;
 use arrow_array::Array;
 use arrow_schema::DataType;
 
+use crate::arrow_values::{f64_values, string_values};
 use crate::event::Event;
 use crate::input_file;
-use crate::parquet_bars::{f64_values, normalize_name, string_values};
+use crate::parquet_bars::normalize_name;
 use crate::time::{self, date_only_event_ns, ns_to_date};
 use crate::DataError;
 
@@ -331,7 +332,7 @@ fn list_values(arr: &dyn Array) -> Option<Vec<Vec<String>>> {
 }
 
 fn read_parquet(path: &Path) -> Result<Vec<Event>, DataError> {
-    crate::parquet_bars::quietly(|| read_parquet_inner(path)).unwrap_or_else(|| {
+    crate::parquet_open::quietly(|| read_parquet_inner(path)).unwrap_or_else(|| {
         Err(DataError::Corrupt {
             path: path.to_path_buf(),
             format: "Parquet",
@@ -341,7 +342,7 @@ fn read_parquet(path: &Path) -> Result<Vec<Event>, DataError> {
 }
 
 fn read_parquet_inner(path: &Path) -> Result<Vec<Event>, DataError> {
-    let builder = crate::parquet_bars::open(path)?;
+    let builder = crate::parquet_open::open(path)?;
     let schema = builder.schema().clone();
     let found: Vec<String> = schema
         .fields()

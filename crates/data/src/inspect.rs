@@ -17,7 +17,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::load::{load_bars, LoadOptions};
-use crate::parquet_bars::{discover, schema_of};
+use crate::parquet_discover::discover;
+use crate::parquet_open::schema_of;
 use crate::suspicious::{self, Finding};
 use crate::symbol_text::shown;
 use crate::time::format_ns;

@@ -10,6 +10,7 @@
 // only built on the cold error path, so boxing it would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+mod arrow_values;
 mod columns;
 pub mod csv_import;
 pub mod error;
@@ -22,12 +23,15 @@ pub mod load;
 pub mod market;
 pub mod parquet_bars;
 mod parquet_columns;
+mod parquet_discover;
 mod parquet_fast;
 mod parquet_fast_symbols;
 mod parquet_footer;
+mod parquet_open;
 mod parquet_rows;
 pub mod series;
 pub mod suspicious;
+mod symbol_merge;
 pub mod symbol_text;
 pub mod synth;
 pub mod table;

@@ -16,7 +16,9 @@ use rayon::prelude::*;
 
 use crate::events_io::load_events;
 use crate::market::{Market, MarketBuilder, SymbolBars};
-use crate::parquet_bars::{self, BarSource, FileBars, RawSymbol, RowFilter};
+use crate::parquet_bars::{self, FileBars, RawSymbol, RowFilter};
+use crate::parquet_discover::{self, BarSource};
+use crate::parquet_open;
 use crate::symbol_text::shown;
 use crate::time::date_only_event_ns;
 use crate::timeline::SharedTimeline;
@@ -155,7 +157,7 @@ pub(crate) fn load_bars_shared(
     let wanted = dedup_symbols(opts);
     let mut filter = RowFilter::new(opts.start, opts.end, wanted.as_deref());
     filter.skip_volume = !columns.volume;
-    let sources = parquet_bars::discover(path)?;
+    let sources = parquet_discover::discover(path)?;
     let read = read_sources(&sources, &filter)?;
     let daily = agree_on_daily(&read.files)?;
     let mut grouped = group_by_symbol(read.files, read.named_only);
@@ -164,7 +166,7 @@ pub(crate) fn load_bars_shared(
     let mut bars = Vec::with_capacity(order.len());
     for sym in &order {
         if let Some(parts) = grouped.per_symbol.remove(sym) {
-            bars.push(parquet_bars::finish_symbol(parts, &read.timeline)?);
+            bars.push(crate::symbol_merge::finish_symbol(parts, &read.timeline)?);
         }
     }
     let mut warnings: Vec<String> = unreadable
@@ -390,7 +392,7 @@ fn read_if_needed(src: &BarSource, filter: &RowFilter) -> Result<Read, DataError
             .as_ref()
             .is_some_and(|s| !filter.wants(s));
     if unwanted_name {
-        if let Err(e) = parquet_bars::open_meta(&src.path) {
+        if let Err(e) = parquet_open::open_meta(&src.path) {
             return Ok(Read::Unreadable(e));
         }
     }
@@ -1342,7 +1344,7 @@ mod tests {
     #[test]
     fn error_unsupported_codec_names_the_supported_ones() {
         use parquet::basic::{Compression, GzipLevel};
-        let e = parquet_bars::check_codec(
+        let e = parquet_open::check_codec(
             Path::new("g.parquet"),
             "close",
             Compression::GZIP(GzipLevel::default()),
@@ -1352,7 +1354,7 @@ mod tests {
             m.contains("g.parquet") && m.contains("GZIP") && m.contains("snappy, zstd"),
             "{m}"
         );
-        assert!(parquet_bars::check_codec(Path::new("x"), "c", Compression::SNAPPY).is_ok());
+        assert!(parquet_open::check_codec(Path::new("x"), "c", Compression::SNAPPY).is_ok());
     }
 
     #[test]

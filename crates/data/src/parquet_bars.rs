@@ -7,6 +7,13 @@
 //! rows outside the range or of unwanted symbols are dropped before validation (what is not
 //! loaded is not judged). Everything here is crate-private: Arrow and Parquet types never leave
 //! rotor-data; callers use [`crate::load`] and [`crate::inspect`].
+//!
+//! This module holds the reader's types, finds the columns and plans which row groups to decode;
+//! the files behind a path come from `parquet_discover`, each is opened (its footer
+//! checked) by `parquet_open`, decoded by the fast paths (`parquet_fast`,
+//! `parquet_fast_symbols`) or row by row (`parquet_rows`, with the column
+//! values of `arrow_values`), and a symbol's parts are joined by
+//! `symbol_merge`.
 
 // DataError carries path, column, row, symbol and timestamp by design (one precise error line);
 // its size is not a hot-path concern here.
@@ -16,28 +23,20 @@ use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
-    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
-    TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
-};
-use arrow_array::Array;
-use arrow_schema::{DataType, Schema, TimeUnit};
+use arrow_schema::Schema;
 use chrono::NaiveDate;
-use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
-};
+use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use parquet::arrow::ProjectionMask;
-use parquet::basic::Compression;
 use parquet::file::metadata::RowGroupMetaData;
 use parquet::file::statistics::Statistics;
 
+use crate::arrow_values::{is_numeric, is_string, string_values, ts_kind, TsKind};
 use crate::columns::find_unique;
-use crate::fallible::Site;
 use crate::market::SymbolBars;
+use crate::parquet_discover::BarSource;
 use crate::parquet_fast::{self, FastCols};
 use crate::parquet_fast_symbols;
+use crate::parquet_open::{check_codec, corrupt, open, open_meta, quietly};
 use crate::parquet_rows;
 use crate::symbol_text;
 use crate::time::{date_to_ns, NS_PER_DAY};
@@ -58,7 +57,6 @@ const VOLUME: &[&str] = &["volume"];
 
 /// The types a price column may have, for messages.
 pub(crate) const PRICE_TYPES: &str = "float64, float32 or an integer type";
-const SUPPORTED_CODECS: &str = "uncompressed, snappy, zstd";
 
 /// A column name as compared with the aliases: trimmed, lower case, spaces and dashes as `_`.
 pub(crate) fn normalize_name(name: &str) -> String {
@@ -78,127 +76,6 @@ pub(crate) fn find_column(schema: &Schema, aliases: &[&str]) -> Option<usize> {
     aliases
         .iter()
         .find_map(|a| names.iter().position(|n| n == a))
-}
-
-/// One Parquet file to read, and the symbol its name implies (used when it has no symbol column).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct BarSource {
-    /// The file.
-    pub path: PathBuf,
-    /// Symbol from the file stem or the `symbol=XYZ` folder.
-    pub implied_symbol: Option<String>,
-    /// True when the symbol comes from a hive folder (authoritative: the file may be skipped
-    /// unopened by a symbol filter).
-    pub hive: bool,
-}
-
-fn is_hidden(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('_')
-}
-
-fn is_parquet_name(path: &Path) -> bool {
-    path.extension()
-        .map(|e| {
-            let e = e.to_string_lossy().to_lowercase();
-            e == "parquet" || e == "pq" || e == "parq"
-        })
-        .unwrap_or(false)
-}
-
-fn stem(path: &Path) -> Option<String> {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
-fn sorted_entries(dir: &Path) -> Result<Vec<(String, PathBuf, bool)>, DataError> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| DataError::io(dir, e))? {
-        let entry = entry.map_err(|e| DataError::io(dir, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_hidden(&name) {
-            continue;
-        }
-        let path = entry.path();
-        let is_dir = path.is_dir();
-        out.push((name, path, is_dir));
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
-    for (_, path, is_dir) in sorted_entries(dir)? {
-        if is_dir {
-            files_under(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// The files behind `path`: the file itself, the `*.parquet` files of a directory (symbol from
-/// the stem), and every file under its `symbol=XYZ/` folders. Sorted by path, so the result is
-/// deterministic; hidden files (`.x`, `_SUCCESS`) are ignored.
-pub(crate) fn discover(path: &Path) -> Result<Vec<BarSource>, DataError> {
-    let meta = std::fs::metadata(path).map_err(|e| DataError::io(path, e))?;
-    if !meta.is_dir() {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        if ext == "csv" || ext == "txt" {
-            return Err(DataError::Invalid {
-                path: path.to_path_buf(),
-                detail: "bars must be Parquet; convert a CSV first with `rotor data import FILE \
-                         --out DIR`"
-                    .into(),
-            });
-        }
-        return Ok(vec![BarSource {
-            path: path.to_path_buf(),
-            implied_symbol: stem(path),
-            hive: false,
-        }]);
-    }
-    let mut out = Vec::new();
-    for (name, p, is_dir) in sorted_entries(path)? {
-        if is_dir {
-            let is_hive = name
-                .get(..7)
-                .is_some_and(|p| p.eq_ignore_ascii_case("symbol="));
-            if let Some(sym) = name
-                .get(7..)
-                .filter(|_| is_hive)
-                .map(|s| s.trim().to_string())
-            {
-                if sym.is_empty() {
-                    continue;
-                }
-                let mut files = Vec::new();
-                files_under(&p, &mut files)?;
-                out.extend(files.into_iter().map(|f| BarSource {
-                    path: f,
-                    implied_symbol: Some(sym.clone()),
-                    hive: true,
-                }));
-            }
-        } else if is_parquet_name(&p) {
-            out.push(BarSource {
-                implied_symbol: stem(&p),
-                path: p,
-                hive: false,
-            });
-        }
-    }
-    if out.is_empty() {
-        return Err(DataError::Empty {
-            path: path.to_path_buf(),
-            detail: ": no .parquet files and no symbol=XYZ/ folders in this directory".into(),
-        });
-    }
-    Ok(out)
 }
 
 /// Which rows to keep: a date range on the bar's UTC date, and a set of symbols.
@@ -338,165 +215,6 @@ pub(crate) struct FileBars {
     pub has_symbol_column: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum TsKind {
-    /// Timestamp with this many ns per unit.
-    Instant(i64),
-    Date32,
-    Date64,
-}
-
-pub(crate) fn ts_kind(dt: &DataType) -> Option<TsKind> {
-    match dt {
-        DataType::Timestamp(unit, _) => Some(TsKind::Instant(match unit {
-            TimeUnit::Second => 1_000_000_000,
-            TimeUnit::Millisecond => 1_000_000,
-            TimeUnit::Microsecond => 1_000,
-            TimeUnit::Nanosecond => 1,
-        })),
-        DataType::Date32 => Some(TsKind::Date32),
-        DataType::Date64 => Some(TsKind::Date64),
-        _ => None,
-    }
-}
-
-fn is_numeric(dt: &DataType) -> bool {
-    matches!(
-        dt,
-        DataType::Float64
-            | DataType::Float32
-            | DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-            | DataType::UInt64
-    )
-}
-
-fn is_string(dt: &DataType) -> bool {
-    match dt {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-        DataType::Dictionary(_, v) => is_string(v),
-        _ => false,
-    }
-}
-
-/// Values of a numeric column as f64 (None for null); None when the type is not numeric.
-pub(crate) fn f64_values(arr: &dyn Array) -> Option<Vec<Option<f64>>> {
-    macro_rules! prim {
-        ($t:ty) => {
-            arr.as_primitive_opt::<$t>()
-                .map(|a| a.iter().map(|v| v.map(|x| x as f64)).collect())
-        };
-    }
-    match arr.data_type() {
-        DataType::Float64 => prim!(Float64Type),
-        DataType::Float32 => prim!(Float32Type),
-        DataType::Int8 => prim!(Int8Type),
-        DataType::Int16 => prim!(Int16Type),
-        DataType::Int32 => prim!(Int32Type),
-        DataType::Int64 => prim!(Int64Type),
-        DataType::UInt8 => prim!(UInt8Type),
-        DataType::UInt16 => prim!(UInt16Type),
-        DataType::UInt32 => prim!(UInt32Type),
-        DataType::UInt64 => prim!(UInt64Type),
-        _ => None,
-    }
-}
-
-/// Values of a string column (utf8, large utf8, utf8 view, or a dictionary of those).
-pub(crate) fn string_values(arr: &dyn Array) -> Option<Vec<Option<String>>> {
-    match arr.data_type() {
-        DataType::Utf8 => arr
-            .as_string_opt::<i32>()
-            .map(|a| a.iter().map(|v| v.map(str::to_string)).collect()),
-        DataType::LargeUtf8 => arr
-            .as_string_opt::<i64>()
-            .map(|a| a.iter().map(|v| v.map(str::to_string)).collect()),
-        DataType::Utf8View => arr
-            .as_string_view_opt()
-            .map(|a| a.iter().map(|v| v.map(str::to_string)).collect()),
-        DataType::Dictionary(_, _) => {
-            let dict = arr.as_any_dictionary_opt()?;
-            let values = string_values(dict.values().as_ref())?;
-            let keys = dict.normalized_keys();
-            Some(
-                keys.iter()
-                    .enumerate()
-                    .map(|(i, &k)| {
-                        if arr.is_null(i) {
-                            None
-                        } else {
-                            values.get(k).cloned().flatten()
-                        }
-                    })
-                    .collect(),
-            )
-        }
-        _ => None,
-    }
-}
-
-/// Instants (ns UTC) of a timestamp/date column; `Err(i)` when row `i` overflows i64 ns.
-pub(crate) fn instant_values(
-    arr: &dyn Array,
-    kind: TsKind,
-) -> Option<Result<Vec<Option<i64>>, usize>> {
-    let scale = |vals: Vec<Option<i64>>, factor: i64| -> Result<Vec<Option<i64>>, usize> {
-        vals.into_iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                None => Ok(None),
-                Some(x) => x.checked_mul(factor).map(Some).ok_or(i),
-            })
-            .collect()
-    };
-    Some(match kind {
-        TsKind::Instant(f) => {
-            let vals: Vec<Option<i64>> = match arr.data_type() {
-                DataType::Timestamp(TimeUnit::Second, _) => arr
-                    .as_primitive_opt::<TimestampSecondType>()?
-                    .iter()
-                    .collect(),
-                DataType::Timestamp(TimeUnit::Millisecond, _) => arr
-                    .as_primitive_opt::<TimestampMillisecondType>()?
-                    .iter()
-                    .collect(),
-                DataType::Timestamp(TimeUnit::Microsecond, _) => arr
-                    .as_primitive_opt::<TimestampMicrosecondType>()?
-                    .iter()
-                    .collect(),
-                DataType::Timestamp(TimeUnit::Nanosecond, _) => arr
-                    .as_primitive_opt::<TimestampNanosecondType>()?
-                    .iter()
-                    .collect(),
-                _ => return None,
-            };
-            scale(vals, f)
-        }
-        TsKind::Date32 => {
-            let vals = arr
-                .as_primitive_opt::<Date32Type>()?
-                .iter()
-                .map(|v| v.map(i64::from))
-                .collect();
-            scale(vals, NS_PER_DAY)
-        }
-        TsKind::Date64 => {
-            // Milliseconds; a date64 that is not a whole day is taken as its day.
-            let vals = arr
-                .as_primitive_opt::<Date64Type>()?
-                .iter()
-                .map(|v| v.map(|ms| ms.div_euclid(86_400_000)))
-                .collect();
-            scale(vals, NS_PER_DAY)
-        }
-    })
-}
-
 /// Min and max of the timestamp column in a row group, in ns, from its statistics.
 fn row_group_range(rg: &RowGroupMetaData, col: usize, kind: TsKind) -> Option<(i64, i64)> {
     let stats = rg.columns().get(col)?.statistics()?;
@@ -515,74 +233,6 @@ fn row_group_range(rg: &RowGroupMetaData, col: usize, kind: TsKind) -> Option<(i
         _ => return None,
     };
     Some((min.saturating_mul(factor), max.saturating_mul(factor)))
-}
-
-/// Fails unless `codec` is one this build can decompress.
-pub(crate) fn check_codec(path: &Path, column: &str, codec: Compression) -> Result<(), DataError> {
-    match codec {
-        Compression::UNCOMPRESSED | Compression::SNAPPY | Compression::ZSTD(_) => Ok(()),
-        other => Err(DataError::Invalid {
-            path: path.to_path_buf(),
-            detail: format!(
-                "column `{column}` is compressed with {other}, which rotor cannot read \
-                 (supported codecs: {SUPPORTED_CODECS}); rewrite the file with one of those"
-            ),
-        }),
-    }
-}
-
-/// A [`DataError::Corrupt`] for a Parquet file.
-pub(crate) fn corrupt(path: &Path, e: impl std::fmt::Display) -> DataError {
-    let reason = e.to_string();
-    if reason.contains("Disabled feature") {
-        return DataError::Invalid {
-            path: path.to_path_buf(),
-            detail: format!(
-                "compressed with a codec rotor cannot read ({reason}; supported codecs: \
-                 {SUPPORTED_CODECS})"
-            ),
-        };
-    }
-    DataError::Corrupt {
-        path: path.to_path_buf(),
-        format: "Parquet",
-        reason,
-    }
-}
-
-/// Opens a Parquet file's footer.
-pub(crate) fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, DataError> {
-    let (file, meta) = open_meta(path)?;
-    Ok(ParquetRecordBatchReaderBuilder::new_with_metadata(
-        file, meta,
-    ))
-}
-
-/// Opens a Parquet file and parses its footer (once: readers of its row groups share it).
-/// Every Parquet file rotor reads is opened here, its footer checked by
-/// [`crate::parquet_footer::check`] first so that refusing a corrupt one is bounded by its size.
-pub(crate) fn open_meta(path: &Path) -> Result<(File, ArrowReaderMetadata), DataError> {
-    crate::input_file::check_regular(path)?;
-    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
-    crate::parquet_footer::check(path, &file)?;
-    let meta = quietly(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
-        .unwrap_or_else(|| {
-            Err(parquet::errors::ParquetError::General(
-                "malformed footer".into(),
-            ))
-        })
-        .map_err(|e| corrupt(path, e))?;
-    Ok((file, meta))
-}
-
-/// The column names and Arrow types of a Parquet file, for `inspect`.
-pub(crate) fn schema_of(path: &Path) -> Result<Vec<(String, String)>, DataError> {
-    let b = open(path)?;
-    Ok(b.schema()
-        .fields()
-        .iter()
-        .map(|f| (f.name().to_string(), f.data_type().to_string()))
-        .collect())
 }
 
 /// Where each field's column is in a file (schema positions).
@@ -691,30 +341,6 @@ pub(crate) fn read_file(src: &BarSource, filter: &RowFilter) -> Result<FileBars,
             reason: "the decoder failed on this file's contents (corrupt data pages?)".into(),
         })
     })
-}
-
-thread_local! {
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `f`, turning a panic inside it into `None` without printing anything. The Parquet
-/// decoder panics on some corrupt pages (bad offsets, missing dictionary); a user's bad file
-/// must give an error line, not a panic message. The hook is installed once and defers to the
-/// previous hook for every panic outside `quietly` (on this thread or any other).
-pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(|q| q.get()) {
-                previous(info);
-            }
-        }));
-    });
-    let was = QUIET.with(|q| q.replace(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(was));
-    result.ok()
 }
 
 /// `fast`: allow [`parquet_fast`] (tests turn it off to compare the two paths).
@@ -965,109 +591,6 @@ fn scan_symbols_inner(path: &Path) -> Result<BTreeSet<String>, DataError> {
         }
     }
     Ok(out)
-}
-
-/// Joins one symbol's parts (from one or several files), sorts by timestamp and rejects
-/// duplicate timestamps, naming both rows. Parts on the shared timeline `shared` (see
-/// [`crate::timeline`]) get their timestamps back only when they must be merged; the flag
-/// returned says the bars' timestamps are `shared` (and left empty).
-pub(crate) fn finish_symbol(
-    mut parts: Vec<(PathBuf, RawSymbol)>,
-    shared: &[i64],
-) -> Result<(SymbolBars, bool), DataError> {
-    // One part already strictly increasing (the usual per-symbol file): nothing to sort, no
-    // duplicate possible, and the general path below would only copy it.
-    if parts.len() == 1
-        && (parts[0].1.on_shared || parts[0].1.bars.timestamps.windows(2).all(|w| w[0] < w[1]))
-    {
-        let (_, raw) = parts.pop().expect("one part");
-        return Ok((raw.bars, raw.on_shared));
-    }
-    for (_, raw) in &mut parts {
-        if raw.on_shared {
-            raw.bars.timestamps = shared.to_vec();
-            raw.on_shared = false;
-        }
-    }
-    let Some(path) = parts.first().map(|(p, _)| p.clone()) else {
-        return Ok((SymbolBars::default(), false));
-    };
-    let site = Site {
-        path: &path,
-        what: "the merged bar columns",
-    };
-    let total: usize = parts.iter().map(|(_, r)| r.bars.len()).sum();
-    // (timestamp, part, index)
-    let mut order: Vec<(i64, usize, usize)> = site.with_capacity(total)?;
-    for (p, (_, raw)) in parts.iter().enumerate() {
-        order.extend(
-            raw.bars
-                .timestamps
-                .iter()
-                .enumerate()
-                .map(|(i, &t)| (t, p, i)),
-        );
-    }
-    order.sort_by_key(|&(t, p, i)| (t, p, i));
-    for w in order.windows(2) {
-        let ((t, p1, i1), (t2, p2, i2)) = (w[0], w[1]);
-        if t != t2 {
-            continue;
-        }
-        let symbol = parts[p1].1.bars.symbol.clone();
-        let (r1, r2) = (parts[p1].1.rows.get(i1), parts[p2].1.rows.get(i2));
-        if p1 == p2 || parts[p1].0 == parts[p2].0 {
-            return Err(DataError::Duplicate {
-                path: parts[p1].0.clone(),
-                symbol,
-                timestamp: crate::time::format_ns(t),
-                first_row: r1.min(r2),
-                second_row: r1.max(r2),
-            });
-        }
-        return Err(DataError::bad_value(
-            &parts[p2].0,
-            "duplicate bar",
-            r2,
-            Some(&symbol),
-            Some(t),
-            format!(
-                "the same symbol and timestamp is at row {r1} of {}",
-                parts[p1].0.display()
-            ),
-        ));
-    }
-    let first = parts.first().map(|(_, r)| &r.bars);
-    let any_adj = parts.iter().any(|(_, r)| r.bars.adj_close.is_some());
-    let any_volume = parts.iter().any(|(_, r)| !r.bars.volume.is_empty());
-    let col = |on: bool| site.with_capacity::<f64>(if on { total } else { 0 });
-    let mut out = SymbolBars {
-        symbol: first.map(|b| b.symbol.clone()).unwrap_or_default(),
-        timestamps: site.with_capacity(total)?,
-        open: col(true)?,
-        high: col(true)?,
-        low: col(true)?,
-        close: col(true)?,
-        volume: col(any_volume)?,
-        adj_close: any_adj.then(|| col(true)).transpose()?,
-        close_only: parts.iter().any(|(_, r)| r.bars.close_only),
-    };
-    for &(t, p, i) in &order {
-        let b = &parts[p].1.bars;
-        out.timestamps.push(t);
-        out.open.push(b.open[i]);
-        out.high.push(b.high[i]);
-        out.low.push(b.low[i]);
-        out.close.push(b.close[i]);
-        // Empty when volumes were not loaded (then for every part).
-        if let Some(&v) = b.volume.get(i) {
-            out.volume.push(v);
-        }
-        if let Some(dst) = out.adj_close.as_mut() {
-            dst.push(b.adj_close.as_ref().map_or(f64::NAN, |a| a[i]));
-        }
-    }
-    Ok((out, false))
 }
 
 /// Helpers for tests across this crate: small Parquet files written with Arrow directly.

@@ -24,8 +24,9 @@ use parquet::file::serialized_reader::SerializedPageReader;
 use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor};
 use rayon::prelude::*;
 
-use crate::parquet_bars::{quietly, TsKind};
+use crate::arrow_values::TsKind;
 use crate::parquet_fast::{bars_pass_checks, strictly_increasing, volumes_pass_checks};
+use crate::parquet_open::quietly;
 use crate::time::NS_PER_DAY;
 
 /// Rows decoded per call of the column reader: the definition levels and any conversion

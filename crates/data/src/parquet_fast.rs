@@ -19,9 +19,9 @@
 use std::fs::File;
 use std::path::Path;
 
+use crate::arrow_values::TsKind;
 use crate::fallible::Site;
 use crate::market::SymbolBars;
-use crate::parquet_bars::TsKind;
 use crate::parquet_columns::{self, Groups, Job, Prices};
 use crate::time::{DAILY_CLOSE_UTC_HOUR, NS_PER_DAY, NS_PER_SEC};
 use crate::validate::{MAX_PRICE, MIN_PRICE, REL_TOL};

@@ -26,13 +26,15 @@ use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use rayon::prelude::*;
 
+use crate::arrow_values::TsKind;
 use crate::fallible::Site;
 use crate::market::SymbolBars;
-use crate::parquet_bars::{quietly, RawSymbol, RowFilter, RowNumbers, TsKind};
+use crate::parquet_bars::{RawSymbol, RowFilter, RowNumbers};
 use crate::parquet_fast::{
     self, bars_pass_checks, chunk_groups, group_reader, is_daily, strictly_increasing,
     to_daily_closes, volumes_pass_checks, write_instants, FastCols,
 };
+use crate::parquet_open::quietly;
 use crate::time::NS_PER_DAY;
 use crate::DataError;
 

@@ -531,7 +531,7 @@ mod tests {
                 "{}: {reason}",
                 path.display()
             );
-            let err = crate::parquet_bars::open_meta(&path)
+            let err = crate::parquet_open::open_meta(&path)
                 .err()
                 .unwrap()
                 .to_string();

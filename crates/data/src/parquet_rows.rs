@@ -18,12 +18,12 @@ use arrow_array::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 
+use crate::arrow_values::{f64_values, instant_values, string_values};
 use crate::fallible::Site;
 use crate::market::SymbolBars;
-use crate::parquet_bars::{
-    corrupt, f64_values, instant_values, string_values, BarSource, FileBars, Plan, RawSymbol,
-    RowFilter, RowNumbers, PRICE_TYPES,
-};
+use crate::parquet_bars::{FileBars, Plan, RawSymbol, RowFilter, RowNumbers, PRICE_TYPES};
+use crate::parquet_discover::BarSource;
+use crate::parquet_open::corrupt;
 use crate::symbol_text;
 use crate::time::{daily_close_ns, ns_to_date, NS_PER_DAY};
 use crate::validate::{self, PriceNames, RowRef};

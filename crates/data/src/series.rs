@@ -10,7 +10,9 @@
 
 use std::path::Path;
 
-use crate::parquet_bars::{f64_values, find_column, instant_values, open, quietly, ts_kind};
+use crate::arrow_values::{f64_values, instant_values, ts_kind};
+use crate::parquet_bars::find_column;
+use crate::parquet_open::{open, quietly};
 use crate::time::{daily_close_ns, parse_timestamp, NS_PER_DAY};
 use crate::DataError;
 
