@@ -274,23 +274,8 @@ fn find_columns(file: &Path, headers: &[String]) -> Result<CsvColumns, DataError
 }
 
 fn read_rows(file: &Path, symbol: &str) -> Result<(Vec<Row>, usize, Layout), DataError> {
-    let bytes = crate::input_file::read_text(file)?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(bytes);
-    let corrupt = |e: csv::Error| DataError::Corrupt {
-        path: file.to_path_buf(),
-        format: "CSV",
-        reason: e.to_string(),
-    };
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(corrupt)?
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let (headers, mut rdr) = crate::csv_input::open(file)?;
+    let corrupt = |e| crate::csv_input::corrupt(file, e);
     let cols = find_columns(file, &headers)?;
     let name = |c: usize| column_name(&headers, c);
     let (on, hn, ln) = match cols.ohlc {

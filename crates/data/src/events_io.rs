@@ -167,22 +167,8 @@ fn missing(path: &Path, column: &str, found: &[String]) -> DataError {
 }
 
 fn read_csv(path: &Path) -> Result<Vec<Event>, DataError> {
-    let bytes = input_file::read_text(path)?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(bytes.as_slice());
-    let corrupt = |e: csv::Error| DataError::Corrupt {
-        path: path.to_path_buf(),
-        format: "CSV",
-        reason: e.to_string(),
-    };
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(corrupt)?
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let (headers, mut rdr) = crate::csv_input::open(path)?;
+    let corrupt = |e| crate::csv_input::corrupt(path, e);
     let norm: Vec<String> = headers.iter().map(|h| normalize_name(h)).collect();
     let col = |n: &str| norm.iter().position(|h| h == n);
     let ts = col("timestamp").ok_or_else(|| missing(path, "timestamp", &headers))?;

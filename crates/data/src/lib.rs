@@ -13,6 +13,7 @@
 mod arrow_values;
 mod columns;
 pub mod csv_import;
+mod csv_input;
 pub mod error;
 pub mod event;
 pub mod events_io;
