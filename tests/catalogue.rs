@@ -147,6 +147,25 @@ fn set_f64(cols: &mut [(&'static str, ArrayRef)], name: &str, row: usize, v: f64
     c.1 = Arc::new(Float64Array::from(vals));
 }
 
+/// A Parquet file (no data pages) whose schema is `depth` groups inside each other around one
+/// INT64 leaf, and whose footer is otherwise valid.
+fn nested_schema_parquet(depth: usize) -> Vec<u8> {
+    let mut f = vec![0x15, 2, 0x19, 0xFC]; // version 1; schema: a list of structs...
+    let mut n = depth + 1; // ... of this many elements (a varint)
+    while n >= 0x80 {
+        f.push((n & 0x7f) as u8 | 0x80);
+        n >>= 7;
+    }
+    f.push(n as u8);
+    for _ in 0..depth {
+        f.extend_from_slice(&[0x48, 1, b'a', 0x15, 2, 0]); // name "a", num_children 1
+    }
+    f.extend_from_slice(&[0x15, 4, 0x38, 1, b'b', 0]); // type INT64, name "b"
+    f.extend_from_slice(&[0x16, 0, 0x19, 0x0C, 0]); // num_rows 0, no row groups
+    let len = (f.len() as u32).to_le_bytes();
+    [b"PAR1".as_slice(), &f, &len, b"PAR1"].concat()
+}
+
 fn parquet_bytes(cols: Vec<(&'static str, ArrayRef)>) -> Vec<u8> {
     let fields: Vec<Field> = cols
         .iter()
@@ -252,6 +271,23 @@ fn catalogue() -> Vec<Case> {
         &[
             "BBB.parquet",
             "corrupt Parquet footer: a list of Bool declares 216370171 elements in 939 bytes",
+        ],
+    ));
+    // The parquet crate builds the schema tree recursively: 10,000 nested groups (60 KB)
+    // overflowed the stack and aborted (exit 134).
+    c.push(case(
+        "parquet schema of 10,000 nested groups",
+        good_bars(
+            bh(""),
+            vec![(
+                "bars/BBB.parquet",
+                Input::Bytes(nested_schema_parquet(10_000)),
+            )],
+        ),
+        RUN,
+        &[
+            "BBB.parquet",
+            "corrupt Parquet footer: a schema nested deeper than 64 levels",
         ],
     ));
     c.push(case(

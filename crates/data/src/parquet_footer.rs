@@ -13,7 +13,9 @@
 //! - a list, set, map or string that declares more elements (bytes) than are left: every
 //!   element of a valid encoding takes at least one byte;
 //! - a non-empty skipped container of booleans (the decoder would read each as zero bytes);
-//! - nesting deeper than [`MAX_DEPTH`].
+//! - nesting deeper than [`MAX_DEPTH`];
+//! - a schema whose groups nest deeper than [`MAX_SCHEMA_DEPTH`] (the decoder builds the schema
+//!   tree recursively: a 70 KB footer of 10,000 nested groups overflowed the stack).
 //!
 //! Every step of the walk then consumes at least one byte, and so does every step of the
 //! decoder that follows it: both are linear in the footer. What the walk does not model (a
@@ -29,6 +31,10 @@ use crate::error::DataError;
 /// Deeper nesting is refused (the decoder's own limit on skipped values is 64 levels; the
 /// structures it decodes are at most 8 deep).
 pub(crate) const MAX_DEPTH: usize = 80;
+
+/// Deeper schemas (groups inside groups) are refused: a table of bars is flat, and the
+/// decoder's recursion must stay far from the stack's end on any thread.
+pub(crate) const MAX_SCHEMA_DEPTH: usize = 64;
 
 /// Why a footer was refused (the reason part of the error line).
 #[derive(Debug, PartialEq, Eq)]
@@ -73,6 +79,7 @@ pub(crate) fn walk(footer: &[u8]) -> Result<usize, Refusal> {
         buf: footer,
         pos: 0,
         steps: 0,
+        children: Vec::new(),
     };
     w.fields(FILE_META_DATA, 0)?;
     Ok(w.steps)
@@ -124,6 +131,10 @@ enum Ty {
     Binary,
     List(&'static Ty),
     Struct(&'static [(i16, Ty)]),
+    /// FileMetaData's schema: a list of SchemaElement whose nesting is checked.
+    Schema,
+    /// A SchemaElement's `num_children` (a varint), recorded for the nesting check.
+    NumChildren,
 }
 
 impl Ty {
@@ -131,10 +142,10 @@ impl Ty {
         match self {
             Ty::Bool => Class::Bool,
             Ty::Byte => Class::Byte,
-            Ty::Varint => Class::Varint,
+            Ty::Varint | Ty::NumChildren => Class::Varint,
             Ty::Double => Class::Double,
             Ty::Binary => Class::Binary,
-            Ty::List(_) => Class::List,
+            Ty::List(_) | Ty::Schema => Class::List,
             Ty::Struct(_) => Class::Struct,
         }
     }
@@ -175,7 +186,7 @@ const SCHEMA_ELEMENT: &[(i16, Ty)] = &[
     (2, Ty::Varint),
     (3, Ty::Varint),
     (4, Ty::Binary),
-    (5, Ty::Varint),
+    (5, Ty::NumChildren),
     (6, Ty::Varint),
     (7, Ty::Varint),
     (8, Ty::Varint),
@@ -275,7 +286,7 @@ const ROW_GROUP: &[(i16, Ty)] = &[
 ];
 const FILE_META_DATA: &[(i16, Ty)] = &[
     (1, Ty::Varint),
-    (2, Ty::List(&Ty::Struct(SCHEMA_ELEMENT))),
+    (2, Ty::Schema),
     (3, Ty::Varint),
     (4, Ty::List(&Ty::Struct(ROW_GROUP))),
     (
@@ -303,6 +314,8 @@ struct Walk<'a> {
     buf: &'a [u8],
     pos: usize,
     steps: usize,
+    /// The `num_children` of each schema element so far (0 when absent).
+    children: Vec<i32>,
 }
 
 impl Walk<'_> {
@@ -351,14 +364,18 @@ impl Walk<'_> {
     }
 
     /// A container's declared size, refused past i32 (as the decoder does) or past the bytes
-    /// left; `what` names the container in the refusal.
-    fn count(&mut self, raw: u64, what: &str) -> Result<usize, Refusal> {
+    /// left; `list` is the element class of a list (None: a map), for the refusal.
+    fn count(&mut self, raw: u64, list: Option<Class>) -> Result<usize, Refusal> {
         match usize::try_from(raw) {
             Ok(n) if i32::try_from(raw).is_ok() && n <= self.left() => Ok(n),
-            _ => self.refuse(&format!(
-                "{what} declares {raw} elements in {} bytes",
-                self.left()
-            )),
+            _ => {
+                let what = match list {
+                    Some(class) => format!("a list of {class:?}"),
+                    None => "a map".to_string(),
+                };
+                let left = self.left();
+                self.refuse(&format!("{what} declares {raw} elements in {left} bytes"))
+            }
         }
     }
 
@@ -374,7 +391,7 @@ impl Walk<'_> {
             15 => self.varint()?,
             n => u64::from(n),
         };
-        let n = self.count(raw, &format!("a list of {class:?}"))?;
+        let n = self.count(raw, Some(class))?;
         Ok((Some(class), n))
     }
 
@@ -398,7 +415,7 @@ impl Walk<'_> {
                     None => return self.refuse("a field id overflows"),
                 },
             };
-            match known.iter().find(|(k, _)| *k == id) {
+            match lookup(known, id) {
                 Some(&(_, ty)) if ty.class() == class => self.value(ty, depth)?,
                 Some(&(_, ty)) => {
                     return self.refuse(&format!(
@@ -430,9 +447,57 @@ impl Walk<'_> {
                 Ok(())
             }
             Ty::Struct(known) => self.fields(known, depth + 1),
+            Ty::Schema => self.schema(depth),
+            Ty::NumChildren => {
+                let n = zigzag(self.varint()?) as i32;
+                if let Some(last) = self.children.last_mut() {
+                    *last = n;
+                }
+                Ok(())
+            }
             Ty::Bool => Ok(()),
             other => self.skip(other.class(), depth),
         }
+    }
+
+    /// FileMetaData's schema (as a list of SchemaElement), refused when its groups nest deeper
+    /// than [`MAX_SCHEMA_DEPTH`]: elements come depth first, a group followed by its
+    /// `num_children` children.
+    fn schema(&mut self, depth: usize) -> Result<(), Refusal> {
+        self.children.clear();
+        let (class, n) = self.list_header()?;
+        if n > 0 && class != Some(Class::Struct) {
+            return self.refuse(&format!(
+                "a list of {class:?} where Struct elements are expected"
+            ));
+        }
+        for _ in 0..n {
+            self.steps += 1;
+            self.children.push(0);
+            self.fields(SCHEMA_ELEMENT, depth + 1)?;
+        }
+        // Children still expected by each open group, innermost last.
+        let mut open: Vec<i32> = Vec::new();
+        for &c in &self.children {
+            if c > 0 {
+                open.push(c);
+                if open.len() > MAX_SCHEMA_DEPTH {
+                    return self.refuse(&format!(
+                        "a schema nested deeper than {MAX_SCHEMA_DEPTH} levels"
+                    ));
+                }
+                continue;
+            }
+            // A leaf completes a child of its group, which may complete its own parent's.
+            while let Some(top) = open.last_mut() {
+                *top -= 1;
+                if *top > 0 {
+                    break;
+                }
+                open.pop();
+            }
+        }
+        Ok(())
     }
 
     /// A value the decoder skips, as it skips it.
@@ -454,7 +519,7 @@ impl Walk<'_> {
             }
             Class::Map => {
                 let raw = self.varint()?;
-                let n = self.count(raw, "a map")?;
+                let n = self.count(raw, None)?;
                 if n == 0 {
                     return Ok(());
                 }
@@ -482,6 +547,15 @@ impl Walk<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The entry of field `id` in `known` (the tables are sorted by id, most without gaps).
+fn lookup(known: &[(i16, Ty)], id: i16) -> Option<&(i16, Ty)> {
+    let direct = usize::try_from(id).ok()?.checked_sub(1)?;
+    match known.get(direct) {
+        Some(entry) if entry.0 == id => Some(entry),
+        _ => known.iter().find(|(k, _)| *k == id),
     }
 }
 
@@ -606,6 +680,45 @@ mod tests {
         let mut footer = vec![0x09, 40];
         footer.extend(std::iter::repeat_n(0x19, MAX_DEPTH + 5));
         assert!(refusal(&footer).contains("nesting deeper than 80 levels"));
+    }
+
+    /// A footer whose schema is `depth` groups inside each other around one INT64 leaf.
+    fn nested_schema(depth: usize) -> Vec<u8> {
+        let mut f = vec![0x15, 2, 0x19, 0xFC]; // version 1; schema: a list of structs...
+        let mut n = depth + 1; // ... of this many elements (a varint)
+        while n >= 0x80 {
+            f.push((n & 0x7f) as u8 | 0x80);
+            n >>= 7;
+        }
+        f.push(n as u8);
+        for _ in 0..depth {
+            f.extend_from_slice(&[0x48, 1, b'a', 0x15, 2, 0]); // name "a", num_children 1
+        }
+        f.extend_from_slice(&[0x15, 4, 0x38, 1, b'b', 0]); // type INT64, name "b"
+        f.extend_from_slice(&[0x16, 0, 0x19, 0x0C, 0]); // num_rows 0, no row groups
+        f
+    }
+
+    /// The decoder builds the schema tree recursively: 10,000 nested groups (a 60 KB footer)
+    /// overflowed the stack and aborted the process.
+    #[test]
+    fn schemas_nested_too_deep_are_refused() {
+        assert_eq!(walk(&nested_schema(MAX_SCHEMA_DEPTH)).map(|_| ()), Ok(()));
+        let deep = refusal(&nested_schema(MAX_SCHEMA_DEPTH + 1));
+        assert!(
+            deep.contains("a schema nested deeper than 64 levels"),
+            "{deep}"
+        );
+        assert!(refusal(&nested_schema(10_000)).contains("nested deeper than 64"));
+        // Siblings do not add up: 200 leaves under one group are one level.
+        let mut wide = vec![
+            0x15, 2, 0x19, 0xFC, 201, 1, 0x48, 1, b'r', 0x15, 0x90, 0x03, 0,
+        ];
+        for _ in 0..200 {
+            wide.extend_from_slice(&[0x15, 4, 0x38, 1, b'b', 0]);
+        }
+        wide.extend_from_slice(&[0x16, 0, 0x19, 0x0C, 0]);
+        assert!(walk(&wide).is_ok());
     }
 
     /// Footers as writers make them pass, in fewer steps than they have bytes: rotor's own
