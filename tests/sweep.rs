@@ -430,3 +430,35 @@ fn walkforward_reports_out_of_sample_and_choices() {
         assert!(out.join(f).exists(), "{f}");
     }
 }
+
+/// `rotor sweep --random 3` over a range axis of 10,000,000 values under `ulimit -v` 1 GB:
+/// the range was expanded (and each value type-checked, and listed in the sensitivity view),
+/// which ran out of memory; now it costs three numbers. Skipped where `ulimit -v` is not
+/// honoured (a 10 MB limit lets the binary run).
+#[test]
+fn random_sets_of_a_ten_million_value_range_fit_in_one_gigabyte() {
+    let under = |kb: u64| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {kb} && exec '{}' sweep '{}' --grid strategy.lookback=1..10000000 \
+                 --random 3 --seed 5 --set data.start=2021-01-01 --quiet",
+                env!("CARGO_BIN_EXE_rotor"),
+                cfg(),
+            ))
+            .env("RAYON_NUM_THREADS", "1")
+            .env("MALLOC_ARENA_MAX", "1")
+            .output()
+            .unwrap()
+    };
+    if under(10_000).status.success() {
+        eprintln!("skipped: ulimit -v is not honoured here");
+        return;
+    }
+    let o = under(1_000_000);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("3 parameter sets"), "{out}");
+    // The sensitivity view lists the values sets ran with, not the axis's ten million.
+    assert!(out.lines().count() < 60, "{out}");
+}

@@ -134,21 +134,8 @@ pub fn prepare(g: &GridOptions, registry: &Registry) -> Result<Prepared> {
         .map_err(|e| bad(format!("{shown}: {e}")))?;
     let mut base = loaded.table.clone();
     base.remove("sweep");
-    // A type error or unknown key is the user's mistake, not an invalid combination.
     for axis in &sets.grid.axes {
-        for v in &axis.values {
-            let mut t = base.clone();
-            rotor_sweep::overrides::set_path(&mut t, &axis.key, v.clone())
-                .map_err(|e| bad(format!("{shown}: --grid {}: {e}", axis.key)))?;
-            if let Err((true, e)) = spec_of(t, &loaded, registry) {
-                return Err(bad(format!(
-                    "{shown}: --grid {}={}: {}",
-                    axis.key,
-                    assemble::show_value(v),
-                    crate::error_hint::with_hint(&e)
-                )));
-            }
-        }
+        check_axis(axis, &base, &loaded, registry).map_err(|e| bad(format!("{shown}: {e}")))?;
     }
     Ok(Prepared {
         loaded,
@@ -156,6 +143,57 @@ pub fn prepare(g: &GridOptions, registry: &Registry) -> Result<Prepared> {
         base,
         registry: registry.clone(),
     })
+}
+
+/// Checks an axis's values against the config's types: a type error or unknown key is the
+/// user's mistake, not an invalid combination; the first such value in axis order is reported.
+/// A list is checked value by value. A range's values are numbers of one TOML type, in order,
+/// and the values a numeric field accepts are an interval: its ends are checked, and when only
+/// the end fails, the first failing value is found by bisection (never every value).
+fn check_axis(
+    axis: &rotor_sweep::grid::Axis,
+    base: &Table,
+    loaded: &LoadedConfig,
+    registry: &Registry,
+) -> std::result::Result<(), String> {
+    let fails = |k: usize| -> std::result::Result<Option<String>, String> {
+        let v = axis.values.get(k);
+        let mut t = base.clone();
+        rotor_sweep::overrides::set_path(&mut t, &axis.key, v.clone())
+            .map_err(|e| format!("--grid {}: {e}", axis.key))?;
+        Ok(match spec_of(t, loaded, registry) {
+            Err((true, e)) => Some(format!(
+                "--grid {}={}: {}",
+                axis.key,
+                assemble::show_value(&v),
+                crate::error_hint::with_hint(&e)
+            )),
+            _ => None,
+        })
+    };
+    let n = axis.values.len();
+    if !axis.values.is_range() {
+        return match (0..n).map(fails).find_map(|r| r.transpose()) {
+            Some(e) => Err(e?),
+            None => Ok(()),
+        };
+    }
+    if let Some(e) = fails(0)? {
+        return Err(e);
+    }
+    let Some(last) = fails(n - 1)? else {
+        return Ok(());
+    };
+    // Value 0 passes and value n - 1 fails: narrow to the first failing one.
+    let (mut lo, mut hi, mut err) = (0, n - 1, last);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        match fails(mid)? {
+            Some(e) => (hi, err) = (mid, e),
+            None => lo = mid,
+        }
+    }
+    Err(err)
 }
 
 impl Prepared {

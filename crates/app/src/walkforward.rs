@@ -258,10 +258,11 @@ fn windows_parquet(sets: &rotor_sweep::ParamSets, rows: &[WindowResult], by: &Ra
     ];
     // Typed like sweep.parquet's columns (int64, float64, bool, utf8); null without a choice.
     for (k, a) in sets.grid.axes.iter().enumerate() {
-        let chosen: Vec<Option<&toml::Value>> = rows
+        let chosen: Vec<Option<toml::Value>> = rows
             .iter()
-            .map(|r| r.chosen.map(|i| &a.values[sets.digits(i)[k]]))
+            .map(|r| r.chosen.map(|i| a.values.get(sets.digits(i)[k])))
             .collect();
+        let chosen: Vec<Option<&toml::Value>> = chosen.iter().map(Option::as_ref).collect();
         cols.push(param_column_nullable(&a.key, &a.values, &chosen));
     }
     cols.push(Column::F64(

@@ -11,7 +11,7 @@ use rotor_data::{Column, Table};
 use rotor_report::{MetricKind, Stats};
 use toml::Value;
 
-use crate::grid::ParamSets;
+use crate::grid::{ParamSets, Values};
 use crate::trial::{metric_columns, Outcome};
 
 /// Metrics where a lower value ranks higher.
@@ -122,9 +122,15 @@ fn param_column(name: &str, values: Vec<&Value>) -> Column {
 
 /// A parameter column typed from all of an axis's `axis` values exactly as sweep.parquet types
 /// it (int64, float64, bool, else utf8), holding `values` (null where `None`).
-pub fn param_column_nullable(name: &str, axis: &[Value], values: &[Option<&Value>]) -> Column {
+pub fn param_column_nullable(name: &str, axis: &Values, values: &[Option<&Value>]) -> Column {
     let name = name.to_string();
-    match param_column(&name, axis.iter().collect()) {
+    // A range's values are all integers or all floats: typed without visiting them.
+    let typed = match axis {
+        Values::List(list) => param_column(&name, list.iter().collect()),
+        Values::Ints { .. } => Column::I64(name.clone(), Vec::new()),
+        Values::Floats { .. } => Column::F64(name.clone(), Vec::new()),
+    };
+    match typed {
         Column::I64(..) => Column::OptI64(
             name,
             values
@@ -159,8 +165,8 @@ pub fn table(sets: &ParamSets, ran: &[(usize, &[f64])]) -> Table {
     )];
     let digits: Vec<Vec<usize>> = ran.iter().map(|(i, _)| sets.digits(*i)).collect();
     for (k, axis) in sets.grid.axes.iter().enumerate() {
-        let values: Vec<&Value> = digits.iter().map(|d| &axis.values[d[k]]).collect();
-        cols.push(param_column(&axis.key, values));
+        let values: Vec<Value> = digits.iter().map(|d| axis.values.get(d[k])).collect();
+        cols.push(param_column(&axis.key, values.iter().collect()));
     }
     for (c, name) in metric_columns().iter().enumerate() {
         let v = ran
@@ -302,37 +308,42 @@ pub struct ValueStats {
 }
 
 /// For each axis, for each of its values in axis order: median and interquartile range of the
-/// ranking metric over the sets that ran with that value.
+/// ranking metric over the sets that ran with that value. An axis with more values than the
+/// sweep has sets (a long range sampled by `--random`) lists only the values some set ran
+/// with: the others are known to be empty, and listing them costs the axis's length.
 pub fn sensitivity(
     sets: &ParamSets,
     ran: &[(usize, &[f64])],
     by: &RankBy,
 ) -> Vec<(String, Vec<ValueStats>)> {
     let axes = &sets.grid.axes;
-    let mut buckets: Vec<Vec<Vec<f64>>> = axes
+    let mut buckets: Vec<BTreeMap<usize, Vec<f64>>> = axes
         .iter()
-        .map(|a| vec![Vec::new(); a.values.len()])
+        .map(|a| {
+            let every = a.values.len() <= sets.len();
+            (0..if every { a.values.len() } else { 0 })
+                .map(|d| (d, Vec::new()))
+                .collect()
+        })
         .collect();
     for (i, m) in ran {
         let v = m.get(by.column).copied().unwrap_or(f64::NAN);
-        if v.is_nan() {
-            continue;
-        }
         for (k, d) in sets.digits(*i).into_iter().enumerate() {
-            buckets[k][d].push(v);
+            let xs = buckets[k].entry(d).or_default();
+            if !v.is_nan() {
+                xs.push(v);
+            }
         }
     }
     axes.iter()
         .zip(buckets)
         .map(|(a, b)| {
-            let rows = a
-                .values
-                .iter()
-                .zip(b)
-                .map(|(val, mut xs)| {
+            let rows = b
+                .into_iter()
+                .map(|(d, mut xs)| {
                     xs.sort_by(f64::total_cmp);
                     ValueStats {
-                        value: show_value(val),
+                        value: show_value(&a.values.get(d)),
                         n: xs.len(),
                         median: pct(&xs, 0.5),
                         p25: pct(&xs, 0.25),

@@ -7,6 +7,7 @@
 //! and every shard, so work can be split, checkpointed and resumed by index.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use rotor_rng::SplitMix64;
 use toml::{Table, Value};
@@ -23,7 +24,76 @@ pub struct Axis {
     /// Dotted config path, e.g. `strategy.lookback`.
     pub key: String,
     /// The values, typed as TOML.
-    pub values: Vec<Value>,
+    pub values: Values,
+}
+
+/// The values of an axis: a list as given, or a range computed on demand (a range of
+/// [`MAX_SETS`] values holds three numbers, not its values).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Values as listed.
+    List(Vec<Value>),
+    /// `start + k * step` for `k < n`, integers.
+    Ints {
+        /// First value.
+        start: i64,
+        /// Non-zero step.
+        step: i64,
+        /// Number of values (every one lies between `start` and the range's end).
+        n: u64,
+    },
+    /// `start + k * step` for `k < n`, rounded to 12 significant digits after the exponent's
+    /// digit (so 0.1 steps print as 0.3, not 0.30000000000000004).
+    Floats {
+        /// First value.
+        start: f64,
+        /// Non-zero step.
+        step: f64,
+        /// Number of values.
+        n: u64,
+    },
+}
+
+/// A float range value rounded as [`Values::Floats`] documents.
+fn round12(v: f64) -> f64 {
+    format!("{v:.12e}").parse().unwrap_or(v)
+}
+
+impl Values {
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        match self {
+            Values::List(v) => v.len(),
+            Values::Ints { n, .. } | Values::Floats { n, .. } => *n as usize,
+        }
+    }
+
+    /// True when there is no value.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Value `k` (`k < len()`).
+    pub fn get(&self, k: usize) -> Value {
+        match self {
+            Values::List(v) => v[k].clone(),
+            // In i128, then back: every start + k * step lies between the range's ends.
+            Values::Ints { start, step, .. } => {
+                Value::Integer((i128::from(*start) + k as i128 * i128::from(*step)) as i64)
+            }
+            Values::Floats { start, step, .. } => Value::Float(round12(start + k as f64 * step)),
+        }
+    }
+
+    /// Every value, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Value> + '_ {
+        (0..self.len()).map(|k| self.get(k))
+    }
+
+    /// True for a range: its values are numbers of one TOML type, strictly monotone.
+    pub fn is_range(&self) -> bool {
+        !matches!(self, Values::List(_))
+    }
 }
 
 /// The axes of a sweep.
@@ -59,7 +129,7 @@ fn split_top_level(s: &str) -> Vec<String> {
 
 /// Values of `start..end[:step]` (inclusive of `end` when the steps land on it), or `None` if
 /// `text` is not a range. Integers when all three are integers, else floats.
-fn parse_range(spec: &str, text: &str) -> Result<Option<Vec<Value>>, SweepError> {
+fn parse_range(spec: &str, text: &str) -> Result<Option<Values>, SweepError> {
     let Some((a, rest)) = text.split_once("..") else {
         return Ok(None);
     };
@@ -83,12 +153,12 @@ fn parse_range(spec: &str, text: &str) -> Result<Option<Vec<Value>>, SweepError>
             if n > i128::from(MAX_SETS) {
                 return Err(too_many(spec, n as f64));
             }
-            // Every x + k * st lies between x and y, so it fits in i64.
-            return Ok(Some(
-                (0..n)
-                    .map(|k| Value::Integer((x + k * st) as i64))
-                    .collect(),
-            ));
+            // Every x + k * st lies between x and y, so it fits in i64 (and st does).
+            return Ok(Some(Values::Ints {
+                start: x as i64,
+                step: st as i64,
+                n: n as u64,
+            }));
         }
     }
     let float = |x: &str| x.parse::<f64>().ok().filter(|v| v.is_finite());
@@ -115,14 +185,11 @@ fn parse_range(spec: &str, text: &str) -> Result<Option<Vec<Value>>, SweepError>
     if n > MAX_SETS as f64 {
         return Err(too_many(spec, n));
     }
-    let n = n as u64;
-    // x + k * step, rounded to 12 significant digits so 0.1 steps print as 0.3, not 0.30000000000000004
-    let round = |v: f64| -> f64 { format!("{v:.12e}").parse().unwrap_or(v) };
-    Ok(Some(
-        (0..n)
-            .map(|k| Value::Float(round(x + k as f64 * st)))
-            .collect(),
-    ))
+    Ok(Some(Values::Floats {
+        start: x,
+        step: st,
+        n: n as u64,
+    }))
 }
 
 /// An axis of `n` values, more than [`MAX_SETS`] (each axis is listed; `--random` samples the
@@ -157,17 +224,19 @@ impl Axis {
         let raw = raw.trim();
         let values = match parse_range(spec, raw)? {
             Some(v) if !raw.starts_with('[') && !raw.starts_with('"') => v,
-            _ => split_top_level(raw)
-                .iter()
-                .map(|v| v.trim())
-                .map(|v| {
-                    if v.is_empty() {
-                        Err(SweepError::grid(spec, "empty value"))
-                    } else {
-                        Ok(parse_value(v))
-                    }
-                })
-                .collect::<Result<_, _>>()?,
+            _ => Values::List(
+                split_top_level(raw)
+                    .iter()
+                    .map(|v| v.trim())
+                    .map(|v| {
+                        if v.is_empty() {
+                            Err(SweepError::grid(spec, "empty value"))
+                        } else {
+                            Ok(parse_value(v))
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
         };
         Ok(Axis {
             key: key.to_string(),
@@ -196,12 +265,12 @@ impl Grid {
             let spec = format!("[sweep] {key}");
             check_key(&spec, &key)?;
             let values = match &v {
-                Value::Array(a) => a.clone(),
+                Value::Array(a) => Values::List(a.clone()),
                 Value::String(s) => parse_range(&spec, s)
                     .ok()
                     .flatten()
-                    .unwrap_or_else(|| vec![v.clone()]),
-                other => vec![other.clone()],
+                    .unwrap_or_else(|| Values::List(vec![v.clone()])),
+                other => Values::List(vec![other.clone()]),
             };
             g.push(Axis { key, values }, &spec)?;
         }
@@ -250,10 +319,36 @@ impl Grid {
     }
 }
 
-/// The first value equal to an earlier one (numbers by value: `1000`, `1e3` and `1000.0` are
-/// one value), if any. A range (strictly monotone numbers, up to [`MAX_SETS`] of them) is
-/// checked in one pass without allocating; other lists through a set of canonical keys.
-fn repeated_value(values: &[Value]) -> Option<&Value> {
+/// The first value equal to an earlier one, if any. An integer range never repeats. A float
+/// range is monotone (so is its rounding), so only adjacent values can be equal, and only when
+/// the step is within the rounding of the largest magnitude: rounding to 13 significant digits
+/// moves a value by at most 5e-13 of it, so a larger step keeps every pair apart without
+/// looking at a value. A list is checked by [`repeated_in_list`].
+fn repeated_value(values: &Values) -> Option<Value> {
+    match values {
+        Values::List(v) => repeated_in_list(v).cloned(),
+        Values::Ints { .. } => None,
+        Values::Floats { start, step, n } => {
+            let end = start + n.saturating_sub(1) as f64 * step;
+            if step.abs() > 1e-11 * start.abs().max(end.abs()) {
+                return None;
+            }
+            (1..values.len())
+                .map(|k| values.get(k))
+                .scan(values.get(0), |prev, v| {
+                    let same = *prev == v;
+                    *prev = v.clone();
+                    Some((same, v))
+                })
+                .find_map(|(same, v)| same.then_some(v))
+        }
+    }
+}
+
+/// The first value of a list equal to an earlier one (numbers by value: `1000`, `1e3` and
+/// `1000.0` are one value), if any. Strictly monotone numbers are checked in one pass without
+/// allocating; other lists through a set of canonical keys.
+fn repeated_in_list(values: &[Value]) -> Option<&Value> {
     let num = |v: &Value| match v {
         Value::Integer(i) => Some(*i as f64),
         Value::Float(f) => Some(*f),
@@ -378,11 +473,11 @@ impl ParamSets {
     }
 
     /// `(key, value)` of every axis for set `i`.
-    pub fn assignments(&self, i: usize) -> Vec<(&str, &Value)> {
+    pub fn assignments(&self, i: usize) -> Vec<(&str, Value)> {
         self.digits(i)
             .into_iter()
             .zip(&self.grid.axes)
-            .map(|(d, a)| (a.key.as_str(), &a.values[d]))
+            .map(|(d, a)| (a.key.as_str(), a.values.get(d)))
             .collect()
     }
 
@@ -390,7 +485,7 @@ impl ParamSets {
     pub fn apply(&self, base: &Table, i: usize) -> Result<Table, String> {
         let mut t = base.clone();
         for (k, v) in self.assignments(i) {
-            crate::overrides::set_path(&mut t, k, v.clone())?;
+            crate::overrides::set_path(&mut t, k, v)?;
         }
         Ok(t)
     }
@@ -399,8 +494,18 @@ impl ParamSets {
     pub fn identity(&self, h: &mut crate::hash::Fnv) {
         for a in &self.grid.axes {
             h.str(&a.key);
-            for v in &a.values {
-                h.str(&v.to_string());
+            if let Values::Ints { .. } = a.values {
+                // An integer prints as its decimal digits: the same bytes, one buffer.
+                let mut buf = String::new();
+                for v in a.values.iter().filter_map(|v| v.as_integer()) {
+                    buf.clear();
+                    let _ = write!(buf, "{v}");
+                    h.str(&buf);
+                }
+            } else {
+                for v in a.values.iter() {
+                    h.str(&v.to_string());
+                }
             }
         }
         if let Some((n, s)) = self.random {
@@ -469,10 +574,10 @@ mod tests {
         let f: Vec<f64> = f.values.iter().map(|v| v.as_float().unwrap()).collect();
         assert_eq!(f, vec![0.1, 0.2, 0.3]);
         let s = Axis::parse("strategy.rebalance=daily,weekly").unwrap();
-        assert_eq!(s.values[1].as_str(), Some("weekly"));
+        assert_eq!(s.values.get(1).as_str(), Some("weekly"));
         let arr = Axis::parse(r#"strategy.long=["IWM","DIA"],["RSP"]"#).unwrap();
         assert_eq!(arr.values.len(), 2);
-        assert_eq!(arr.values[0].as_array().unwrap().len(), 2);
+        assert_eq!(arr.values.get(0).as_array().unwrap().len(), 2);
         for bad in [
             "x",
             "strategy.lookback=",
@@ -545,5 +650,53 @@ mod tests {
         let g = Grid::from_table(&t).unwrap();
         assert_eq!(g.axes[0].key, "strategy.lookback");
         assert_eq!(g.size(), Some(6));
+    }
+
+    /// Issue 17 (item 19's sibling): a range axis was expanded into one TOML value per step, so
+    /// an axis of 1e8 values cost ~3 GB before sampling 3 sets. It is three numbers now, and
+    /// every value (and so its printed form) is the one the expansion gave.
+    #[test]
+    fn a_range_axis_of_max_sets_values_holds_no_values() {
+        let a = Axis::parse("strategy.lookback=1..100000000").unwrap();
+        assert_eq!(
+            a.values,
+            Values::Ints {
+                start: 1,
+                step: 1,
+                n: MAX_SETS
+            }
+        );
+        for k in [0usize, 1, 12_345, 99_999_999] {
+            assert_eq!(a.values.get(k), Value::Integer(k as i64 + 1));
+        }
+        let f = Axis::parse("costs.slippage_bps=0..9999999.9:0.1").unwrap();
+        assert!(matches!(f.values, Values::Floats { n: MAX_SETS, .. }));
+        for k in [0usize, 3, 7_777_777, 99_999_999] {
+            let old: f64 = format!("{:.12e}", k as f64 * 0.1).parse().unwrap();
+            assert_eq!(f.values.get(k), Value::Float(old));
+        }
+        assert_eq!(f.values.get(3).to_string(), "0.3");
+        let g =
+            Grid::from_args(&["strategy.lookback=1..100000000".into(), "a.b=1,2".into()]).unwrap();
+        let s = ParamSets::new(g, Some((3, 1))).unwrap();
+        assert_eq!(s.len(), 3);
+        let (key, v) = s.assignments(2)[0].clone();
+        assert_eq!(key, "strategy.lookback");
+        assert_eq!(v, a.values.get(s.digits(2)[0]));
+    }
+
+    /// The identity of a grid (checkpoint headers) is unchanged by the lazy ranges: the value
+    /// below is what the expanded values hashed to.
+    #[test]
+    fn the_identity_of_range_grids_is_unchanged() {
+        let g = Grid::from_args(&[
+            "strategy.lookback=20..-40:-7".into(),
+            "costs.slippage_bps=0.1..1.3:0.1".into(),
+            "strategy.rebalance=weekly,monthly".into(),
+        ])
+        .unwrap();
+        let mut h = crate::hash::Fnv::default();
+        ParamSets::new(g, Some((5, 11))).unwrap().identity(&mut h);
+        assert_eq!(h.finish(), 0x7177_d8aa_b858_ff42);
     }
 }
