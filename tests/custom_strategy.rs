@@ -165,8 +165,8 @@ fn the_builtin_binary_names_the_unknown_kind() {
     assert_bad_input(&o, "buy_the_dip.toml", "unknown variant `buy_the_dip`");
 }
 
-/// The example binary installs `rotor_cli::exit_on_oom!()`: out of memory (a grid axis of 1e8
-/// values under `ulimit -v`) is one `error:` line and exit code 1, as with `rotor`, not Rust's
+/// The example binary installs `rotor_cli::exit_on_oom!()`: out of memory (all 1e8 sets of a
+/// grid under `ulimit -v`) is one `error:` line and exit code 1, as with `rotor`, not Rust's
 /// abort (134). `cargo test` builds the examples; skipped when it was not built.
 #[test]
 fn the_example_binary_reports_out_of_memory_as_one_error_line() {
@@ -184,7 +184,7 @@ fn the_example_binary_reports_out_of_memory_as_one_error_line() {
     let o = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "ulimit -v 1000000 && exec '{}' sweep '{}' --grid portfolio.cash=1..100000000 --random 5 --seed 1",
+            "ulimit -v 1000000 && exec '{}' sweep '{}' --grid portfolio.cash=1..10000 --grid costs.slippage_bps=1..10000 --force",
             example.display(),
             config().display(),
         ))

@@ -630,7 +630,7 @@ fn parquet_rows(p: &Path) -> usize {
     r.metadata().file_metadata().num_rows() as usize
 }
 
-/// Issue 17 #15: out of memory (here a grid axis of 1e8 values under `ulimit -v`) is one
+/// Issue 17 #15: out of memory (here all 1e8 sets of a grid under `ulimit -v`) is one
 /// `error:` line and exit code 1, not an abort (134) with Rust's bare message.
 #[test]
 fn out_of_memory_is_one_error_line_and_exit_1() {
@@ -638,7 +638,7 @@ fn out_of_memory_is_one_error_line_and_exit_1() {
     let o = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "ulimit -v 1000000 && exec '{}' sweep '{c}' --grid portfolio.cash=1..100000000 --random 5 --seed 1",
+            "ulimit -v 1000000 && exec '{}' sweep '{c}' --grid portfolio.cash=1..10000 --grid costs.slippage_bps=1..10000 --force",
             env!("CARGO_BIN_EXE_rotor"),
         ))
         .env("RUST_BACKTRACE", "1")
