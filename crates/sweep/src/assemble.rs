@@ -434,4 +434,29 @@ mod tests {
         assert!(RankBy::new("nope").is_err());
         assert!(RankBy::new("annual_volatility").unwrap().ascending);
     }
+
+    /// An axis longer than the sweep's set count lists the values its sets ran with (in axis
+    /// order), not every value; an axis no longer than it lists every value, empty ones too.
+    #[test]
+    fn sensitivity_of_a_sampled_long_range_lists_the_values_that_ran() {
+        let g = Grid::from_args(&["a.x=1..100000000".into(), "a.y=1,2,3,4".into()]).unwrap();
+        let sets = ParamSets::new(g, Some((3, 9))).unwrap();
+        let by = RankBy::new("sharpe").unwrap();
+        let metrics = vec![0.25; metric_columns().len()];
+        let ran: Vec<(usize, &[f64])> = (0..3).map(|i| (i, metrics.as_slice())).collect();
+        let v = sensitivity(&sets, &ran, &by);
+        let shown: Vec<String> = (0..3)
+            .map(|i| show_value(&sets.assignments(i)[0].1))
+            .collect();
+        let rows: Vec<&str> = v[0].1.iter().map(|r| r.value.as_str()).collect();
+        assert_eq!(rows, shown);
+        assert!(v[0].1.iter().all(|r| r.n == 1 && r.median == 0.25));
+        // Three sets, four values: a.y is longer than the sweep too, so it lists only the
+        // values that ran; without --random every value is listed.
+        assert!(v[1].1.len() <= 3);
+        let all = ParamSets::new(Grid::from_args(&["a.y=1,2,3,4".into()]).unwrap(), None).unwrap();
+        let v = sensitivity(&all, &ran[..1], &by);
+        assert_eq!(v[0].1.len(), 4);
+        assert_eq!(v[0].1[3].n, 0);
+    }
 }
