@@ -27,6 +27,7 @@ mod parquet_columns;
 mod parquet_discover;
 mod parquet_fast;
 mod parquet_fast_symbols;
+mod parquet_file;
 mod parquet_footer;
 mod parquet_open;
 mod parquet_rows;

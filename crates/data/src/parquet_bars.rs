@@ -20,7 +20,6 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::{BTreeSet, HashSet};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use arrow_schema::Schema;
@@ -36,6 +35,7 @@ use crate::market::SymbolBars;
 use crate::parquet_discover::BarSource;
 use crate::parquet_fast::{self, FastCols};
 use crate::parquet_fast_symbols;
+use crate::parquet_file::ParquetFile;
 use crate::parquet_open::{check_codec, corrupt, open, open_meta, quietly};
 use crate::parquet_rows;
 use crate::symbol_text;
@@ -389,7 +389,7 @@ fn discover_file(
     src: &BarSource,
     filter: &RowFilter,
     out: &mut FileBars,
-) -> Result<Option<(File, Plan)>, DataError> {
+) -> Result<Option<(ParquetFile, Plan)>, DataError> {
     let path = src.path.as_path();
     let (file, meta) = open_meta(path)?;
     let schema = meta.schema().clone();
@@ -985,7 +985,8 @@ mod fast_path_agrees {
                 .map(|(n, a)| (n, a, false)),
         )
         .unwrap();
-        let mut w = ArrowWriter::try_new(File::create(&p).unwrap(), batch.schema(), None).unwrap();
+        let mut w =
+            ArrowWriter::try_new(std::fs::File::create(&p).unwrap(), batch.schema(), None).unwrap();
         w.write(&batch).unwrap();
         w.close().unwrap();
         let meta = open_meta(&p).unwrap().1;

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 
 use crate::arrow_values::TsKind;
 use crate::parquet_fast::{bars_pass_checks, strictly_increasing, volumes_pass_checks};
+use crate::parquet_file::ParquetFile;
 use crate::parquet_open::quietly;
 use crate::time::NS_PER_DAY;
 
@@ -79,7 +80,7 @@ impl<'a> Groups<'a> {
     /// physical type is not `T`'s.
     fn reader<T: ParquetType>(
         &self,
-        file: &Arc<File>,
+        file: &Arc<ParquetFile>,
         g: usize,
         leaf: usize,
     ) -> Option<ColumnReaderImpl<T>> {
@@ -115,7 +116,7 @@ impl<'a> Groups<'a> {
 /// share one file offset, so columns read on different threads through one handle would read
 /// each other's pages.
 struct Cursor<T: ParquetType> {
-    file: Arc<File>,
+    file: Arc<ParquetFile>,
     leaf: usize,
     /// The column may hold nulls (has definition levels).
     optional: bool,
@@ -131,7 +132,7 @@ impl<T: ParquetType> Cursor<T> {
     /// `None` if the file cannot be opened again.
     fn new(groups: &Groups, leaf: usize) -> Option<Self> {
         Some(Cursor {
-            file: Arc::new(File::open(groups.path).ok()?),
+            file: Arc::new(ParquetFile::new(File::open(groups.path).ok()?)),
             leaf,
             optional: groups.descr(leaf).max_def_level() > 0,
             levels: Vec::new(),

@@ -23,6 +23,7 @@ use crate::arrow_values::TsKind;
 use crate::fallible::Site;
 use crate::market::SymbolBars;
 use crate::parquet_columns::{self, Groups, Job, Prices};
+use crate::parquet_file::ParquetFile;
 use crate::time::{DAILY_CLOSE_UTC_HOUR, NS_PER_DAY, NS_PER_SEC};
 use crate::validate::{MAX_PRICE, MIN_PRICE, REL_TOL};
 use crate::DataError;
@@ -284,7 +285,7 @@ pub(crate) fn group_reader(
     wanted: &[usize],
     groups: Vec<usize>,
 ) -> Option<ParquetRecordBatchReader> {
-    let file = File::open(path).ok()?;
+    let file = ParquetFile::new(File::open(path).ok()?);
     let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta.clone());
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
     builder

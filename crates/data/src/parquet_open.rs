@@ -1,5 +1,6 @@
 //! Opening a Parquet file: the one place every Parquet file rotor reads is opened (regular
-//! files only, the footer checked by [`crate::parquet_footer`] before it is decoded), the
+//! files only, the footer checked by [`crate::parquet_footer`] before it is decoded, read
+//! through [`ParquetFile`], whose readers stop at the end of the file), the
 //! errors for a corrupt file or an unsupported codec, and [`quietly`], which turns a decoder
 //! panic on a corrupt file into an error.
 
@@ -15,6 +16,7 @@ use parquet::arrow::arrow_reader::{
 };
 use parquet::basic::Compression;
 
+use crate::parquet_file::ParquetFile;
 use crate::DataError;
 
 const SUPPORTED_CODECS: &str = "uncompressed, snappy, zstd";
@@ -53,7 +55,7 @@ pub(crate) fn corrupt(path: &Path, e: impl std::fmt::Display) -> DataError {
 }
 
 /// Opens a Parquet file's footer.
-pub(crate) fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, DataError> {
+pub(crate) fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<ParquetFile>, DataError> {
     let (file, meta) = open_meta(path)?;
     Ok(ParquetRecordBatchReaderBuilder::new_with_metadata(
         file, meta,
@@ -63,7 +65,7 @@ pub(crate) fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>,
 /// Opens a Parquet file and parses its footer (once: readers of its row groups share it).
 /// Every Parquet file rotor reads is opened here, its footer checked by
 /// [`crate::parquet_footer::check`] first so that refusing a corrupt one is bounded by its size.
-pub(crate) fn open_meta(path: &Path) -> Result<(File, ArrowReaderMetadata), DataError> {
+pub(crate) fn open_meta(path: &Path) -> Result<(ParquetFile, ArrowReaderMetadata), DataError> {
     crate::input_file::check_regular(path)?;
     let file = File::open(path).map_err(|e| DataError::io(path, e))?;
     crate::parquet_footer::check(path, &file)?;
@@ -74,7 +76,7 @@ pub(crate) fn open_meta(path: &Path) -> Result<(File, ArrowReaderMetadata), Data
             ))
         })
         .map_err(|e| corrupt(path, e))?;
-    Ok((file, meta))
+    Ok((ParquetFile::new(file), meta))
 }
 
 /// The column names and Arrow types of a Parquet file, for `inspect`.

@@ -11,7 +11,6 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 
 use arrow_array::RecordBatch;
@@ -23,6 +22,7 @@ use crate::fallible::Site;
 use crate::market::SymbolBars;
 use crate::parquet_bars::{FileBars, Plan, RawSymbol, RowFilter, RowNumbers, PRICE_TYPES};
 use crate::parquet_discover::BarSource;
+use crate::parquet_file::ParquetFile;
 use crate::parquet_open::corrupt;
 use crate::symbol_text;
 use crate::time::{daily_close_ns, ns_to_date, NS_PER_DAY};
@@ -33,7 +33,7 @@ use crate::DataError;
 pub(crate) fn decode(
     src: &BarSource,
     filter: &RowFilter,
-    file: File,
+    file: ParquetFile,
     plan: &Plan,
     out: &mut FileBars,
 ) -> Result<(), DataError> {
